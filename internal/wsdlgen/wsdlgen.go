@@ -26,6 +26,7 @@ import (
 	"io"
 	"log"
 	"reflect"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,6 +122,10 @@ func runGowsdl(cfg Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// gowsdl v0.5.0's Start stores its results in one map from two goroutines without a lock
+	// (a data race that can crash with "concurrent map writes"). With one P the two writes
+	// cannot overlap: runtime map code is not preempted mid-write.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	parts, err := g.Start()
 	if err != nil {
 		return nil, err
