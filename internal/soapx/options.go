@@ -1,0 +1,88 @@
+package soapx
+
+import (
+	"crypto/x509"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Option configures a Client. Options only fill a config; NewClient validates the whole,
+// so a bad combination is reported once, as an error, instead of surprising at call time.
+type Option func(*config)
+
+type config struct {
+	version    Version
+	httpClient *http.Client
+	timeout    time.Duration
+	bodyLimit  int64
+	logger     *slog.Logger
+	redact     []string
+	jar        http.CookieJar
+	retry      RetryPolicy
+	userAgent  string
+	rootCAs    *x509.CertPool
+}
+
+const (
+	defaultTimeout   = 60 * time.Second
+	defaultBodyLimit = 16 << 20
+	defaultUserAgent = "offboard-go"
+)
+
+func defaultConfig() config {
+	return config{
+		version:   SOAP11,
+		timeout:   defaultTimeout,
+		bodyLimit: defaultBodyLimit,
+		userAgent: defaultUserAgent,
+	}
+}
+
+// WithVersion selects the SOAP version of the envelopes sent (default SOAP11).
+func WithVersion(v Version) Option { return func(c *config) { c.version = v } }
+
+// WithHTTPClient makes the client send through hc, which it never modifies (cookies are
+// applied by the runtime, not through hc.Jar). This is the seam for httpmock
+// (httpmock.ActivateNonDefault(hc)) and for custom transports. Without it the client owns a
+// keep-alive transport of its own; http.DefaultClient is never used, so other code
+// tweaking it cannot change how the services are called.
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithTimeout bounds each Call or PostForm, retries included (default 60s; 0 disables).
+// It only applies when the caller's context has no earlier deadline, so a caller's tighter
+// deadline always wins and a looser one is not silently extended.
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithBodyLimit caps the response body (default 16 MiB). A DataSet answer is streamed,
+// so the cap is about refusing runaway answers, not about memory per se.
+func WithBodyLimit(n int64) Option { return func(c *config) { c.bodyLimit = n } }
+
+// WithLogger enables wire logging at slog.LevelDebug: method, URL, action, status,
+// duration, headers and bodies, redacted and cut at 64 KiB. Nothing is built unless the
+// logger has debug enabled, so leaving a logger configured costs nothing in production.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithRedact adds names (element local names, form fields, HTTP headers; case-insensitive)
+// to the redaction list used for logs and error excerpts. The defaults cover the four
+// services' secrets and cannot be removed.
+func WithRedact(names ...string) Option {
+	return func(c *config) { c.redact = append(c.redact, names...) }
+}
+
+// WithCookieJar gives the client a cookie jar (provisioning's session is an ASP.NET
+// session cookie). The runtime applies it itself, so an injected *http.Client is never
+// mutated and two clients sharing an http.Client keep separate sessions.
+func WithCookieJar(j http.CookieJar) Option { return func(c *config) { c.jar = j } }
+
+// WithRetry installs a retry policy; see RetryPolicy.
+func WithRetry(p RetryPolicy) Option { return func(c *config) { c.retry = p } }
+
+// WithUserAgent sets the User-Agent header (default "offboard-go").
+func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+
+// WithRootCAs sets the CA pool the client's own transport trusts (an on-prem SAS or UDS
+// with a private CA). The pool replaces the system roots; start from
+// x509.SystemCertPool() to extend them. There is deliberately no option to skip
+// verification. It cannot be combined with WithHTTPClient, whose transport is the caller's.
+func WithRootCAs(pool *x509.CertPool) Option { return func(c *config) { c.rootCAs = pool } }
