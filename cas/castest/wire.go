@@ -1,0 +1,362 @@
+package castest
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/offboard-go/offboard/cas"
+	"github.com/offboard-go/offboard/cas/internal/caswsdl"
+	"github.com/offboard-go/offboard/internal/soapx"
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
+)
+
+// How the fake answers protocol errors follows System.Web.Services (.NET 4
+// SoapServerProtocol and its Soap11/Soap12 helpers) and answers observed from live ASMX
+// services:
+//
+//   - The version is first guessed: SOAP 1.2 when there is no SOAPAction header or the
+//     Content-Type is application/soap+xml, else SOAP 1.1. The 1.1 helper routes on the
+//     SOAPAction header only; the 1.2 helper on the action parameter, then on the Body's
+//     element. Routing failures are soap:Client / soap:Sender Faults with HTTP 500.
+//   - The envelope's namespace then decides the version of the answer; a SOAP 1.1
+//     envelope must come as text/xml.
+//   - XML that is not well-formed gets HTTP 400 with an empty body.
+//   - XmlSerializer ignores elements it does not expect, so a HandleUserTask in another
+//     namespace reads as an empty request (no credentials: HTTP 404 + Status 1 "Error").
+//   - The HTTP POST form's errors are .NET exceptions, answered as text/plain with
+//     HTTP 500.
+//
+// Texts marked "approximate" below are not verbatim .NET resource strings.
+
+const (
+	tns             = "http://ca.tvinci.com/"
+	opName          = "HandleUserTask"
+	maxBody         = 4 << 20 // ASP.NET's default maxRequestLength
+	formCT          = "application/x-www-form-urlencoded"
+	versionMismatch = "Possible SOAP version mismatch: Envelope namespace %s was unexpected. Expecting http://schemas.xmlsoap.org/soap/envelope/."
+	unreadable      = "Server was unable to read request. ---> There is an error in XML document. ---> "
+)
+
+// statusWriter remembers the status written, for the request record.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+	w := &statusWriter{ResponseWriter: rw}
+	soapAction, hasAction := r.Header["Soapaction"]
+	rec := Request{
+		Method:      r.Method,
+		Path:        r.URL.Path,
+		ContentType: r.Header.Get("Content-Type"),
+		Header:      r.Header.Clone(),
+	}
+	if hasAction && len(soapAction) > 0 {
+		rec.SOAPAction, rec.HasSOAPAction = soapAction[0], true
+	}
+	defer func() {
+		rec.HTTPStatus = w.status
+		s.record(rec)
+	}()
+
+	// IIS and ASP.NET match paths case-insensitively.
+	p := strings.ToLower(r.URL.Path)
+	base := strings.ToLower(Path)
+	switch {
+	case p == base:
+		s.serveSOAP(w, r, &rec)
+	case strings.HasPrefix(p, base+"/"):
+		s.servePost(w, r, r.URL.Path[len(Path)+1:], &rec)
+	default:
+		rec.Refusal = "no such resource"
+		writeText(w, http.StatusNotFound, "text/html; charset=utf-8",
+			"<html><head><title>The resource cannot be found.</title></head><body><h1>Server Error in '/' Application.</h1><h2>The resource cannot be found.</h2><p>HTTP 404.</p></body></html>")
+	}
+}
+
+func writeText(w http.ResponseWriter, status int, ct, body string) {
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// dotnetError answers like an unhandled .NET exception in the HTTP GET/POST protocols.
+func dotnetError(w http.ResponseWriter, rec *Request, msg string) {
+	rec.Refusal = msg
+	writeText(w, http.StatusInternalServerError, "text/plain; charset=utf-8", msg)
+}
+
+func fault(w http.ResponseWriter, rec *Request, v soapx.Version, code, reason string) {
+	rec.Refusal = reason
+	_ = soapsrv.WriteFault(w, v, http.StatusInternalServerError, soapsrv.FaultSpec{Code: code, Reason: reason})
+}
+
+func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request) {
+	switch r.Method {
+	case http.MethodPost:
+	case http.MethodGet, http.MethodHead:
+		rec.Refusal = "help page"
+		writeText(w, http.StatusOK, "text/html; charset=utf-8",
+			`<html><head><title>module Web Service</title></head><body><h1>module</h1><p>The following operations are supported.</p><ul><li><a href="ws_cas_module.asmx?op=HandleUserTask">HandleUserTask</a></li></ul></body></html>`)
+		return
+	default:
+		// The IIS handler mapping for *.asmx allows GET, HEAD, POST and DEBUG only.
+		rec.Refusal = "verb not allowed"
+		writeText(w, http.StatusMethodNotAllowed, "text/html; charset=utf-8", "<html><body><h1>HTTP Error 405.0 - Method Not Allowed</h1></body></html>")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil || len(body) > maxBody {
+		dotnetError(w, rec, "System.Web.HttpException: Maximum request length exceeded.")
+		return
+	}
+	ct := rec.ContentType
+	mt, params, _ := mime.ParseMediaType(ct)
+	guess := soapx.SOAP11
+	if !rec.HasSOAPAction || mt == "application/soap+xml" {
+		guess = soapx.SOAP12
+	}
+	envNS, bodyName, wellFormed := peek(body)
+	if !wellFormed {
+		rec.Refusal = "malformed XML"
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+
+	// RouteRequest, with the guessed helper.
+	if guess == soapx.SOAP11 {
+		if unquoteAction(rec.SOAPAction) != caswsdl.ActionHandleUserTask {
+			fault(w, rec, guess, "Client", "Server did not recognize the value of HTTP Header SOAPAction: "+unquoteAction(rec.SOAPAction)+".")
+			return
+		}
+	} else {
+		action, _ := url.QueryUnescape(params["action"])
+		if action != caswsdl.ActionHandleUserTask && bodyName != (xml.Name{Space: tns, Local: opName}) {
+			if action == "" {
+				fault(w, rec, guess, "Sender", "Unable to handle request without a valid action parameter. Please supply a valid soap action.")
+			} else {
+				fault(w, rec, guess, "Sender", "Unable to handle request. The action '"+action+"' was not recognized.")
+			}
+			return
+		}
+	}
+
+	// ReadParameters: content type, then the envelope's own version.
+	if mt != "text/xml" && mt != "application/soap+xml" {
+		fault(w, rec, guess, "Client", fmt.Sprintf("Unsupported Media Type: '%s' is not a SOAP content type; expected 'text/xml'.", ct)) // approximate
+		return
+	}
+	var version soapx.Version
+	switch envNS {
+	case soapx.SOAP11.Namespace():
+		version = soapx.SOAP11
+	case soapx.SOAP12.Namespace():
+		version = soapx.SOAP12
+	default:
+		rec.Refusal = fmt.Sprintf(versionMismatch, envNS)
+		_ = soapsrv.WriteFault(w, soapx.SOAP11, http.StatusInternalServerError, soapsrv.FaultSpec{Code: "VersionMismatch", Reason: rec.Refusal})
+		return
+	}
+	if version == soapx.SOAP11 && mt != "text/xml" {
+		fault(w, rec, version, "Client", fmt.Sprintf("Unsupported Media Type: '%s' for a SOAP 1.1 envelope; expected 'text/xml'.", ct)) // approximate
+		return
+	}
+	rec.WireForm = cas.SOAP11
+	if version == soapx.SOAP12 {
+		rec.WireForm = cas.SOAP12
+	}
+
+	// soapsrv checks Content-Type against the envelope strictly; ASMX lets a 1.2 envelope
+	// come as text/xml, so hand soapsrv the Content-Type of the envelope's version.
+	r2 := r.Clone(r.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	r2.Header.Set("Content-Type", map[soapx.Version]string{soapx.SOAP11: "text/xml; charset=utf-8", soapx.SOAP12: "application/soap+xml; charset=utf-8"}[version])
+	req, err := soapsrv.ReadRequest(r2, maxBody)
+	if err != nil {
+		var re *soapsrv.RequestError
+		reason := err.Error()
+		if errors.As(err, &re) {
+			reason = re.Reason
+		}
+		fault(w, rec, version, "Client", "Server was unable to read request. ---> "+reason)
+		return
+	}
+	in := new(caswsdl.HandleUserTask)
+	if req.BodyName == (xml.Name{Space: tns, Local: opName}) {
+		if err := req.Decode(in); err != nil {
+			fault(w, rec, version, "Client", unreadable+dotnetReason(err))
+			return
+		}
+	}
+	rec.Body = in
+	if in.ActionType != nil && !validAction(*in.ActionType) {
+		fault(w, rec, version, "Client", unreadable+"Instance validation error: '"+string(*in.ActionType)+"' is not a valid value for UserTaskType.")
+		return
+	}
+	httpStatus, st := s.run(in)
+	rec.Answered, rec.Code, rec.Message = true, cas.Code(st.Code), st.Message
+	_ = soapsrv.WriteResponse(w, version, httpStatus, nil, &caswsdl.HandleUserTaskResponse{HandleUserTaskResult: &st})
+}
+
+// peek returns the root element's namespace and the name of the Body's first child, and
+// whether the whole document is well-formed XML.
+func peek(body []byte) (envNS string, bodyName xml.Name, ok bool) {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	depth := 0
+	inBody, sawRoot := false, false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return envNS, bodyName, depth == 0 && sawRoot
+		}
+		if err != nil {
+			return "", xml.Name{}, false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch {
+			case depth == 1:
+				envNS, sawRoot = t.Name.Space, true
+			case depth == 2 && t.Name.Local == "Body" && t.Name.Space == envNS:
+				inBody = true
+			case depth == 3 && inBody && bodyName.Local == "":
+				bodyName = t.Name
+			}
+		case xml.EndElement:
+			if depth == 2 {
+				inBody = false
+			}
+			depth--
+		}
+	}
+}
+
+// unquoteAction strips one pair of surrounding quotes and URL-decodes, as ASMX does.
+func unquoteAction(v string) string {
+	if len(v) >= 2 && strings.HasPrefix(v, `"`) && strings.HasSuffix(v, `"`) {
+		v = v[1 : len(v)-1]
+	}
+	if u, err := url.QueryUnescape(v); err == nil {
+		return u
+	}
+	return v
+}
+
+func validAction(a caswsdl.UserTaskType) bool {
+	return a == caswsdl.UserTaskTypeDelete || a == caswsdl.UserTaskTypeDeleteDomain
+}
+
+// dotnetReason words a decoding error the way XmlSerializer's inner exception would.
+func dotnetReason(err error) string {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		return "Input string was not in a correct format."
+	}
+	return err.Error()
+}
+
+// servePost is the HTTP POST protocol: <Path>/<method> with form fields, a bare XML answer.
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, method string, rec *Request) {
+	if !strings.EqualFold(method, opName) {
+		dotnetError(w, rec, "System.InvalidOperationException: "+method+" Web Service method name is not valid.")
+		return
+	}
+	mt, _, _ := mime.ParseMediaType(rec.ContentType)
+	if r.Method != http.MethodPost || mt != formCT {
+		// No enabled protocol (HttpGet is off by default) accepts the request.
+		dotnetError(w, rec, "System.InvalidOperationException: Request format is unrecognized for URL unexpectedly ending in '/"+method+"'.")
+		return
+	}
+	rec.WireForm = cas.HTTPPost
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil || len(raw) > maxBody {
+		dotnetError(w, rec, "System.Web.HttpException: Maximum request length exceeded.")
+		return
+	}
+	form, err := url.ParseQuery(string(raw))
+	if err != nil {
+		dotnetError(w, rec, "System.Web.HttpException: the form data could not be read.") // approximate
+		return
+	}
+	// NameValueCollection lookups are case-insensitive.
+	get := func(name string) (string, bool) {
+		for k, v := range form {
+			if strings.EqualFold(k, name) && len(v) > 0 {
+				return v[0], true
+			}
+		}
+		return "", false
+	}
+	vals := map[string]string{}
+	for _, name := range []string{"sWSUserName", "sWSPassword", "domainId", "userId", "actionType"} {
+		v, ok := get(name)
+		if !ok {
+			dotnetError(w, rec, "System.InvalidOperationException: Missing parameter: "+name+".")
+			return
+		}
+		vals[name] = v
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(vals["domainId"]), 10, 32)
+	if err != nil {
+		dotnetError(w, rec, "System.ArgumentException: Cannot convert "+vals["domainId"]+" to System.Int32.\r\nParameter name: type ---> System.FormatException: Input string was not in a correct format.")
+		return
+	}
+	// Enum.Parse takes the member name, or its number.
+	var action caswsdl.UserTaskType
+	switch strings.TrimSpace(vals["actionType"]) {
+	case "Delete", "0":
+		action = caswsdl.UserTaskTypeDelete
+	case "DeleteDomain", "1":
+		action = caswsdl.UserTaskTypeDeleteDomain
+	default:
+		dotnetError(w, rec, "System.ArgumentException: Cannot convert "+vals["actionType"]+" to ApiObjects.UserTaskType.\r\nParameter name: type ---> System.ArgumentException: Requested value '"+vals["actionType"]+"' was not found.")
+		return
+	}
+	in := &caswsdl.HandleUserTask{
+		SWSUserName: vals["sWSUserName"],
+		SWSPassword: vals["sWSPassword"],
+		DomainId:    int32(id),
+		UserId:      vals["userId"],
+		ActionType:  &action,
+	}
+	rec.Body = in
+	httpStatus, st := s.run(in)
+	rec.Answered, rec.Code, rec.Message = true, cas.Code(st.Code), st.Message
+	doc, err := xml.Marshal(statusDocument{Status: st})
+	if err != nil {
+		dotnetError(w, rec, "System.InvalidOperationException: "+err.Error())
+		return
+	}
+	writeText(w, httpStatus, "text/xml; charset=utf-8", xml.Header+string(doc))
+}
+
+// statusDocument is the bare answer of the HTTP POST form.
+type statusDocument struct {
+	XMLName xml.Name `xml:"http://ca.tvinci.com/ Status"`
+	caswsdl.Status
+}

@@ -1,0 +1,57 @@
+// Package cas is a client for the conditional-access module of Kaltura OTT (Tvinci),
+// ws_cas_module.asmx, and its one operation offboarding needs: HandleUserTask, which
+// removes a user from a household (Delete) or deletes a household's recordings
+// (DeleteDomain).
+//
+// Shortest use:
+//
+//	c, err := cas.New("https://extws.<region>.ott.kaltura.com/ws_cas_module.asmx",
+//		cas.Credentials{WSUserName: user, WSPassword: password})
+//	if err != nil { … }
+//	res, err := c.DeleteUser(ctx, householdID, userID)
+//
+// # Credentials
+//
+// There is no session. Every request carries the module's web-service credentials
+// (sWSUserName, sWSPassword) in its body. Kaltura issues these per module: the CAS pair is
+// not the pair of the users or domains modules. Wrong credentials are answered with HTTP 404
+// and a normal Status{Code: 1, Message: "Error"}; this package reports that as a
+// *StatusError that is ErrAuthentication. The password never appears in logs
+// (WithLogger), error strings or fmt output of any value of this package.
+//
+// # Wire forms
+//
+// SOAP 1.1 is the default; WithWireForm selects SOAP 1.2 or the ASMX HTTP POST form
+// (<endpoint>/HandleUserTask, form fields, bare <Status> answer). Results and errors are
+// the same for all three.
+//
+// # Errors
+//
+// Input the server would refuse (a household id ≤ 0, an empty user id for Delete, an
+// unknown Action) is refused before sending with an *InputError (ErrInvalidInput).
+// A Status with a Code other than 0 is a *StatusError that keeps Code, Message, Args and
+// the HTTP status, and answers errors.Is with the shared categories:
+//
+//	res, err := c.DeleteUser(ctx, householdID, userID)
+//	var se *cas.StatusError
+//	switch {
+//	case errors.Is(err, cas.ErrNotFound):         // 1006, 1020, 2000, 1005: nothing to delete
+//	case errors.Is(err, cas.ErrPermissionDenied): // 1009, 2001: household or user suspended
+//	case errors.Is(err, cas.ErrAuthentication):   // HTTP 404 with a Status: bad WS credentials
+//	case errors.As(err, &se):                      // any other code, kept as sent
+//		log.Printf("cas said %d %s: %s", se.Code, se.Code, se.Message)
+//	}
+//
+// 1036 MasterUserNotFound is ErrMasterUserNotFound and the generic 1 Error is
+// ErrTaskFailed. A 404 without a SOAP answer is an *EndpointError (the URL is wrong). SOAP
+// Faults (*Fault), non-SOAP answers (*HTTPError) and unusable answers (*ProtocolError)
+// come from the shared runtime and are reachable with errors.As.
+//
+// Nothing is retried: a Delete whose answer was lost may already have been done. A caller
+// that retries should treat a not-found answer as done.
+//
+// # Testing
+//
+// Package castest is an in-process fake of the service, speaking all three wire forms,
+// for tests of code that uses this package.
+package cas
