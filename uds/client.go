@@ -1,0 +1,218 @@
+package uds
+
+import (
+	"crypto/x509"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/offboard-go/offboard/internal/soapx"
+	"github.com/offboard-go/offboard/uds/internal/udswsdl"
+)
+
+// ServicePath is where AuthMinder deploys ArcotUserRegistrySvc under its host, e.g.
+// https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc.
+const ServicePath = "/arcotuds/services/ArcotUserRegistrySvc"
+
+// Client calls ArcotUserRegistrySvc, the User Data Service port that manages users.
+// It always speaks SOAP 1.2, the only binding the service has. It is safe for concurrent
+// use; with credentials it holds the AnA authToken the server issued and shares it between
+// callers.
+type Client struct {
+	endpoint string
+	port     udswsdl.ArcotUserRegistrySvcPortType
+	logger   *slog.Logger
+	ana      *ana // nil when AnA is off: no AnA header is sent
+}
+
+// Option configures a Client.
+type Option func(*config)
+
+type config struct {
+	soap          []soapx.Option
+	logger        *slog.Logger
+	userID        string
+	orgName       string
+	credential    string
+	hasCreds      bool
+	targetOrgs    []string
+	targetAllOrgs bool
+	globalEntity  bool
+}
+
+// WithHTTPClient sends the requests through hc (its Transport, Timeout and Jar). It is also
+// how tests plug in httpmock.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) { c.soap = append(c.soap, soapx.WithHTTPClient(hc)) }
+}
+
+// WithLogger logs each exchange at debug level (credential and authToken redacted) and the
+// client's AnA decisions (re-authentication) to l.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) {
+		c.logger = l
+		c.soap = append(c.soap, soapx.WithLogger(l))
+	}
+}
+
+// WithTimeout bounds each HTTP exchange (the runtime's default applies otherwise).
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.soap = append(c.soap, soapx.WithTimeout(d)) }
+}
+
+// WithUserAgent sets the User-Agent header of every request.
+func WithUserAgent(ua string) Option {
+	return func(c *config) { c.soap = append(c.soap, soapx.WithUserAgent(ua)) }
+}
+
+// WithRootCAs replaces the system roots with pool for verifying the server's certificate
+// (an on-premises UDS with a private CA; start from x509.SystemCertPool() to extend the
+// system roots). Verification always stays on. It cannot be combined with WithHTTPClient.
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(c *config) { c.soap = append(c.soap, soapx.WithRootCAs(pool)) }
+}
+
+// WithBodyLimit caps the size of a response body (the runtime's default is 16 MiB).
+func WithBodyLimit(n int64) Option {
+	return func(c *config) { c.soap = append(c.soap, soapx.WithBodyLimit(n)) }
+}
+
+// WithRetry re-sends a call that failed with a transient error (connection failure, HTTP
+// 502/503/504 or 429) up to maxAttempts attempts in all, waiting backoff×attempt (or the
+// server's Retry-After). Both operations are idempotent (setting a status twice is setting
+// it once), so retrying them is safe. Faults are never retried this way.
+func WithRetry(maxAttempts int, backoff time.Duration) Option {
+	return func(c *config) { c.soap = append(c.soap, soapx.WithRetry(soapx.RetryTransient(maxAttempts, backoff))) }
+}
+
+// WithCredentials turns AnA (Authentication and Authorization) on: the first call sends
+// userID, orgName and credential as SOAP header blocks, and later calls send the authToken
+// the server answered with instead. When the server rejects the token (expired after its
+// configured lifetime, one day by default), the client authenticates again with the
+// credentials and retries the call once. orgName may be empty (then it is not sent).
+func WithCredentials(userID, orgName, credential string) Option {
+	return func(c *config) {
+		c.userID, c.orgName, c.credential, c.hasCreds = userID, orgName, credential, true
+	}
+}
+
+// WithTargetOrgs sends one targetorg AnA header per organisation: the organisations the
+// operation is authorised to act on. Repeatable; needs WithCredentials.
+func WithTargetOrgs(orgs ...string) Option {
+	return func(c *config) { c.targetOrgs = append(c.targetOrgs, orgs...) }
+}
+
+// WithTargetAllOrgs sends the AnA header targetAllOrgs=TRUE (act on all organisations).
+// Needs WithCredentials.
+func WithTargetAllOrgs() Option {
+	return func(c *config) { c.targetAllOrgs = true }
+}
+
+// WithGlobalEntity sends the AnA header globalEntity=TRUE (act on global entities). Needs
+// WithCredentials.
+func WithGlobalEntity() Option {
+	return func(c *config) { c.globalEntity = true }
+}
+
+// New returns a client for the ArcotUserRegistrySvc endpoint, a full URL such as
+// https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc (see ServicePath).
+// Without WithCredentials no AnA header is sent (services where AnA is off).
+func New(endpoint string, opts ...Option) (*Client, error) {
+	var cfg config
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if err := checkEndpoint(endpoint); err != nil {
+		return nil, err
+	}
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	// The service has a SOAP 1.2 binding only; no Option can change the version, and the
+	// runtime redacts the AnA secrets in its wire log (said again here so it cannot drift).
+	sopts := append(cfg.soap, soapx.WithRedact("credential", "authToken"), soapx.WithVersion(soapx.SOAP12))
+	sc, err := soapx.NewClient(endpoint, sopts...)
+	if err != nil {
+		return nil, fmt.Errorf("uds: %w", err)
+	}
+	logger := cfg.logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	c := &Client{
+		endpoint: endpoint,
+		port:     udswsdl.NewArcotUserRegistrySvcPortType(sc),
+		logger:   logger,
+	}
+	if cfg.hasCreds {
+		c.ana = newANA(&cfg)
+	}
+	return c, nil
+}
+
+func checkEndpoint(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &soapx.InputError{Field: "endpoint", Reason: "must be an absolute http or https URL"}
+	}
+	return nil
+}
+
+func (cfg *config) check() error {
+	if cfg.hasCreds {
+		if cfg.userID == "" {
+			return &soapx.InputError{Field: "WithCredentials.userID", Reason: "must not be empty"}
+		}
+		if cfg.credential == "" {
+			return &soapx.InputError{Field: "WithCredentials.credential", Reason: "must not be empty"}
+		}
+		for i, o := range cfg.targetOrgs {
+			if o == "" {
+				return &soapx.InputError{Field: fmt.Sprintf("WithTargetOrgs[%d]", i), Reason: "must not be empty"}
+			}
+		}
+		return nil
+	}
+	// Authorisation headers only mean something inside an AnA request.
+	switch {
+	case len(cfg.targetOrgs) > 0:
+		return &soapx.InputError{Field: "WithTargetOrgs", Reason: "needs WithCredentials (AnA)"}
+	case cfg.targetAllOrgs:
+		return &soapx.InputError{Field: "WithTargetAllOrgs", Reason: "needs WithCredentials (AnA)"}
+	case cfg.globalEntity:
+		return &soapx.InputError{Field: "WithGlobalEntity", Reason: "needs WithCredentials (AnA)"}
+	}
+	return nil
+}
+
+// Endpoint returns the URL the client calls.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// String describes the client without any secret: neither the credential nor the authToken.
+func (c *Client) String() string {
+	if c == nil {
+		return "uds.Client(nil)"
+	}
+	if c.ana == nil {
+		return fmt.Sprintf("uds.Client{endpoint: %q, AnA: off}", c.endpoint)
+	}
+	return fmt.Sprintf("uds.Client{endpoint: %q, AnA: on, userID: %q, orgName: %q, credential: [REDACTED], authToken: %s}",
+		c.endpoint, c.ana.userID, c.ana.orgName, c.ana.tokenState())
+}
+
+// GoString is String: %#v must not print the secrets either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format makes every fmt verb (%v, %+v, %#v, %s, %q) print String.
+func (c *Client) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
+}

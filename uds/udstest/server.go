@@ -1,0 +1,277 @@
+// Package udstest is an in-process fake of CA AuthMinder's User Data Service port
+// ArcotUserRegistrySvc (operations updateUserStatus and getUserStatus), for tests and
+// examples. Like the real service it speaks SOAP 1.2 only (a SOAP 1.1 envelope gets the
+// VersionMismatch Fault a SOAP 1.2 stack sends), dispatches on the action in the
+// Content-Type, and, with AnA on, authenticates requests by their credential or authToken
+// headers and issues tokens that expire. It keeps organisations and users with their
+// statuses and lock windows, answers the service's Faults, and records every request
+// decoded into the same generated types the client sends.
+//
+//	s := udstest.New(t, udstest.Config{AnA: true})
+//	s.AddUser("ACME", "jdoe", uds.StatusActive)
+//	c, _ := s.Client()
+//	_, err := c.UpdateUserStatus(ctx, []uds.UserID{{OrgName: "ACME", UserName: "jdoe"}}, uds.StatusInactive, nil)
+//
+// What the public material does not say (error numbers, token format, the exact lock
+// window semantics) follows the GUESSes documented in package uds.
+package udstest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/offboard-go/offboard/uds"
+)
+
+// The administrator a fake with AnA on accepts unless Config.Admin says otherwise. The
+// credential is a test value, not a secret of any real system.
+const (
+	DefaultAdminUserID     = "udsadmin"
+	DefaultAdminOrg        = "MASTERADMIN"
+	DefaultAdminCredential = "fake-uds-credential"
+	// DefaultOrg is the organisation used when a request names none.
+	DefaultOrg = "DEFAULTORG"
+)
+
+// Config configures a Server. The zero value is a server with AnA off.
+type Config struct {
+	// AnA requires every request to authenticate with the admin's credentials or a token.
+	AnA bool
+	// Admin is the account that may authenticate; empty fields take the Default* values.
+	Admin Admin
+	// TokenTTL is how long an issued authToken is valid (default 24h, as the product).
+	TokenTTL time.Duration
+	// DefaultOrg is the organisation of requests that name none (default DefaultOrg).
+	DefaultOrg string
+	// Now is the server's clock (default time.Now): tests move it to expire tokens and to
+	// cross lock windows without sleeping.
+	Now func() time.Time
+}
+
+// Admin is the identity AnA accepts: the userID, orgName and credential header values.
+type Admin struct {
+	UserID     string
+	OrgName    string
+	Credential string
+}
+
+// User is a snapshot of a user the fake keeps.
+type User struct {
+	OrgName  string
+	UserName string
+	RefID    int32
+	// Status is the status last set. Effective applies the lock window at a time.
+	Status uds.Status
+	// StartLockTime and EndLockTime are the lock window of the last update (zero: none).
+	StartLockTime time.Time
+	EndLockTime   time.Time
+	// Previous is the status before the last update, which a lock window that has not
+	// started yet leaves in force.
+	Previous uds.Status
+}
+
+// Effective is the status getUserStatus reports at now. An INACTIVE status set with a lock
+// window applies from StartLockTime and ends at EndLockTime, when the user is ACTIVE again
+// (GUESS from the product documentation: startLockTime is "when the user has to be
+// deactivated", endLockTime "when the deactivated user has to be activated").
+func (u User) Effective(now time.Time) uds.Status {
+	if u.Status != uds.StatusInactive {
+		return u.Status
+	}
+	if !u.StartLockTime.IsZero() && now.Before(u.StartLockTime) {
+		return u.Previous
+	}
+	if !u.EndLockTime.IsZero() && !now.Before(u.EndLockTime) {
+		return uds.StatusActive
+	}
+	return u.Status
+}
+
+// Fault is an error the fake answers with: a SOAP 1.2 Fault with a userRegistryError detail.
+type Fault struct {
+	Code       string // SOAP 1.2 fault code local name: "Sender" or "Receiver" (default)
+	Number     string // errorNumber
+	Message    string // errorMessage
+	Context    string // errorContext (optional)
+	HTTPStatus int    // default 500, as Axis2 answers every Fault
+}
+
+// NotInitializedFault is the 31002 "UDS is not initialized." Fault, for FailNext.
+func NotInitializedFault() Fault {
+	return Fault{Code: "Receiver", Number: uds.CodeNotInitialized, Message: "UDS is not initialized."}
+}
+
+// FatalRestartFault is the 31003 "Fatal error, restart UDS." Fault, for FailNext.
+func FatalRestartFault() Fault {
+	return Fault{Code: "Receiver", Number: uds.CodeFatalRestart, Message: "Fatal error, restart UDS."}
+}
+
+// Server is a running fake. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the service endpoint: the test server's base URL + uds.ServicePath.
+	URL string
+
+	cfg Config
+	ts  *httptest.Server
+
+	mu        sync.Mutex
+	users     map[string]map[string]*User // orgName → userName → user
+	tokens    map[string]time.Time        // authToken → expiry
+	auths     int
+	authFails int
+	nextRefID int32
+	failNext  []Fault
+	requests  []Request
+}
+
+// NewServer starts a fake; Close it when done.
+func NewServer(cfg Config) *Server {
+	if cfg.Admin.UserID == "" {
+		cfg.Admin.UserID = DefaultAdminUserID
+	}
+	if cfg.Admin.OrgName == "" {
+		cfg.Admin.OrgName = DefaultAdminOrg
+	}
+	if cfg.Admin.Credential == "" {
+		cfg.Admin.Credential = DefaultAdminCredential
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = 24 * time.Hour
+	}
+	if cfg.DefaultOrg == "" {
+		cfg.DefaultOrg = DefaultOrg
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{
+		cfg:       cfg,
+		users:     map[string]map[string]*User{cfg.DefaultOrg: {}},
+		tokens:    map[string]time.Time{},
+		nextRefID: 1000,
+	}
+	s.ts = httptest.NewServer(s)
+	s.URL = s.ts.URL + uds.ServicePath
+	return s
+}
+
+// New starts a fake that is closed when the test ends.
+func New(t testing.TB, cfg Config) *Server {
+	t.Helper()
+	s := NewServer(cfg)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.ts.Close() }
+
+// Admin returns the identity AnA accepts.
+func (s *Server) Admin() Admin { return s.cfg.Admin }
+
+// AddOrg creates an organisation (idempotent).
+func (s *Server) AddOrg(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.users[name] == nil {
+		s.users[name] = map[string]*User{}
+	}
+}
+
+// AddUser creates (or replaces) a user in org ("" is the default organisation), creating
+// the organisation when needed, and returns it with its reference id.
+func (s *Server) AddUser(org, userName string, status uds.Status) User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if org == "" {
+		org = s.cfg.DefaultOrg
+	}
+	if s.users[org] == nil {
+		s.users[org] = map[string]*User{}
+	}
+	s.nextRefID++
+	u := &User{OrgName: org, UserName: userName, RefID: s.nextRefID, Status: status}
+	s.users[org][userName] = u
+	return *u
+}
+
+// User returns the user userName of org ("" is the default organisation).
+func (s *Server) User(org, userName string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.lookup(org, userName)
+	if u == nil {
+		return User{}, false
+	}
+	return *u, true
+}
+
+func (s *Server) lookup(org, userName string) *User {
+	if org == "" {
+		org = s.cfg.DefaultOrg
+	}
+	return s.users[org][userName]
+}
+
+// ExpireTokens makes every token issued so far expired: the next request that presents one
+// gets the token-expired Fault.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	past := s.cfg.Now().Add(-time.Second)
+	for tok := range s.tokens {
+		s.tokens[tok] = past
+	}
+}
+
+// RevokeTokens forgets every token issued so far, as a restarted server would: the next
+// request that presents one gets the invalid-token Fault.
+func (s *Server) RevokeTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.tokens)
+}
+
+// Authentications counts the requests that authenticated with credentials successfully
+// (each was answered with a new token).
+func (s *Server) Authentications() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.auths
+}
+
+// FailedAuthentications counts the requests whose credentials were refused.
+func (s *Server) FailedAuthentications() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authFails
+}
+
+// FailNext makes the next requests (one per Fault, in order) answer with these Faults
+// instead of being processed. They are answered after the request was read and checked,
+// before AnA.
+func (s *Server) FailNext(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext = append(s.failNext, faults...)
+}
+
+// Requests returns the requests received so far, oldest first. They hold the AnA header
+// values as received, credential and token included: it is a test tool; never log them.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// newID returns a random opaque identifier (tokens, transaction ids).
+func newID(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return strings.ToUpper(hex.EncodeToString(b))
+}
