@@ -1,0 +1,229 @@
+package projector
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/offboard-go/offboard/internal/soapx"
+)
+
+// Credentials are what PwsAuthenticate needs. They are sent only to the configured endpoint
+// and to RedirectUrl targets the client accepts (see WithAllowedRedirectHosts). Formatting
+// Credentials with fmt never shows the password.
+type Credentials struct {
+	AccountCode string // the account (installation) code, e.g. "revcorp"
+	UserName    string
+	Password    string
+}
+
+// String describes c without the password.
+func (c Credentials) String() string {
+	pw := "<empty>"
+	if c.Password != "" {
+		pw = "[REDACTED]"
+	}
+	return fmt.Sprintf("projector.Credentials{AccountCode:%q UserName:%q Password:%s}", c.AccountCode, c.UserName, pw)
+}
+
+// Format makes every fmt verb (%v, %+v, %#v, %s, %q, %x…) print String, so no verb can
+// reach the password field.
+func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// Client calls Projector PSA's PWS web services (PwsProjectorServices.svc, WCF, SOAP 1.1).
+// It authenticates lazily on the first call and keeps the session ticket; it is safe for
+// concurrent use. Close ends the session. Formatting a Client with fmt shows neither the
+// password nor the session ticket, whatever the verb.
+type Client struct {
+	c *client // everything behind one pointer, so even %+v of a Client value prints no field
+}
+
+type client struct {
+	endpoint string        // as configured
+	soap     *soapx.Client // bound to endpoint
+	creds    Credentials
+	opts     options
+	log      *slog.Logger
+	allowed  []allowedHost
+
+	slots     chan struct{} // in-flight exchanges (WithMaxInFlight)
+	loginSlot chan struct{} // one authentication at a time
+	requestID atomic.Uint64
+
+	mu         sync.Mutex
+	sess       *session      // nil until authenticated, and after the ticket was rejected
+	home       *soapx.Client // where the next PwsAuthenticate goes: the endpoint, or the last redirect target
+	closed     bool
+	pauseUntil int64 // UnixNano before which no request is sent (rate limiting)
+}
+
+// New returns a client for a PwsProjectorServices.svc endpoint, typically
+// https://<server>.projectorpsa.com/OpsProjectorWcfSvc/PwsProjectorServices.svc. Nothing is
+// sent until the first call. Invalid arguments give an error that is ErrInvalidInput.
+func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	switch {
+	case strings.TrimSpace(creds.AccountCode) == "":
+		return nil, &soapx.InputError{Field: "Credentials.AccountCode", Reason: "required"}
+	case strings.TrimSpace(creds.UserName) == "":
+		return nil, &soapx.InputError{Field: "Credentials.UserName", Reason: "required"}
+	case creds.Password == "":
+		return nil, &soapx.InputError{Field: "Credentials.Password", Reason: "required"}
+	case o.maxInFlight < 1:
+		return nil, &soapx.InputError{Field: "WithMaxInFlight", Reason: "must be at least 1"}
+	case o.rateLimitRetries < 0:
+		return nil, &soapx.InputError{Field: "WithRateLimitRetries", Reason: "must not be negative"}
+	case o.rateLimitWait < 0:
+		return nil, &soapx.InputError{Field: "WithRateLimitWait", Reason: "must not be negative"}
+	case len(o.cultureName) > 15:
+		return nil, &soapx.InputError{Field: "WithCultureName", Reason: "longer than the 15 characters PWS accepts"}
+	}
+	allowed, err := parseAllowedHosts(o.redirectHosts)
+	if err != nil {
+		return nil, err
+	}
+	soapOpts := []soapx.Option{
+		soapx.WithVersion(soapx.SOAP11),
+		soapx.WithRedact("Password", "SessionTicket", "CrossoverTicket", "Fingerprint"),
+	}
+	if o.httpClient != nil {
+		soapOpts = append(soapOpts, soapx.WithHTTPClient(noRedirects(o.httpClient)))
+	}
+	if o.logger != nil {
+		soapOpts = append(soapOpts, soapx.WithLogger(o.logger))
+	}
+	if o.timeoutSet {
+		soapOpts = append(soapOpts, soapx.WithTimeout(o.timeout))
+	}
+	if o.userAgent != "" {
+		soapOpts = append(soapOpts, soapx.WithUserAgent(o.userAgent))
+	}
+	sc, err := soapx.NewClient(endpoint, soapOpts...)
+	if err != nil {
+		return nil, err
+	}
+	log := o.logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Client{c: &client{
+		endpoint:  sc.Endpoint(),
+		soap:      sc,
+		home:      sc,
+		creds:     creds,
+		opts:      o,
+		log:       log.With("service", "projector"),
+		allowed:   allowed,
+		slots:     make(chan struct{}, o.maxInFlight),
+		loginSlot: make(chan struct{}, 1),
+	}}, nil
+}
+
+// noRedirects wraps a caller's *http.Client so that an HTTP 3xx is never followed: a 307 or
+// 308 would re-post the request body (the password, the session ticket) to wherever the
+// Location points. The transport is looked up on every request, so httpmock activated on hc
+// after New still applies.
+func noRedirects(hc *http.Client) *http.Client {
+	return &http.Client{
+		Transport:     dynamicTransport{hc},
+		Jar:           hc.Jar,
+		Timeout:       hc.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+type dynamicTransport struct{ hc *http.Client }
+
+func (t dynamicTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if rt := t.hc.Transport; rt != nil {
+		return rt.RoundTrip(r)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// Endpoint returns the URL the client currently talks to: the configured endpoint, or the
+// server PwsAuthenticate redirected it to.
+func (c *Client) Endpoint() string { return c.c.currentEndpoint() }
+
+func (c *client) currentEndpoint() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.home.Endpoint()
+}
+
+// String describes the client without its password or session ticket.
+func (c Client) String() string {
+	if c.c == nil {
+		return "projector.Client(nil)"
+	}
+	return c.c.String()
+}
+
+func (c *client) String() string {
+	c.mu.Lock()
+	ep, authenticated, closed := c.home.Endpoint(), c.sess != nil, c.closed
+	c.mu.Unlock()
+	if u, err := url.Parse(ep); err == nil {
+		ep = u.Redacted()
+	}
+	return fmt.Sprintf("projector.Client{Endpoint:%q AccountCode:%q UserName:%q Authenticated:%t Closed:%t}",
+		ep, c.creds.AccountCode, c.creds.UserName, authenticated, closed)
+}
+
+// Format makes every fmt verb print String: %+v of a struct would otherwise show the
+// credentials and the session ticket held in unexported fields.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// Authenticate opens the session now instead of on the first call, to check the
+// credentials (and follow a RedirectUrl) early. It does nothing when a session is open. Bad
+// credentials give an error that is ErrAuthentication; a refused RedirectUrl one that is
+// ErrRedirectRefused.
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.c.session(ctx)
+	return err
+}
+
+// Close ends the session with PwsUnauthenticate (SOAPAction
+// http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsUnauthenticate), if
+// one was opened. After Close every call returns ErrClosed; Close itself may be called again.
+// A ticket the server already considers invalid is not an error.
+func (c *Client) Close(ctx context.Context) error { return c.c.close(ctx) }
+
+func (c *client) close(ctx context.Context) error {
+	// Wait for an authentication in progress, so its ticket is not left open behind us.
+	select {
+	case c.loginSlot <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	c.mu.Lock()
+	s := c.sess
+	c.sess, c.closed = nil, true
+	c.mu.Unlock()
+	<-c.loginSlot
+	if s == nil {
+		return nil
+	}
+	err := c.unauthenticate(ctx, s)
+	if err != nil && errorIsSessionExpired(err) {
+		return nil
+	}
+	return err
+}
+
+// nextRequestID numbers the requests of this client 1, 2, 3…; PWS echoes it as ResponseId.
+func (c *client) nextRequestID() int32 {
+	n := c.requestID.Add(1)
+	return int32((n-1)%(1<<31-1) + 1)
+}
