@@ -1,0 +1,212 @@
+package provisioning
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/offboard-go/offboard/internal/soapx"
+	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
+)
+
+// OTPSource returns a one-time password for the operator. The Client calls it each time it
+// must connect (first use, and again after the session expired), because an OTP is valid
+// once. A static password source simply returns the same value every time.
+type OTPSource func(ctx context.Context) (string, error)
+
+// SOAPVersion selects the SOAP binding of BSIDCA.asmx.
+type SOAPVersion int
+
+// The SOAP versions BSIDCA.asmx serves.
+const (
+	SOAP11 SOAPVersion = iota + 1 // text/xml with a SOAPAction header (the default)
+	SOAP12                        // application/soap+xml with the action in the Content-Type
+)
+
+func (v SOAPVersion) String() string {
+	switch v {
+	case SOAP11:
+		return "SOAP 1.1"
+	case SOAP12:
+		return "SOAP 1.2"
+	}
+	return fmt.Sprintf("SOAPVersion(%d)", int(v))
+}
+
+// DefaultPageSize is the number of records the iterators (AllTasks, AllTasksForUser) ask for
+// per call unless WithPageSize says otherwise.
+const DefaultPageSize = 100
+
+// Client calls the provisioning-task operations of a SafeNet BSIDCA service
+// (https://<host>/bsidca/BSIDCA.asmx). It is safe for concurrent use.
+//
+// The management session is the ASP.NET session cookie that Connect sets. The Client keeps it
+// in a cookie jar of its own, connects on first use, and connects again (once, for all
+// concurrent callers) when a call finds the session gone.
+type Client struct {
+	endpoint string
+	operator string
+	otp      OTPSource
+	version  SOAPVersion
+	pageSize int
+	log      *slog.Logger
+
+	soap *soapx.Client
+	stub provisioningwsdl.BSIDCASoap
+
+	mu       sync.Mutex
+	gen      uint64  // successful connects so far; the session a call used is known by it
+	live     bool    // the session of gen is believed alive
+	inflight *flight // the connect under way, shared by every caller that needs it
+}
+
+type config struct {
+	httpClient *http.Client
+	logger     *slog.Logger
+	timeout    *time.Duration // nil: the runtime's default
+	version    SOAPVersion
+	bodyLimit  int64
+	pageSize   int
+	userAgent  string
+}
+
+// Option configures a Client.
+type Option func(*config)
+
+// WithHTTPClient sends the requests through hc (for proxies, TLS settings, or httpmock). The
+// Client never modifies hc: its session cookie jar is applied to a copy.
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithLogger logs the Client's session events and the SOAP exchanges at debug level. OTPs,
+// validation codes and cookies are redacted.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithTimeout bounds each call when the context has no earlier deadline (default 60 s; 0
+// leaves calls bounded by their context only).
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = &d } }
+
+// WithSOAPVersion selects SOAP 1.1 (the default) or SOAP 1.2.
+func WithSOAPVersion(v SOAPVersion) Option { return func(c *config) { c.version = v } }
+
+// WithBodyLimit caps the size of a response body in bytes. DataTable pages can be large: raise
+// it for big numberOfRecords values (the runtime's default is 16 MiB).
+func WithBodyLimit(n int64) Option { return func(c *config) { c.bodyLimit = n } }
+
+// WithPageSize sets the numberOfRecords the iterators ask for per call (default
+// DefaultPageSize).
+func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+
+// New returns a Client for the BSIDCA endpoint, for example
+// "https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx", acting as the operator operatorEmail
+// with OTPs from otp. Nothing is sent until the first call.
+func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(endpoint) == "" {
+		return nil, &soapx.InputError{Field: "endpoint", Reason: "is empty"}
+	}
+	if strings.TrimSpace(operatorEmail) == "" {
+		return nil, &soapx.InputError{Field: "operatorEmail", Reason: "is empty"}
+	}
+	if otp == nil {
+		return nil, &soapx.InputError{Field: "otp", Reason: "is nil"}
+	}
+	cfg := config{version: SOAP11, pageSize: DefaultPageSize}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.pageSize <= 0 || cfg.pageSize > maxInt32 {
+		return nil, &soapx.InputError{Field: "WithPageSize", Reason: "must be between 1 and 2147483647"}
+	}
+	var version soapx.Version
+	switch cfg.version {
+	case SOAP11:
+		version = soapx.SOAP11
+	case SOAP12:
+		version = soapx.SOAP12
+	default:
+		return nil, &soapx.InputError{Field: "WithSOAPVersion", Reason: "must be SOAP11 or SOAP12"}
+	}
+	if cfg.bodyLimit < 0 {
+		return nil, &soapx.InputError{Field: "WithBodyLimit", Reason: "is negative"}
+	}
+	// A jar of the Client's own: the session belongs to this Client, not to a shared
+	// http.Client. A nil public-suffix list is right for one service host.
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, fmt.Errorf("provisioning: cookie jar: %w", err)
+	}
+	sopts := []soapx.Option{
+		soapx.WithVersion(version),
+		soapx.WithCookieJar(jar),
+		soapx.WithRedact("OTP", "validationCode", "challenge"),
+	}
+	if cfg.httpClient != nil {
+		sopts = append(sopts, soapx.WithHTTPClient(cfg.httpClient))
+	}
+	if cfg.logger != nil {
+		sopts = append(sopts, soapx.WithLogger(cfg.logger))
+	}
+	if cfg.timeout != nil {
+		if *cfg.timeout < 0 {
+			return nil, &soapx.InputError{Field: "WithTimeout", Reason: "is negative"}
+		}
+		sopts = append(sopts, soapx.WithTimeout(*cfg.timeout))
+	}
+	if cfg.bodyLimit > 0 {
+		sopts = append(sopts, soapx.WithBodyLimit(cfg.bodyLimit))
+	}
+	if cfg.userAgent != "" {
+		sopts = append(sopts, soapx.WithUserAgent(cfg.userAgent))
+	}
+	sc, err := soapx.NewClient(endpoint, sopts...)
+	if err != nil {
+		return nil, fmt.Errorf("provisioning: %w", err)
+	}
+	log := cfg.logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Client{
+		endpoint: sc.Endpoint(),
+		operator: operatorEmail,
+		otp:      otp,
+		version:  cfg.version,
+		pageSize: cfg.pageSize,
+		log:      log,
+		soap:     sc,
+		stub:     provisioningwsdl.NewBSIDCASoap(sc),
+	}, nil
+}
+
+// Endpoint returns the service URL the Client calls.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// String describes the Client without its OTP source or session.
+func (c *Client) String() string {
+	if c == nil {
+		return "provisioning.Client(nil)"
+	}
+	endpoint := "(invalid URL)"
+	if u, err := url.Parse(c.endpoint); err == nil {
+		endpoint = u.Redacted() // an endpoint may carry user info
+	}
+	return fmt.Sprintf("provisioning.Client{endpoint: %q, operator: %q, %s}", endpoint, c.operator, c.version)
+}
+
+// GoString is String, so that %#v shows no session state either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so %v, %+v and %#v never walk the Client's fields
+// (the cookie jar holds the session).
+func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+
+const maxInt32 = 1<<31 - 1
