@@ -118,4 +118,3 @@ func (m *mock) client(t *testing.T, opts ...soapx.Option) *soapx.Client {
 	require.NoError(t, err)
 	return c
 }
-
