@@ -1,0 +1,121 @@
+package main
+
+import (
+	"cmp"
+	"time"
+
+	"github.com/offboard-go/offboard/cas"
+	"github.com/offboard-go/offboard/cas/castest"
+	"github.com/offboard-go/offboard/projector/projectortest"
+	"github.com/offboard-go/offboard/provisioning/provisioningtest"
+	"github.com/offboard-go/offboard/uds"
+	"github.com/offboard-go/offboard/uds/udstest"
+)
+
+// demoUser is the user the program offboards when it is run with no configuration: present
+// in all four fakes.
+var demoUser = user{Label: "jdoe", UDSOrg: "ACME", UDSUser: "jdoe", CASHousehold: 1001, CASUser: "jdoe",
+	ProjectorRef: "jdoe", ProvisioningUser: "jdoe"}
+
+const (
+	demoOrg            = "Example Org" // provisioning organization of the fakes
+	demoHouseholdOwner = "household-owner"
+)
+
+// fakeOptions are the credentials the fakes accept (empty: each fake's default test value)
+// and how Projector sees the users.
+type fakeOptions struct {
+	provisioningOrg string // the organization of the provisioning tasks (empty: demoOrg)
+
+	udsCredential, casPassword, projectorPassword, provisioningOTP string
+	// projectorInUse makes every Projector user referenced elsewhere, so PwsDeleteUser with
+	// EndDateIfInUse deactivates instead of deleting.
+	projectorInUse bool
+}
+
+// fakes are the four in-process fake servers (the xxxtest packages), seeded with users.
+type fakes struct {
+	uds          *udstest.Server
+	cas          *castest.Server
+	projector    *projectortest.Server
+	provisioning *provisioningtest.Server
+	otp          string // the static OTP the provisioning fake accepts
+	org          string // the provisioning organization
+}
+
+// startFakes starts the four fakes with every user present in each system the user has an
+// identifier for: uds ACTIVE (AnA on), cas in their household with a master user, projector,
+// and provisioning in two of the organization's three tasks. Close them with close.
+func startFakes(users []user, o fakeOptions) *fakes {
+	f := &fakes{otp: cmp.Or(o.provisioningOTP, provisioningtest.TestOTP), org: cmp.Or(o.provisioningOrg, demoOrg)}
+
+	f.uds = udstest.NewServer(udstest.Config{AnA: true, Admin: udstest.Admin{Credential: o.udsCredential}})
+	households := map[int]*castest.Household{}
+	var order []int
+	var projectorUsers []projectortest.User
+	var taskUsers []provisioningtest.TaskUser
+	for _, u := range users {
+		if u.UDSUser != "" {
+			f.uds.AddUser(u.UDSOrg, u.UDSUser, uds.StatusActive)
+		}
+		if u.CASHousehold != 0 {
+			h := households[u.CASHousehold]
+			if h == nil {
+				h = &castest.Household{ID: u.CASHousehold, Users: []string{demoHouseholdOwner}, MasterUsers: []string{demoHouseholdOwner}}
+				households[u.CASHousehold] = h
+				order = append(order, u.CASHousehold)
+			}
+			h.Users = append(h.Users, u.CASUser)
+		}
+		if u.ProjectorRef != "" {
+			projectorUsers = append(projectorUsers, projectortest.User{ReferenceSystemID: u.ProjectorRef, DisplayName: u.Label, InUse: o.projectorInUse})
+		}
+		if u.ProvisioningUser != "" {
+			taskUsers = append(taskUsers, provisioningtest.TaskUser{UserName: u.ProvisioningUser, Status: "Pending"})
+		}
+	}
+
+	casOpts := []castest.Option{}
+	for _, id := range order {
+		casOpts = append(casOpts, castest.WithHouseholds(*households[id]))
+	}
+	if o.casPassword != "" {
+		casOpts = append(casOpts, castest.WithCredentials(cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: o.casPassword}))
+	}
+	f.cas = castest.NewServer(casOpts...)
+
+	f.projector = projectortest.NewServer(projectortest.Options{Password: o.projectorPassword, Users: projectorUsers})
+
+	f.provisioning = provisioningtest.NewServer(provisioningtest.Options{OTP: f.otp})
+	start := time.Now().UTC().Truncate(time.Second)
+	op := f.provisioning.Operator()
+	f.provisioning.AddTask(f.org, provisioningtest.Task{Operator: op, TokenOption: "MobilePASS", Status: "Active",
+		StartDate: start, StopDate: start.AddDate(0, 0, 14), Users: taskUsers})
+	f.provisioning.AddTask(f.org, provisioningtest.Task{Operator: op, TokenOption: "GrIDsure", Status: "Active",
+		StartDate: start, StopDate: start.AddDate(0, 1, 0), Users: taskUsers})
+	f.provisioning.AddTask(f.org, provisioningtest.Task{Operator: op, TokenOption: "MobilePASS", Status: "Active",
+		StartDate: start, Users: []provisioningtest.TaskUser{{UserName: "someone-else", Status: "Pending"}}})
+	return f
+}
+
+// configure points c at the fakes, with the credentials they accept.
+func (f *fakes) configure(c *config) {
+	a := f.uds.Admin()
+	c.udsEndpoint, c.udsAdmin, c.udsAdminOrg, c.udsCredential = f.uds.URL, a.UserID, a.OrgName, a.Credential
+
+	cc := f.cas.Credentials()
+	c.casEndpoint, c.casWSUser, c.casPassword = f.cas.Endpoint(), cc.WSUserName, cc.WSPassword
+
+	pc := f.projector.Credentials()
+	c.projectorEndpoint, c.projectorAccount, c.projectorLogin, c.projectorPassword = f.projector.Endpoint(), pc.AccountCode, pc.UserName, pc.Password
+
+	c.provisioningEndpoint, c.provisioningOperator, c.provisioningOTP = f.provisioning.URL, f.provisioning.Operator(), f.otp
+	c.provisioningOrg = f.org
+}
+
+func (f *fakes) close() {
+	f.uds.Close()
+	f.cas.Close()
+	f.projector.Close()
+	f.provisioning.Close()
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Distinctive secrets, so that a search of the output cannot match anything by accident.
+var testSecrets = fakeOptions{
+	udsCredential:     "uds-Cred-9f3a7c1e",
+	casPassword:       "cas-Pass-4b8d2e6f",
+	projectorPassword: "prj-Pass-71c5a9d3",
+	provisioningOTP:   "otp-8e2f6b4a",
+}
+
+// newFakes starts the four fakes with users and testSecrets; they close when the test ends.
+func newFakes(t *testing.T, users ...user) *fakes {
+	t.Helper()
+	o := testSecrets
+	o.provisioningOrg = "Test Org"
+	f := startFakes(users, o)
+	t.Cleanup(f.close)
+	return f
+}
+
+// args are the flags that configure all four systems for the fakes (no secret among them).
+func (f *fakes) args() []string {
+	a := f.uds.Admin()
+	pc := f.projector.Credentials()
+	return []string{
+		"-uds-endpoint", f.uds.URL, "-uds-admin", a.UserID, "-uds-admin-org", a.OrgName,
+		"-cas-endpoint", f.cas.Endpoint(), "-cas-ws-user", f.cas.Credentials().WSUserName,
+		"-projector-endpoint", f.projector.Endpoint(), "-projector-account", pc.AccountCode, "-projector-login", pc.UserName,
+		"-provisioning-endpoint", f.provisioning.URL, "-provisioning-operator", f.provisioning.Operator(), "-provisioning-org", f.org,
+	}
+}
+
+// env is the environment with the secrets the fakes accept.
+func env(o fakeOptions) func(string) string {
+	m := map[string]string{
+		envUDSCredential:   o.udsCredential,
+		envCASPassword:     o.casPassword,
+		envProjectorPasswd: o.projectorPassword,
+		envProvisioningOTP: o.provisioningOTP,
+	}
+	return func(k string) string { return m[k] }
+}
+
+// userArgs are the flags naming one user.
+func userArgs(u user) []string {
+	return []string{"-uds-org", u.UDSOrg, "-uds-user", u.UDSUser, "-cas-household", fmt.Sprint(u.CASHousehold), "-cas-user", u.CASUser,
+		"-projector-ref", u.ProjectorRef, "-provisioning-user", u.ProvisioningUser}
+}
+
+// outcome of one run.
+type runResult struct {
+	code           int
+	stdout, stderr string
+	report         *report // nil without -report
+	reportJSON     string
+}
+
+// runOffboard runs the program with args and env, always with -report, and reads it back.
+func runOffboard(t *testing.T, getenv func(string) string, args ...string) runResult {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.json")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append(args, "-report", path), getenv, &stdout, &stderr)
+	r := runResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+		r.reportJSON = string(b)
+		r.report = &report{}
+		require.NoError(t, json.Unmarshal(b, r.report), "report: %s", b)
+	}
+	return r
+}
+
+// outcomes maps system → outcome for one user of a report.
+func outcomes(u userReport) map[string]outcome {
+	m := map[string]outcome{}
+	for _, r := range u.Results {
+		m[r.System] = r.Outcome
+	}
+	return m
+}
+
+// resultOf returns the result of system for the user.
+func resultOf(t *testing.T, u userReport, system string) result {
+	t.Helper()
+	for _, r := range u.Results {
+		if r.System == system {
+			return r
+		}
+	}
+	t.Fatalf("no %s result for %s", system, u.User)
+	return result{}
+}
+
+func all(o outcome) map[string]outcome {
+	return map[string]outcome{"uds": o, "cas": o, "projector": o, "provisioning": o}
+}
+
+// usersCSV writes a users file and returns its path.
+func usersCSV(t *testing.T, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "users.csv")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
+	return path
+}

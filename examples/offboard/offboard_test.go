@@ -1,0 +1,445 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/cas"
+	"github.com/offboard-go/offboard/projector"
+	"github.com/offboard-go/offboard/projector/projectortest"
+	"github.com/offboard-go/offboard/uds"
+	"github.com/offboard-go/offboard/uds/udstest"
+)
+
+var jdoe = user{Label: "jdoe", UDSOrg: "ACME", UDSUser: "jdoe", CASHousehold: 7, CASUser: "jdoe", ProjectorRef: "jdoe", ProvisioningUser: "jdoe"}
+
+// mutations lists the mutating operations each fake received.
+func mutations(f *fakes) []string {
+	var ops []string
+	for _, r := range f.uds.Requests() {
+		if r.Operation != "getUserStatus" {
+			ops = append(ops, "uds "+r.Operation)
+		}
+	}
+	for range f.cas.Requests() {
+		ops = append(ops, "cas HandleUserTask") // cas's only operation, and it changes things
+	}
+	for _, r := range f.projector.Requests() {
+		if r.Operation == "PwsDeleteUser" {
+			ops = append(ops, "projector "+r.Operation)
+		}
+	}
+	for _, r := range f.provisioning.Requests() {
+		switch r.Op {
+		case "GetProvisioningTasksForUser", "GetProvisioningTasks", "GetProvisioningTaskDetails",
+			"GetProvisioningTaskCount", "GetProvisioningTasksForUserCount", "Connect", "PingConnection":
+		default:
+			ops = append(ops, "provisioning "+r.Op)
+		}
+	}
+	return ops
+}
+
+// TestDemo: no configuration at all runs against the built-in fakes and offboards the demo
+// user everywhere.
+func TestDemo(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), nil, func(string) string { return "" }, &stdout, &stderr)
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+	out := stdout.String()
+	assert.Contains(t, out, "BUILT-IN FAKE servers")
+	assert.Contains(t, out, "still referenced: made inactive as of "+time.Now().Format(time.DateOnly))
+	assert.Contains(t, out, "removed from tasks 1, 2")
+	assert.Contains(t, out, "1 user(s), 0 with a failure; results: 4 done")
+	assert.Empty(t, stderr.String())
+}
+
+func TestFullSuccess(t *testing.T) {
+	f := newFakes(t, jdoe)
+	r := runOffboard(t, env(testSecrets), append(f.args(), userArgs(jdoe)...)...)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	require.NotNil(t, r.report)
+	require.Len(t, r.report.Users, 1)
+	u := r.report.Users[0]
+	assert.Equal(t, all(outcomeDone), outcomes(u))
+	assert.False(t, r.report.AgainstFakes, "configured endpoints are real systems to the program")
+
+	ur := resultOf(t, u, "uds")
+	assert.Equal(t, "The operation was successful!", ur.Message)
+	assert.NotEmpty(t, ur.TransactionID, "udsTransactionID")
+	assert.Equal(t, "ACTIVE → INACTIVE", ur.Detail)
+	assert.Equal(t, "0 OK", resultOf(t, u, "cas").Code)
+	pr := resultOf(t, u, "projector")
+	assert.Equal(t, "deleted", pr.Detail)
+	assert.Regexp(t, `^ResponseId \d+$`, pr.TransactionID)
+	assert.Equal(t, []taskResult{{TaskID: 1, Outcome: outcomeDone}, {TaskID: 2, Outcome: outcomeDone}}, resultOf(t, u, "provisioning").Tasks)
+
+	// The systems changed.
+	st, _ := f.uds.User("ACME", "jdoe")
+	assert.Equal(t, uds.StatusInactive, st.Status)
+	h, _ := f.cas.Household(7)
+	assert.Equal(t, []string{demoHouseholdOwner}, h.Users)
+	pu, _ := f.projector.User("jdoe")
+	assert.Equal(t, projectortest.Removed, pu.State)
+	for _, task := range f.provisioning.Tasks(f.org) {
+		for _, tu := range task.Users {
+			assert.NotEqual(t, "jdoe", tu.UserName, "task %d", task.ID)
+		}
+	}
+	// The table shows the same.
+	assert.Regexp(t, `uds +updateUserStatus INACTIVE +done +The operation was successful! +`+ur.TransactionID, r.stdout)
+	assert.Empty(t, f.projector.Violations())
+}
+
+// TestDeleteAndLockWindow: -uds-delete sets DELETED; a lock window is sent with INACTIVE;
+// -projector-end-date none sends no EndDateIfInUse.
+func TestUDSOptions(t *testing.T) {
+	t.Run("delete", func(t *testing.T) {
+		f := newFakes(t, jdoe)
+		r := runOffboard(t, env(testSecrets), append(f.args(), append(userArgs(jdoe), "-uds-delete")...)...)
+		require.Equal(t, exitOK, r.code, r.stdout)
+		st, _ := f.uds.User("ACME", "jdoe")
+		assert.Equal(t, uds.StatusDeleted, st.Status)
+	})
+	t.Run("lock window", func(t *testing.T) {
+		f := newFakes(t, jdoe)
+		r := runOffboard(t, env(testSecrets), append(f.args(), append(userArgs(jdoe),
+			"-uds-lock-from", "2030-01-01T00:00:00Z", "-uds-lock-until", "2030-02-01")...)...)
+		require.Equal(t, exitOK, r.code, r.stdout)
+		st, _ := f.uds.User("ACME", "jdoe")
+		assert.Equal(t, uds.StatusInactive, st.Status)
+		assert.True(t, st.StartLockTime.Equal(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
+		assert.True(t, st.EndLockTime.Equal(time.Date(2030, 2, 1, 0, 0, 0, 0, time.Local)))
+	})
+	t.Run("referenced projector user without EndDateIfInUse fails", func(t *testing.T) {
+		f := newFakes(t, jdoe)
+		f.projector.AddUser(projectortest.User{ReferenceSystemID: "busy", InUse: true})
+		r := runOffboard(t, env(testSecrets), append(f.args(), "-projector-ref", "busy", "-projector-end-date", "none",
+			"-uds-endpoint=", "-cas-endpoint=", "-provisioning-endpoint=")...)
+		require.Equal(t, exitFailed, r.code, r.stdout)
+		u := r.report.Users[0]
+		assert.Equal(t, map[string]outcome{"uds": outcomeSkipped, "cas": outcomeSkipped, "projector": outcomeFailed, "provisioning": outcomeSkipped}, outcomes(u))
+		pu, _ := f.projector.User("busy")
+		assert.Equal(t, projectortest.Active, pu.State)
+	})
+}
+
+// TestDryRun: the plan is read and printed, and no mutating operation reaches any system.
+func TestDryRun(t *testing.T) {
+	f := newFakes(t, jdoe)
+	r := runOffboard(t, env(testSecrets), append(f.args(), append(userArgs(jdoe), "-dry-run")...)...)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "DRY RUN")
+	u := r.report.Users[0]
+	assert.Equal(t, all(outcomePlanned), outcomes(u))
+	assert.True(t, r.report.DryRun)
+	assert.Equal(t, "ACTIVE → INACTIVE", resultOf(t, u, "uds").Detail)
+	assert.Equal(t, "remove from tasks 1, 2", resultOf(t, u, "provisioning").Detail)
+
+	assert.Empty(t, mutations(f), "a dry run sends no mutating operation")
+	// It did read: the uds status and the provisioning tasks; projector authenticated.
+	require.NotEmpty(t, f.uds.Requests())
+	assert.Equal(t, 1, f.projector.Authentications())
+	st, _ := f.uds.User("ACME", "jdoe")
+	assert.Equal(t, uds.StatusActive, st.Status)
+	h, _ := f.cas.Household(7)
+	assert.Contains(t, h.Users, "jdoe")
+}
+
+// TestRerun: a second run finds nothing to do and says so, with what the services said.
+func TestRerun(t *testing.T) {
+	f := newFakes(t, jdoe)
+	args := append(f.args(), userArgs(jdoe)...)
+	first := runOffboard(t, env(testSecrets), args...)
+	require.Equal(t, exitOK, first.code, first.stdout)
+	before := mutations(f)
+
+	second := runOffboard(t, env(testSecrets), args...)
+	require.Equal(t, exitOK, second.code, "stdout:\n%s\nstderr:\n%s", second.stdout, second.stderr)
+	u := second.report.Users[0]
+	assert.Equal(t, all(outcomeAlready), outcomes(u))
+	assert.Equal(t, "status already INACTIVE", resultOf(t, u, "uds").Detail)
+	assert.Equal(t, "1020 UserNotExistsInDomain", resultOf(t, u, "cas").Code)
+	pr := resultOf(t, u, "projector")
+	assert.Equal(t, "50024 EntityNotFound", pr.Code)
+	assert.Equal(t, "Entity PwsUserRef was not found.", pr.Message)
+	assert.Equal(t, "in no provisioning task", resultOf(t, u, "provisioning").Detail)
+	assert.Contains(t, second.stdout, "results: 4 already")
+	// Only cas and projector were called again (they have no read); uds and provisioning were
+	// read and left alone.
+	assert.ElementsMatch(t, append(before, "cas HandleUserTask", "projector PwsDeleteUser"), mutations(f))
+}
+
+// TestOneSystemFails: a failing system is reported with what the server said; the others
+// go on; the exit code is 1.
+func TestOneSystemFails(t *testing.T) {
+	tests := []struct {
+		name    string
+		system  string
+		breakIt func(f *fakes)
+		code    string // the server's code in the report
+		message string // part of the server's message
+	}{
+		{"uds fault", "uds", func(f *fakes) { f.uds.FailNext(udstest.NotInitializedFault()) },
+			uds.CodeNotInitialized, "UDS is not initialized."},
+		{"cas status", "cas", func(f *fakes) { f.cas.FailNext(cas.CodeDomainSuspended, "Domain suspended") },
+			"1009 DomainSuspended", "Domain suspended"},
+		{"cas stopped", "cas", func(f *fakes) { f.cas.Close() }, "", "connect"},
+		{"projector message", "projector", func(f *fakes) { f.projector.FailNext(projector.CodeViewPermissionDenied) },
+			"50045 ViewPermissionDenied", ""},
+		{"provisioning fault", "provisioning", func(f *fakes) { f.provisioning.FailNext("Task store is locked") },
+			"Server", "Task store is locked"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakes(t, jdoe)
+			tt.breakIt(f)
+			r := runOffboard(t, env(testSecrets), append(f.args(), userArgs(jdoe)...)...)
+			require.Equal(t, exitFailed, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+			u := r.report.Users[0]
+			want := all(outcomeDone)
+			want[tt.system] = outcomeFailed
+			assert.Equal(t, want, outcomes(u))
+			assert.True(t, u.Failed)
+			res := resultOf(t, u, tt.system)
+			assert.Equal(t, tt.code, res.Code)
+			assert.Contains(t, res.Message, tt.message)
+			assert.NotEmpty(t, res.Message, "every failure says what the server said")
+			assert.Regexp(t, tt.system+` +\S+.* +failed +`, r.stdout)
+			assert.Contains(t, r.stdout, "1 user(s), 1 with a failure")
+		})
+	}
+}
+
+// TestBatch: 50 users from a CSV file, 8 at a time, over one client per system.
+func TestBatch(t *testing.T) {
+	const n = 50
+	users := make([]user, n)
+	lines := []string{"label,uds_org,uds_user,cas_household,cas_user,projector_ref,provisioning_user"}
+	for i := range users {
+		name := fmt.Sprintf("user%02d", i)
+		users[i] = user{Label: "User " + name, UDSOrg: "ACME", UDSUser: name, CASHousehold: 100 + i/5, CASUser: name, ProjectorRef: name, ProvisioningUser: name}
+		lines = append(lines, fmt.Sprintf("User %s,ACME,%s,%d,%s,%s,%s", name, name, 100+i/5, name, name, name))
+	}
+	f := newFakes(t, users...)
+	path := usersCSV(t, lines...)
+
+	// Hold Projector's deletes until the client has as many in flight as it can: with one
+	// client per user, 8 workers would get 8 there.
+	release := f.projector.HoldDeleteUser()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer release()
+		assert.Eventually(t, func() bool { return f.projector.InFlight() >= projector.DefaultMaxInFlight }, 10*time.Second, time.Millisecond)
+	}()
+	r := runOffboard(t, env(testSecrets), append(f.args(), "-users", path, "-concurrency", "8")...)
+	wg.Wait()
+
+	require.Equal(t, exitOK, r.code, "stderr:\n%s", r.stderr)
+	require.Len(t, r.report.Users, n)
+	total := 0
+	for i, u := range r.report.Users {
+		assert.Equal(t, users[i].Label, u.User, "reports keep the file's order")
+		assert.Equal(t, i+2, u.Line)
+		assert.Equal(t, all(outcomeDone), outcomes(u), u.User)
+		total += len(u.Results)
+	}
+	assert.Equal(t, n*4, total)
+	assert.Equal(t, n*4, r.report.Summary[outcomeDone])
+	assert.LessOrEqual(t, f.projector.MaxInFlight(), projector.DefaultMaxInFlight, "one shared projector client")
+	assert.Equal(t, 1, f.projector.Authentications(), "one session for the whole batch")
+	assert.Equal(t, 1, f.uds.Authentications(), "one AnA authentication, then the token")
+	assert.Equal(t, 1, f.provisioning.Connects(), "one BSIDCA session")
+	for _, task := range f.provisioning.Tasks(f.org)[:2] {
+		assert.Empty(t, task.Users)
+	}
+	assert.Contains(t, r.stdout, "50 user(s), 0 with a failure; results: 200 done")
+}
+
+// TestForEachBound: forEach never runs more than limit calls at once, and does use limit.
+func TestForEachBound(t *testing.T) {
+	const n, limit = 20, 3
+	var active, peak atomic.Int32
+	full := make(chan struct{})
+	var once sync.Once
+	release := make(chan struct{})
+	go func() { <-full; close(release) }()
+	seen := make([]bool, n)
+	forEach(n, limit, func(i int) {
+		cur := active.Add(1)
+		for p := peak.Load(); cur > p && !peak.CompareAndSwap(p, cur); p = peak.Load() {
+		}
+		if cur == limit {
+			once.Do(func() { close(full) })
+		}
+		<-release
+		seen[i] = true
+		active.Add(-1)
+	})
+	assert.Equal(t, int32(limit), peak.Load())
+	assert.NotContains(t, seen, false)
+}
+
+// TestSecretsNeverPrinted: with -debug wire logging, failures and a report, no secret, session
+// token, ticket or cookie appears in stdout, stderr or the report.
+func TestSecretsNeverPrinted(t *testing.T) {
+	f := newFakes(t, jdoe)
+	args := append(f.args(), append(userArgs(jdoe), "-debug")...)
+	ok := runOffboard(t, env(testSecrets), args...)
+	require.Equal(t, exitOK, ok.code, ok.stderr)
+	require.Contains(t, ok.stderr, "level=DEBUG", "the wire log was on")
+
+	// Wrong secrets: cas and provisioning refuse them, uds and projector too.
+	wrong := fakeOptions{udsCredential: "uds-Wrong-0d9c", casPassword: "cas-Wrong-5e1b", projectorPassword: "prj-Wrong-c3a8", provisioningOTP: "otp-Wrong-77f2"}
+	bad := runOffboard(t, env(wrong), args...)
+	require.Equal(t, exitFailed, bad.code, bad.stdout)
+	assert.Equal(t, all(outcomeFailed), outcomes(bad.report.Users[0]))
+
+	secrets := []string{testSecrets.udsCredential, testSecrets.casPassword, testSecrets.projectorPassword, testSecrets.provisioningOTP,
+		wrong.udsCredential, wrong.casPassword, wrong.projectorPassword, wrong.provisioningOTP}
+	// The session secrets the servers issued: uds authToken, projector tickets, BSIDCA cookie.
+	for _, r := range f.uds.Requests() {
+		if r.AnA.AuthToken != "" {
+			secrets = append(secrets, r.AnA.AuthToken)
+		}
+	}
+	for _, r := range f.projector.Requests() {
+		if r.DeleteUser != nil && r.DeleteUser.ServiceRequest != nil {
+			secrets = append(secrets, r.DeleteUser.ServiceRequest.SessionTicket)
+		}
+	}
+	for _, r := range f.provisioning.Requests() {
+		if r.SessionID != "" {
+			secrets = append(secrets, r.SessionID)
+		}
+	}
+	secrets = slices.Compact(slices.Sorted(slices.Values(secrets)))
+	require.Greater(t, len(secrets), 8, "the servers issued session secrets")
+
+	for _, r := range []runResult{ok, bad} {
+		for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "report": r.reportJSON} {
+			require.NotEmpty(t, out, name)
+			for _, s := range secrets {
+				require.NotEmpty(t, s)
+				assert.NotContains(t, out, s, "%s leaks a secret", name)
+			}
+		}
+	}
+	// The secrets were used: the servers saw them.
+	assert.Equal(t, testSecrets.casPassword, f.cas.Requests()[0].Body.SWSPassword)
+}
+
+// TestBadUsage: exit code 2, a message on stderr, and nothing sent.
+func TestBadUsage(t *testing.T) {
+	f := newFakes(t, jdoe)
+	good := append(f.args(), userArgs(jdoe)...)
+	noEnv := func(string) string { return "" }
+	missing := func(name string) func(string) string {
+		e := env(testSecrets)
+		return func(k string) string {
+			if k == name {
+				return ""
+			}
+			return e(k)
+		}
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		env    func(string) string
+		stderr string
+	}{
+		{"unknown flag", []string{"-frobnicate"}, noEnv, "flag provided but not defined"},
+		{"positional argument", []string{"jdoe"}, noEnv, `unexpected argument "jdoe"`},
+		{"concurrency 0", []string{"-concurrency", "0"}, noEnv, "-concurrency"},
+		{"users file missing", []string{"-users", "/nonexistent/users.csv"}, noEnv, "-users"},
+		{"users file bad column", []string{"-users", usersCSV(t, "uds_user,email", "jdoe,j@example.com")}, noEnv, `unknown column "email"`},
+		{"users file bad household", []string{"-users", usersCSV(t, "cas_household,cas_user", "abc,jdoe")}, noEnv, `line 2: cas_household "abc"`},
+		{"users file empty", []string{"-users", usersCSV(t, "")}, noEnv, "empty file"},
+		{"users file header only", []string{"-users", usersCSV(t, "uds_user")}, noEnv, "no users"},
+		{"users and user flags", []string{"-users", usersCSV(t, "uds_user", "jdoe"), "-uds-user", "jdoe"}, noEnv, "exclude each other"},
+		{"half a cas user", []string{"-cas-household", "7"}, noEnv, "-cas-household and -cas-user go together"},
+		{"lock window with delete", []string{"-uds-delete", "-uds-lock-until", "2030-01-01"}, noEnv, "lock window"},
+		{"lock window backwards", []string{"-uds-lock-from", "2030-02-01", "-uds-lock-until", "2030-01-01"}, noEnv, "after"},
+		{"bad end date", []string{"-projector-end-date", "tomorrow"}, noEnv, "-projector-end-date"},
+		{"report in a missing directory", append(slices.Clone(good), "-report", "/nonexistent/r.json"), env(testSecrets), "-report"},
+		{"missing CAS_WS_PASSWORD", good, missing(envCASPassword), "$CAS_WS_PASSWORD"},
+		{"missing UDS_CREDENTIAL", good, missing(envUDSCredential), "$UDS_CREDENTIAL"},
+		{"missing PROJECTOR_PASSWORD", good, missing(envProjectorPasswd), "$PROJECTOR_PASSWORD"},
+		{"missing PROVISIONING_OTP", good, missing(envProvisioningOTP), "$PROVISIONING_OTP"},
+		{"endpoint without the user", []string{"-projector-endpoint", f.projector.Endpoint(), "-projector-account", "a", "-projector-login", "l", "-uds-user", "jdoe"},
+			env(testSecrets), "-projector-ref is missing"},
+		{"endpoint and no user at all", []string{"-cas-endpoint", f.cas.Endpoint()}, env(testSecrets), "nothing to offboard"},
+		{"bad endpoint", []string{"-cas-endpoint", "::not a url", "-cas-household", "7", "-cas-user", "jdoe", "-cas-ws-user", "u"}, env(testSecrets), "cas:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, tt.env, &stdout, &stderr)
+			assert.Equal(t, exitUsage, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+			assert.Contains(t, stderr.String(), tt.stderr)
+			assert.Empty(t, stdout.String())
+		})
+	}
+	assert.Empty(t, mutations(f))
+	assert.Empty(t, f.uds.Requests())
+	assert.Empty(t, f.projector.Requests())
+	assert.Empty(t, f.provisioning.Requests())
+}
+
+func TestHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitOK, run(context.Background(), []string{"-h"}, func(string) string { return "" }, &stdout, &stderr))
+	for _, want := range []string{"UDS_CREDENTIAL", "CAS_WS_PASSWORD", "PROJECTOR_PASSWORD", "PROVISIONING_OTP",
+		strings.Join(csvColumns, ","), "-dry-run", "-users", "Exit status"} {
+		assert.Contains(t, stderr.String(), want)
+	}
+}
+
+// TestInterrupted: once the context ends, users not yet started are failed without a request.
+func TestInterrupted(t *testing.T) {
+	f := newFakes(t, jdoe)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, append(f.args(), userArgs(jdoe)...), env(testSecrets), &stdout, &stderr)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stdout.String(), "not started: context canceled")
+	assert.Contains(t, stderr.String(), "interrupted")
+	assert.Empty(t, f.cas.Requests())
+}
+
+// TestSkipped: a system without an endpoint is skipped for everyone, and a user without an
+// identifier for a system is skipped there; neither is a failure.
+func TestSkipped(t *testing.T) {
+	rroe := user{Label: "rroe", UDSUser: "rroe", ProjectorRef: "rroe"} // in uds (default organisation) and projector only
+	f := newFakes(t, jdoe, rroe)
+	path := usersCSV(t, "projector_ref,uds_user,uds_org,cas_household,cas_user,provisioning_user",
+		"jdoe,jdoe,ACME,7,jdoe,jdoe",
+		"rroe,rroe,,,,")
+	r := runOffboard(t, env(testSecrets), append(f.args(), "-users", path, "-cas-endpoint=")...)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	require.Len(t, r.report.Users, 2)
+	assert.Equal(t, map[string]outcome{"uds": outcomeDone, "cas": outcomeSkipped, "projector": outcomeDone, "provisioning": outcomeDone},
+		outcomes(r.report.Users[0]))
+	assert.Equal(t, map[string]outcome{"uds": outcomeDone, "cas": outcomeSkipped, "projector": outcomeDone, "provisioning": outcomeSkipped},
+		outcomes(r.report.Users[1]))
+	assert.Equal(t, "not configured (no -cas-endpoint)", resultOf(t, r.report.Users[0], "cas").Detail)
+	assert.Equal(t, "no provisioning_user for this user", resultOf(t, r.report.Users[1], "provisioning").Detail)
+	assert.Contains(t, r.stdout, "cas           skipped: not configured")
+	assert.Empty(t, f.cas.Requests())
+	st, _ := f.uds.User("", "rroe")
+	assert.Equal(t, uds.StatusInactive, st.Status)
+}
