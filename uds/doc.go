@@ -26,7 +26,7 @@
 //
 // # Errors
 //
-// Bad input is refused before sending with a *soapx.InputError (ErrInvalidInput). A Fault
+// Bad input is refused before sending with a *InputError (ErrInvalidInput). A Fault
 // from the service is a *RegistryError with the userRegistryError detail (error number,
 // message, context), the Fault code and reason, the transaction id and the HTTP status; it
 // answers errors.Is with the shared categories (ErrAuthentication, ErrSessionExpired,
