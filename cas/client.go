@@ -2,6 +2,7 @@ package cas
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -78,6 +79,8 @@ type options struct {
 	timeout    *time.Duration
 	form       WireForm
 	userAgent  string
+	bodyLimit  int64
+	rootCAs    *x509.CertPool
 }
 
 // WithHTTPClient sends through hc (custom transport, proxy, httpmock). The client never
@@ -97,6 +100,16 @@ func WithWireForm(f WireForm) Option { return func(o *options) { o.form = f } }
 
 // WithUserAgent sets the User-Agent header (default "offboard-go").
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
+
+// WithBodyLimit caps the size of a response body in bytes (the runtime's default is 16 MiB);
+// a larger answer is a *ProtocolError that is ErrBodyTooLarge.
+func WithBodyLimit(n int64) Option { return func(o *options) { o.bodyLimit = n } }
+
+// WithRootCAs replaces the system roots with pool for verifying the server's certificate (a
+// gateway with a private CA; start from x509.SystemCertPool() to extend the system roots).
+// Verification always stays on. It cannot be combined with WithHTTPClient, whose transport
+// is the caller's.
+func WithRootCAs(pool *x509.CertPool) Option { return func(o *options) { o.rootCAs = pool } }
 
 // Client calls HandleUserTask on one ws_cas_module.asmx endpoint with one pair of
 // web-service credentials. It holds no per-call state and is safe for concurrent use.
@@ -141,6 +154,12 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	}
 	if o.userAgent != "" {
 		sopts = append(sopts, soapx.WithUserAgent(o.userAgent))
+	}
+	if o.bodyLimit != 0 {
+		sopts = append(sopts, soapx.WithBodyLimit(o.bodyLimit))
+	}
+	if o.rootCAs != nil {
+		sopts = append(sopts, soapx.WithRootCAs(o.rootCAs))
 	}
 	sc, err := soapx.NewClient(endpoint, sopts...)
 	if err != nil {

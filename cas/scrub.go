@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -29,9 +30,11 @@ func newScrubber(secret string) *scrubber {
 	}
 	var esc strings.Builder
 	_ = xml.EscapeText(&esc, []byte(secret))
+	// StatusError quotes the server's message with %q, which escapes quotes and backslashes.
+	quoted := strconv.Quote(secret)
 	seen := map[string]bool{}
 	var forms []string
-	for _, f := range []string{secret, esc.String(), url.QueryEscape(secret), url.PathEscape(secret)} {
+	for _, f := range []string{secret, esc.String(), url.QueryEscape(secret), url.PathEscape(secret), quoted[1 : len(quoted)-1]} {
 		if !seen[f] {
 			seen[f] = true
 			forms = append(forms, f)

@@ -109,6 +109,12 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if o.userAgent != "" {
 		soapOpts = append(soapOpts, soapx.WithUserAgent(o.userAgent))
 	}
+	if o.bodyLimit != 0 {
+		soapOpts = append(soapOpts, soapx.WithBodyLimit(o.bodyLimit))
+	}
+	if o.rootCAs != nil {
+		soapOpts = append(soapOpts, soapx.WithRootCAs(o.rootCAs))
+	}
 	sc, err := soapx.NewClient(endpoint, soapOpts...)
 	if err != nil {
 		return nil, err

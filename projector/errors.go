@@ -2,6 +2,7 @@ package projector
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -110,7 +111,7 @@ func (e *ServiceError) Error() string {
 		b.WriteString(e.FaultCode)
 		if e.FaultReason != "" {
 			b.WriteString(" ")
-			b.WriteString(strconv.Quote(e.FaultReason))
+			b.WriteString(strconv.Quote(soapx.RedactText(e.FaultReason)))
 		}
 	case e.Status == "":
 		b.WriteString("response without Status")
@@ -124,7 +125,7 @@ func (e *ServiceError) Error() string {
 		} else {
 			b.WriteString("; ")
 		}
-		b.WriteString(m.String())
+		b.WriteString(soapx.RedactText(m.String()))
 	}
 	if e.HTTPStatus != 0 && e.HTTPStatus != 200 {
 		b.WriteString(" (HTTP ")
@@ -132,6 +133,22 @@ func (e *ServiceError) Error() string {
 		b.WriteByte(')')
 	}
 	return b.String()
+}
+
+// GoString is %#v with the server's texts redacted as in Error: a reason or message may
+// echo the request (the password of PwsAuthenticate).
+func (e *ServiceError) GoString() string {
+	if e == nil {
+		return "(*projector.ServiceError)(nil)"
+	}
+	msgs := make([]Message, len(e.Messages))
+	for i, m := range e.Messages {
+		m.ErrorCode, m.ErrorText = soapx.RedactText(m.ErrorCode), soapx.RedactText(m.ErrorText)
+		m.AdditionalErrorText = soapx.RedactText(m.AdditionalErrorText)
+		msgs[i] = m
+	}
+	return fmt.Sprintf("&projector.ServiceError{Operation:%q, Status:%q, Messages:%#v, ResponseID:%d, HTTPStatus:%d, FaultCode:%q, FaultReason:%q}",
+		e.Operation, e.Status, msgs, e.ResponseID, e.HTTPStatus, e.FaultCode, soapx.RedactText(e.FaultReason))
 }
 
 // Has reports whether the server sent the message with the given error number.

@@ -1,6 +1,7 @@
 package projector
 
 import (
+	"crypto/x509"
 	"log/slog"
 	"net/http"
 	"time"
@@ -20,6 +21,8 @@ type options struct {
 	rateLimitRetries int
 	maxInFlight      int
 	cultureName      string
+	bodyLimit        int64
+	rootCAs          *x509.CertPool
 }
 
 // Defaults. Projector asks clients to pause at least five seconds after a rate-limit error
@@ -88,3 +91,12 @@ func WithMaxInFlight(n int) Option { return func(o *options) { o.maxInFlight = n
 // language of the session's messages. Without it the request carries no CultureName, exactly
 // like Projector's sample.
 func WithCultureName(name string) Option { return func(o *options) { o.cultureName = name } }
+
+// WithBodyLimit caps the size of a response body in bytes (the runtime's default is 16 MiB);
+// a larger answer is an error that is ErrProtocol.
+func WithBodyLimit(n int64) Option { return func(o *options) { o.bodyLimit = n } }
+
+// WithRootCAs replaces the system roots with pool for verifying the server's certificate
+// (start from x509.SystemCertPool() to extend the system roots). Verification always stays
+// on. It cannot be combined with WithHTTPClient, whose transport is the caller's.
+func WithRootCAs(pool *x509.CertPool) Option { return func(o *options) { o.rootCAs = pool } }

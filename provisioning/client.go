@@ -2,6 +2,7 @@ package provisioning
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
@@ -75,6 +76,7 @@ type config struct {
 	bodyLimit  int64
 	pageSize   int
 	userAgent  string
+	rootCAs    *x509.CertPool
 }
 
 // Option configures a Client.
@@ -105,6 +107,11 @@ func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+
+// WithRootCAs replaces the system roots with pool for verifying the server's certificate (an
+// on-premises BSIDCA with a private CA; start from x509.SystemCertPool() to extend the system
+// roots). Verification always stays on. It cannot be combined with WithHTTPClient.
+func WithRootCAs(pool *x509.CertPool) Option { return func(c *config) { c.rootCAs = pool } }
 
 // New returns a Client for the BSIDCA endpoint, for example
 // "https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx", acting as the operator operatorEmail
@@ -166,6 +173,9 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	}
 	if cfg.userAgent != "" {
 		sopts = append(sopts, soapx.WithUserAgent(cfg.userAgent))
+	}
+	if cfg.rootCAs != nil {
+		sopts = append(sopts, soapx.WithRootCAs(cfg.rootCAs))
 	}
 	sc, err := soapx.NewClient(endpoint, sopts...)
 	if err != nil {

@@ -3,6 +3,7 @@ package provisioning
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/offboard-go/offboard/internal/soapx"
@@ -60,6 +61,15 @@ func (e *Error) Error() string {
 		return "provisioning: " + e.Op + ": " + e.Fault.Error()
 	}
 	return fmt.Sprintf("provisioning: %s: %s: %s (HTTP %d)", e.Op, e.Code, e.Message, e.HTTPStatus)
+}
+
+// GoString is %#v with the message redacted as in Error: it may echo request values.
+func (e *Error) GoString() string {
+	if e == nil {
+		return "(*provisioning.Error)(nil)"
+	}
+	return fmt.Sprintf("&provisioning.Error{Op:%q, Code:%q, Message:%q, HTTPStatus:%d, Fault:%#v}",
+		e.Op, e.Code, soapx.RedactText(e.Message), e.HTTPStatus, e.Fault)
 }
 
 // Unwrap returns the Fault, so errors.As(err, &fault) and the runtime's own categories work.
@@ -126,6 +136,16 @@ func (e *ConnectError) Is(target error) bool { return target == ErrAuthenticatio
 // GoString keeps the challenge out of %#v.
 func (e *ConnectError) GoString() string {
 	return fmt.Sprintf("&provisioning.ConnectError{Result:%q, Challenge:<%d bytes, not shown>}", e.Result, len(e.Challenge))
+}
+
+// Format keeps the challenge out of every fmt verb, also for a ConnectError value, whose
+// exported fields fmt would otherwise print: %#v is GoString, anything else Error.
+func (e ConnectError) Format(f fmt.State, verb rune) {
+	s := e.Error()
+	if verb == 'v' && f.Flag('#') {
+		s = e.GoString()
+	}
+	_, _ = io.WriteString(f, s)
 }
 
 // NotChangedError is a RemoveUsersFromProvisioningTask or UpdateProvisioningStopDate answered

@@ -128,22 +128,35 @@ type RegistryError struct {
 	fault *soapx.Fault
 }
 
+// Error shows what the server said with anything that looks like a secret redacted: a
+// message may echo the request's AnA headers. The fields keep the text as received.
 func (e *RegistryError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "uds: %s: ", e.Operation)
 	switch {
 	case e.ErrorNumber != "" || e.ErrorMessage != "":
-		fmt.Fprintf(&b, "error %s: %s", e.ErrorNumber, e.ErrorMessage)
+		fmt.Fprintf(&b, "error %s: %s", soapx.RedactText(e.ErrorNumber), soapx.RedactText(e.ErrorMessage))
 		if e.ErrorContext != "" {
-			fmt.Fprintf(&b, " (context: %s)", e.ErrorContext)
+			fmt.Fprintf(&b, " (context: %s)", soapx.RedactText(e.ErrorContext))
 		}
 	default:
-		fmt.Fprintf(&b, "fault %s: %s", e.FaultCode, e.FaultReason)
+		fmt.Fprintf(&b, "fault %s: %s", e.FaultCode, soapx.RedactText(e.FaultReason))
 	}
 	if e.TransactionID != "" {
 		fmt.Fprintf(&b, " [udsTransactionID %s]", e.TransactionID)
 	}
 	return b.String()
+}
+
+// GoString is %#v with the server's texts redacted as in Error.
+func (e *RegistryError) GoString() string {
+	if e == nil {
+		return "(*uds.RegistryError)(nil)"
+	}
+	return fmt.Sprintf("&uds.RegistryError{Operation:%q, FaultCode:%q, FaultSubcodes:%#v, FaultReason:%q, ErrorContext:%q, "+
+		"ErrorMessage:%q, ErrorNumber:%q, TransactionID:%q, HTTPStatus:%d}", e.Operation, e.FaultCode, e.FaultSubcodes,
+		soapx.RedactText(e.FaultReason), soapx.RedactText(e.ErrorContext), soapx.RedactText(e.ErrorMessage),
+		soapx.RedactText(e.ErrorNumber), e.TransactionID, e.HTTPStatus)
 }
 
 // Is answers the shared categories: ErrAuthentication (1001 and token/credential failures),

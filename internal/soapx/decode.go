@@ -120,6 +120,13 @@ func charsetReader(label string, r io.Reader) (io.Reader, error) {
 // decode turns an HTTP answer into nil, a *Fault, or a typed error.
 func (c *Client) decode(resp *http.Response, br *bodyReader, ex *exchange, response any, capture *Response) error {
 	ct := resp.Header.Get("Content-Type")
+	if he := redirected(resp); he != nil {
+		br.fill()
+		if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+			he.Excerpt = c.red.excerpt(br.head(), ct, excerptSize)
+		}
+		return he
+	}
 	mt := mediaType(ct)
 	var err error
 	switch mt {
@@ -148,6 +155,30 @@ func (c *Client) decode(resp *http.Response, br *bodyReader, ex *exchange, respo
 		return nil
 	}
 	return c.classify(resp, br, err)
+}
+
+// redirected reports a 3xx answer, or an answer reached by following one (an injected
+// *http.Client turns a 301/302/303'd POST into a GET elsewhere), as an *HTTPError with the
+// redirect's status: a SOAP endpoint that redirects is misconfigured, and whatever the
+// other URL said is not the operation's answer.
+func redirected(resp *http.Response) *HTTPError {
+	first := resp
+	for first.Request != nil && first.Request.Response != nil {
+		first = first.Request.Response
+	}
+	if first.StatusCode < 300 || first.StatusCode > 399 {
+		return nil
+	}
+	loc := "(none)"
+	if u, err := first.Location(); err == nil {
+		loc = redactURL(u.String())
+	}
+	reason := "redirect to " + loc + " not followed"
+	if first != resp {
+		reason = "redirect to " + loc + " followed by the injected http.Client; its answer was ignored"
+	}
+	return &HTTPError{StatusCode: first.StatusCode, Status: first.Status, ContentType: first.Header.Get("Content-Type"),
+		Err: &badBody{reason: reason, err: errNotSOAP}}
 }
 
 func (c *Client) classify(resp *http.Response, br *bodyReader, err error) error {

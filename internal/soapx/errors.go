@@ -74,8 +74,9 @@ func (e *HTTPError) Error() string {
 		b.WriteByte(')')
 	}
 	if e.Err != nil {
+		// The cause may quote the body (an XML syntax error, an encoding label).
 		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		b.WriteString(defaultRedactor.all(e.Err.Error()))
 	}
 	if x := shortExcerpt(e.Excerpt); x != "" {
 		b.WriteString(": ")
@@ -140,8 +141,9 @@ func (e *ProtocolError) Error() string {
 		b.WriteByte(')')
 	}
 	if e.Err != nil {
+		// The cause may quote the body (an XML syntax error, an encoding label).
 		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		b.WriteString(defaultRedactor.all(e.Err.Error()))
 	}
 	// An XML excerpt is the envelope's start, which says less than the cause; a foreign
 	// body (a login page) is worth quoting.

@@ -34,22 +34,22 @@ type Fault struct {
 // request values, and errors end up in logs.
 func (f *Fault) Error() string {
 	var b strings.Builder
+	r := f.redact
+	if r == nil {
+		r = defaultRedactor
+	}
 	b.WriteString("soap fault ")
 	if f.CodeNS == ns11 || f.CodeNS == ns12 || f.CodeNS == "" {
 		b.WriteString("soap:")
 	}
-	b.WriteString(f.Code)
+	b.WriteString(r.text(f.Code))
 	for _, s := range f.Subcodes {
 		b.WriteByte('/')
-		b.WriteString(s)
+		b.WriteString(r.text(s))
 	}
 	if f.Reason != "" {
-		r := f.redact
-		if r == nil {
-			r = defaultRedactor
-		}
 		b.WriteString(": ")
-		b.WriteString(shortExcerpt(r.text(f.Reason)))
+		b.WriteString(shortExcerpt(r.all(f.Reason)))
 	}
 	if f.HTTPStatus != 0 {
 		b.WriteString(" (HTTP ")
@@ -57,6 +57,21 @@ func (f *Fault) Error() string {
 		b.WriteByte(')')
 	}
 	return b.String()
+}
+
+// GoString shows the Fault with its server texts redacted as in Error, so that %#v cannot
+// print a secret a reason or detail echoes.
+func (f *Fault) GoString() string {
+	if f == nil {
+		return "(*soapx.Fault)(nil)"
+	}
+	r := f.redact
+	if r == nil {
+		r = defaultRedactor
+	}
+	return fmt.Sprintf("&soapx.Fault{Version:%d, Code:%q, CodeNS:%q, Subcodes:%#v, Reason:%q, Actor:%q, Node:%q, Detail:%q, HTTPStatus:%d}",
+		int(f.Version), r.text(f.Code), f.CodeNS, f.Subcodes, r.all(f.Reason), r.all(f.Actor), r.all(f.Node),
+		r.all(string(f.Detail)), f.HTTPStatus)
 }
 
 // DecodeDetail unmarshals the first detail element that matches v's XMLName (or the first

@@ -42,7 +42,7 @@ func (c *Client) logResponse(ctx context.Context, ex *exchange, resp *http.Respo
 		attrs = append(attrs, slog.Int64("size", br.n), slog.String("body", c.logBody(br.debug, false)))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", c.red.all(err.Error())))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "soap response", attrs...)
 }

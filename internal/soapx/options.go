@@ -46,7 +46,9 @@ func WithVersion(v Version) Option { return func(c *config) { c.version = v } }
 // applied by the runtime, not through hc.Jar). This is the seam for httpmock
 // (httpmock.ActivateNonDefault(hc)) and for custom transports. Without it the client owns a
 // keep-alive transport of its own; http.DefaultClient is never used, so other code
-// tweaking it cannot change how the services are called.
+// tweaking it cannot change how the services are called. Whatever hc's redirect policy, a
+// request body is never re-sent to a redirect's Location, and a 3xx answer (or one reached
+// by following it) is an *HTTPError.
 func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
 
 // WithTimeout bounds each Call or PostForm, retries included (default 60s; 0 disables).

@@ -279,6 +279,16 @@ func (r *redactor) form(s string) string {
 	return strings.Join(parts, "&")
 }
 
+// all runs every redaction that applies to free text from a server (a fault reason, an
+// error message): it may hold raw XML echoing the request ("<sWSPassword>s</sWSPassword>"),
+// escaped XML, or name=value pairs.
+func (r *redactor) all(s string) string {
+	if strings.IndexByte(s, '<') >= 0 {
+		s = string(r.xml([]byte(s)))
+	}
+	return r.text(s)
+}
+
 // text is the catch-all for text that is not clean XML: HTML error pages, JSON, form echoes,
 // escaped XML inside a page ("&lt;sWSPassword&gt;…"), fault strings. A matching name
 // followed by '=', ':' or "&gt;" has its value replaced.
@@ -306,15 +316,24 @@ func (r *redactor) text(s string) string {
 			k++
 		}
 		var stop string // value terminator
-		switch {
-		case k < len(s) && (s[k] == '=' || s[k] == ':'):
+		if k < len(s) && (s[k] == '=' || s[k] == ':') {
 			k++
-		case strings.HasPrefix(s[k:], "&gt;"):
-			k += 4
-			stop = "&lt;"
-		default:
-			i = j
-			continue
+		} else {
+			// An element name in escaped XML: "&lt;password&gt;value&lt;/password&gt;", with
+			// any prefix and attributes, escaped once or more ("&amp;lt;…" in a wire body).
+			tag := tagBefore(s, i)
+			end, amps := escapedGT(s, k)
+			if end < 0 && tag > 0 {
+				end, amps = escapedTagEnd(s, j)
+			}
+			if end < 0 || tag < 0 {
+				// Not a tag, or an end tag ("&lt;/password&gt;"): what follows is no value, and
+				// taking it for one would swallow the text up to the next "&lt;".
+				i = j
+				continue
+			}
+			k = end
+			stop = "&" + strings.Repeat("amp;", amps) + "lt;"
 		}
 		for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
 			k++
@@ -327,9 +346,10 @@ func (r *redactor) text(s string) string {
 			} else {
 				ve = len(s)
 			}
-		case strings.HasPrefix(s[k:], "&quot;"):
-			vs = k + 6
-			if e := strings.Index(s[vs:], "&quot;"); e >= 0 {
+		case quoteEntity(s[k:]) != "":
+			q := quoteEntity(s[k:])
+			vs = k + len(q)
+			if e := strings.Index(s[vs:], q); e >= 0 {
 				ve = vs + e
 			} else {
 				ve = len(s)
@@ -359,6 +379,90 @@ func (r *redactor) text(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// quoteEntity returns the escaped quote s starts with: "&quot;" as .NET writes it, "&#34;" as
+// Go does, and the other spellings of both quotes; "" when none.
+func quoteEntity(s string) string {
+	if len(s) < 5 || s[0] != '&' {
+		return ""
+	}
+	for _, q := range [...]string{"&quot;", "&#34;", "&#x22;", "&apos;", "&#39;", "&#x27;"} {
+		if strings.HasPrefix(s, q) {
+			return q
+		}
+	}
+	return ""
+}
+
+// RedactText removes what looks like a secret from s, a text a server sent (a fault reason,
+// an error message in a detail or a status): elements and attributes with a secret's name
+// (the default list of WithRedact), raw or escaped, and name=value pairs. Service packages
+// put server text through it before it reaches an error string or %#v.
+func RedactText(s string) string { return defaultRedactor.all(s) }
+
+// tagBefore classifies the name at s[i:] by what precedes it, a "prefix:" skipped: 1 after an
+// escaped "<" ("&lt;", "&amp;lt;"), -1 after "/" (an end tag), 0 otherwise.
+func tagBefore(s string, i int) int {
+	p := i
+	if p > 0 && s[p-1] == ':' {
+		p--
+		for p > 0 && isIdentByte(s[p-1]) {
+			p--
+		}
+	}
+	switch {
+	case strings.HasSuffix(s[:p], "/"):
+		return -1
+	case strings.HasSuffix(s[:p], "lt;"):
+		return 1
+	}
+	return 0
+}
+
+// maxEscapes bounds how many times over text is taken to be escaped ("&amp;amp;…gt;"), so
+// that a hostile body cannot make the scan quadratic.
+const maxEscapes = 8
+
+// escapedGT returns the end of an escaped ">" at s[k:] ("&gt;", "&amp;gt;"…) and how many
+// times it was escaped beyond the first, or -1.
+func escapedGT(s string, k int) (end, amps int) {
+	if k >= len(s) || s[k] != '&' {
+		return -1, 0
+	}
+	p := k + 1
+	for amps < maxEscapes && strings.HasPrefix(s[p:], "amp;") {
+		p += 4
+		amps++
+	}
+	if strings.HasPrefix(s[p:], "gt;") {
+		return p + 3, amps
+	}
+	return -1, 0
+}
+
+// escapedTagEnd finds the escaped ">" that ends an escaped start tag with attributes, looking
+// no further than a tag can reasonably be long; -1 when another tag starts first.
+func escapedTagEnd(s string, from int) (end, amps int) {
+	limit := min(len(s), from+512)
+	for p := from; p < limit; p++ {
+		switch s[p] {
+		case '<', '>':
+			return -1, 0
+		case '&':
+			if end, amps := escapedGT(s, p); end >= 0 {
+				return end, amps
+			}
+			q := p + 1
+			for n := 0; n < maxEscapes && strings.HasPrefix(s[q:], "amp;"); n++ {
+				q += 4
+			}
+			if strings.HasPrefix(s[q:], "lt;") {
+				return -1, 0
+			}
+		}
+	}
+	return -1, 0
 }
 
 func isIdentByte(c byte) bool {
