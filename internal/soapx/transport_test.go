@@ -73,7 +73,13 @@ func TestKeepAlive1000CallsOneConnection(t *testing.T) {
 				require.NoError(t, c.Call(context.Background(), action, &echoReq{Text: strconv.Itoa(i)}, &out))
 				require.Equal(t, strconv.Itoa(i), out.Text)
 			}
-			assert.Equal(t, int32(1), conns.Load(), "1000 sequential calls over one TCP connection")
+			// One connection, or two: net/http puts a connection back in its idle pool from its
+			// read loop just after the body's EOF, so under CPU load the next call can find the
+			// pool empty for an instant and start a dial; the old connection still serves it and
+			// the dialled one joins the pool, after which every call finds an idle connection.
+			// Without keep-alive this would be 1000.
+			assert.LessOrEqual(t, conns.Load(), int32(2), "1000 sequential calls reuse one keep-alive connection")
+			assert.GreaterOrEqual(t, conns.Load(), int32(1))
 		})
 	}
 }
