@@ -12,7 +12,8 @@
 // -count N repeats each benchmark N times in a row: a burst of load on a shared machine
 // would then hit all samples of one client and none of the other it is compared with.
 // Within a round the clients compared run seconds apart, so each ratio is taken per round,
-// and the report shows the median over rounds. It refuses to write a report from a run in
+// and the report shows the median over rounds; each round also rotates the order in which
+// the clients of a BenchmarkCall group run (the suite's -rotate flag). It refuses to write a report from a run in
 // which any benchmark failed.
 package main
 
@@ -25,6 +26,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -78,7 +80,7 @@ func run(rounds int, benchtime, bench, out, in, raw string) error {
 		defer cleanup()
 		for i := 1; i <= rounds; i++ {
 			fmt.Fprintf(os.Stderr, "benchreport: round %d of %d\n", i, rounds)
-			b, err := runRound(bin, filepath.Join(root, "internal", "bench"), bench, benchtime)
+			b, err := runRound(bin, filepath.Join(root, "internal", "bench"), bench, benchtime, i-1)
 			rawOut.Write(b)
 			if err != nil {
 				saveRaw(raw, rawOut.Bytes())
@@ -157,11 +159,13 @@ func buildTests(root string) (string, func(), error) {
 	return bin, cleanup, nil
 }
 
-// runRound runs the whole suite once, echoing its output to stderr as it goes.
-func runRound(bin, dir, bench, benchtime string) ([]byte, error) {
+// runRound runs the whole suite once, echoing its output to stderr as it goes. rotate
+// changes which of the clients compared runs first in each BenchmarkCall group, so that
+// over the rounds none of them always gets the same position.
+func runRound(bin, dir, bench, benchtime string, rotate int) ([]byte, error) {
 	var buf bytes.Buffer
 	cmd := exec.Command(bin, "-test.run", "^$", "-test.bench", bench, "-test.benchmem",
-		"-test.count", "1", "-test.benchtime", benchtime, "-test.timeout", "30m")
+		"-test.count", "1", "-test.benchtime", benchtime, "-test.timeout", "30m", "-rotate", strconv.Itoa(rotate))
 	cmd.Dir = dir
 	cmd.Stdout = io.MultiWriter(&buf, os.Stderr)
 	cmd.Stderr = io.MultiWriter(&buf, os.Stderr)
@@ -178,7 +182,7 @@ type runConfig struct {
 
 // command is the go test command one round is equivalent to.
 func (c runConfig) command() string {
-	return fmt.Sprintf("go test -run '^$' -bench '%s' -benchmem -count 1 -benchtime %s ./internal/bench/", c.bench, c.benchtime)
+	return fmt.Sprintf("go test -run '^$' -bench '%s' -benchmem -count 1 -benchtime %s ./internal/bench/ -args -rotate <round-1>", c.bench, c.benchtime)
 }
 
 type machine struct {

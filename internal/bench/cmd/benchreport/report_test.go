@@ -64,7 +64,7 @@ func TestRender(t *testing.T) {
 	var buf bytes.Buffer
 	got := render(&buf, s, machine{goVersion: "go version test"}, runConfig{rounds: 2, benchtime: "1s", bench: "."})
 	doc := buf.String()
-	require.Contains(t, doc, "| cas HandleUserTask | http | seq | 60,000 | 130,000 | 58,500 | 1.03× | 2.17× |")
+	require.Contains(t, doc, "| cas HandleUserTask | http | seq | 60,000 | 130,000 | 58,500 | 1.03× | 2.17× | 2.23× |")
 	require.Contains(t, doc, "| cas: 1 TCP connection per 1000 sequential calls | 1 (worst round 1); (a) n/a | yes |")
 	// One round had 2 logins: not met, whatever the median says.
 	require.Contains(t, doc, "| uds: exactly 1 login per expiry for 64 callers | 1.50; worst round 2 | **no** |")
