@@ -92,6 +92,7 @@ func run(rounds int, benchtime, bench, out, in, raw string) error {
 				return fmt.Errorf("round %d: %w", i, err)
 			}
 			s.add(rs)
+			mach.roundLoads = append(mach.roundLoads, strings.Fields(loadAverage())[0])
 		}
 		mach.duration = time.Since(start).Round(time.Second)
 		mach.loadAfter = loadAverage()
@@ -195,6 +196,7 @@ type machine struct {
 	date       string
 	loadBefore string
 	loadAfter  string
+	roundLoads []string // 1-minute load average at the end of each round
 	duration   time.Duration
 }
 

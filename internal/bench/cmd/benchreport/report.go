@@ -125,7 +125,11 @@ func (r *report) header(m machine, cfg runConfig) {
 	r.printf("Figures are medians over the rounds. A ratio is computed within each round, between benchmarks that ran seconds apart, and its median is shown. `-rotate` changes, round by round, which of the three clients of a per-call group runs first.\n\n")
 	r.printf("| Machine | |\n|---|---|\n")
 	r.printf("| Go | `%s` |\n| GOOS/GOARCH | %s/%s |\n| CPU | %s |\n| Cores | %d (GOMAXPROCS %d) |\n", m.goVersion, m.goos, m.goarch, m.cpu, m.cores, m.gomaxprocs)
-	r.printf("| Date | %s |\n| Load average (1/5/15 min) before, after | %s; %s |\n\n", m.date, m.loadBefore, orUnknown(m.loadAfter))
+	r.printf("| Date | %s |\n| Load average (1/5/15 min) before, after | %s; %s |\n", m.date, m.loadBefore, orUnknown(m.loadAfter))
+	if len(m.roundLoads) > 0 {
+		r.printf("| 1-minute load average after each round | %s |\n", strings.Join(m.roundLoads, ", "))
+	}
+	r.printf("\n")
 	r.printf("The server runs in the same process on the same cores as the client: loopback figures are the client's and the server's costs together, equal for the three clients compared. The machine may be shared; the load average says how busy it was.\n\n")
 }
 
