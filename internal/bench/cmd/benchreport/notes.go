@@ -106,7 +106,7 @@ throughput. Every real endpoint is https, so this is the figure that matters in 
 ### Running it
 
 - One run of everything: ` + "`go test -run '^$' -bench . -benchmem ./internal/bench/`" + ` (about
-  3 minutes on 2 cores; add ` + "`-benchtime 300ms`" + ` for a quicker look). One group:
+  2 minutes on 2 cores; add ` + "`-benchtime 300ms`" + ` for a quicker look). One group:
   ` + "`-bench 'Call/cas/http'`" + `, ` + "`-bench DataSet/100k`" + `.
 - This file: ` + "`go run ./internal/bench/cmd/benchreport`" + ` (flags: -rounds, -benchtime, -raw to
   keep the raw output, -in to report on saved output without running).
