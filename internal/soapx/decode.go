@@ -8,9 +8,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/offboard-go/offboard/internal/soapx/internal/xmlscan"
+	"github.com/offboard-go/offboard/internal/xmltok"
 )
 
 const (
@@ -109,12 +111,37 @@ type badBody struct {
 func (e *badBody) Error() string { return e.reason + ": " + e.err.Error() }
 func (e *badBody) Unwrap() error { return e.err }
 
-func charsetReader(label string, r io.Reader) (io.Reader, error) {
+// acceptCharset accepts the labels that mean UTF-8 or its ASCII subset.
+func acceptCharset(label string) error {
 	switch strings.ToLower(strings.TrimSpace(label)) {
 	case "utf-8", "utf8", "us-ascii", "ascii":
-		return r, nil
+		return nil
 	}
-	return nil, fmt.Errorf("unsupported XML encoding %q (only UTF-8 is accepted)", label)
+	return fmt.Errorf("unsupported XML encoding %q (only UTF-8 is accepted)", label)
+}
+
+// Tokenizers are pooled: a warm one has its buffer and the names of earlier answers
+// ("Envelope", "Body", the operation's elements), so decoding allocates no name. One
+// that grew for a large answer is dropped rather than kept.
+const maxPooledTokenizer = 64 << 10
+
+var tokenizerPool = sync.Pool{New: func() any {
+	tk := xmltok.NewReader(nil)
+	tk.Charset = acceptCharset
+	return tk
+}}
+
+func getTokenizer(r io.Reader) *xmltok.Reader {
+	tk := tokenizerPool.Get().(*xmltok.Reader)
+	tk.Reset(r)
+	return tk
+}
+
+func putTokenizer(tk *xmltok.Reader) {
+	tk.Reset(nil)
+	if tk.BufferSize() <= maxPooledTokenizer {
+		tokenizerPool.Put(tk)
+	}
 }
 
 // decode turns an HTTP answer into nil, a *Fault, or a typed error.
@@ -131,8 +158,9 @@ func (c *Client) decode(resp *http.Response, br *bodyReader, ex *exchange, respo
 	var err error
 	switch mt {
 	case "text/xml", "application/soap+xml", "application/xml", "":
-		d := xml.NewDecoder(br)
-		d.CharsetReader = charsetReader
+		tk := getTokenizer(br)
+		defer putTokenizer(tk)
+		d := xml.NewTokenDecoder(tk)
 		if ex.version == 0 {
 			err = readDocument(d, response)
 		} else {
