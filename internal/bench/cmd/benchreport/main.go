@@ -1,5 +1,6 @@
 // Command benchreport runs the benchmark suite of internal/bench several times, takes the
-// medians and the ratios the targets are about, and rewrites internal/bench/BENCHMARKS.md.
+// medians and the ratios the targets are about, and rewrites internal/bench/BENCHMARKS.md
+// and the Benchmarks section of the README.
 //
 // From the module root:
 //
@@ -38,20 +39,24 @@ func main() {
 	out := flag.String("out", "", "report to write (default internal/bench/BENCHMARKS.md under the module root)")
 	in := flag.String("in", "", "comma-separated files of saved `go test -bench` output to report on instead of running")
 	raw := flag.String("raw", "", "also save the raw output of the runs to this file")
+	readme := flag.String("readme", "default", "README whose Benchmarks section to rewrite (default README.md under the module root; empty: none)")
 	flag.Parse()
-	if err := run(*rounds, *benchtime, *bench, *out, *in, *raw); err != nil {
+	if err := run(*rounds, *benchtime, *bench, *out, *in, *raw, *readme); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
 }
 
-func run(rounds int, benchtime, bench, out, in, raw string) error {
+func run(rounds int, benchtime, bench, out, in, raw, readme string) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
 	}
 	if out == "" {
 		out = filepath.Join(root, "internal", "bench", "BENCHMARKS.md")
+	}
+	if readme == "default" {
+		readme = filepath.Join(root, "README.md")
 	}
 	cfg := runConfig{rounds: rounds, benchtime: benchtime, bench: bench}
 	s := samples{}
@@ -104,6 +109,14 @@ func run(rounds int, benchtime, bench, out, in, raw string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "benchreport: wrote %s (%d of %d targets met)\n", out, met.met, met.total)
+	if readme != "" {
+		var section bytes.Buffer
+		renderSummary(&section, s, mach, cfg)
+		if err := spliceReadme(readme, section.Bytes()); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "benchreport: rewrote the Benchmarks section of %s\n", readme)
+	}
 	return nil
 }
 

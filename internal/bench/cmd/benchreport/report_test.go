@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -71,4 +72,35 @@ func TestRender(t *testing.T) {
 	// Benchmarks missing from the run are not counted as met.
 	require.Contains(t, doc, "| projector http seq: SDK time ≤ 1.10× (b) | n/a | **no** |")
 	require.Less(t, got.met, got.total)
+}
+
+func TestReadmeSection(t *testing.T) {
+	s := samples{}
+	for _, r := range []string{round1, round2} {
+		rs, err := parse(strings.NewReader(r))
+		require.NoError(t, err)
+		s.add(rs)
+	}
+	var section bytes.Buffer
+	renderSummary(&section, s, machine{goVersion: "go version test", cpu: "test CPU", cores: 2, date: "today"},
+		runConfig{rounds: 2, benchtime: "1s", bench: "."})
+	got := section.String()
+	require.Contains(t, got, "| cas HandleUserTask | http | seq | 60 | 130 | 58.5 | 1.03× | 2.17× | 1.02× |")
+	require.Contains(t, got, "Missed:")
+	require.Contains(t, got, "- uds: exactly 1 login per expiry for 64 callers: 1.50; worst round 2")
+	require.Contains(t, got, "uds 2 (all 64 done in 12.7 ms)")
+
+	dir := t.TempDir()
+	path := dir + "/README.md"
+	before := "# Title\n\n## Benchmarks\n\n" + readmeBegin + "\nold figures\n" + readmeEnd + "\n\n## Next\n"
+	require.NoError(t, os.WriteFile(path, []byte(before), 0o644))
+	require.NoError(t, spliceReadme(path, section.Bytes()))
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NotContains(t, string(after), "old figures")
+	require.True(t, strings.HasPrefix(string(after), "# Title\n\n## Benchmarks\n\n"+readmeBegin+"\n"+got))
+	require.True(t, strings.HasSuffix(string(after), readmeEnd+"\n\n## Next\n"))
+
+	require.NoError(t, os.WriteFile(path, []byte("# No markers\n"), 0o644))
+	require.ErrorContains(t, spliceReadme(path, section.Bytes()), "no ")
 }
