@@ -12,53 +12,27 @@ The suite measures wall time on loopback, with the server in the same process: o
 That is why ratios are taken per round between benchmarks that ran seconds apart, and the
 median of the rounds is reported; the load average above says how busy the machine was.
 Even on an idle machine, a sequential loopback benchmark lands in a faster or a slower
-regime from one run to the next (provisioning: about 107 or about 130 µs per call, whichever
-client), depending on how the client's and the server's goroutines get scheduled on the two
+regime from one run to the next (before finding 2, the provisioning call took about 107 or
+about 130 µs, whichever client), depending on how the client's and the server's goroutines get scheduled on the two
 cores; and a client's position within its group appeared to shift its result by several percent: each
 round therefore rotates the order. A ratio within a few percent of a threshold (1.10×,
 0.75×) can land on either side from one report to the next. allocs/op, B/op,
 conns/1000calls and logins do not depend on timing.
 
-### What the per-call ratios can and cannot be
+### What the per-call ratios measure
 
-On loopback a call is mostly net/http and encoding/xml, on the client and on the server.
-The SDK uses both as the minimum (b) does, so (b) is its floor: CPU profiles over 40,000
-sequential cas calls took the same CPU time for the SDK and for (b) (2.14 s and 2.22 s of
-samples), and over 150,000 uds calls 9.19 s and 8.87 s. The SDK does not get much below (b)
-without replacing encoding/xml.
+On loopback a call is net/http, XML encoding and XML decoding, on the client and on the
+server. gowsdl's client (a) pays for a new TCP connection and a new transport on every call,
+about 50-60 µs here, and otherwise does what the minimum (b) does. So a client that decodes
+the way (b) does gets at most (b's cost + connection setup) ÷ (b's cost) over (a), shown in
+the column *(b) throughput ÷ (a)*: about 2× for cas and uds, whose answers are a few hundred
+bytes, but only 1.8× for PwsDeleteUser (1.3 KB in WCF's namespace-heavy layout) and 1.2× for
+the provisioning call (a 3-row DataTable, 2.5 KB with an inline xs:schema), because there the
+decoding is a large part of the call. To reach 1.9× (a) on those two a client has to decode
+faster than encoding/xml does; the SDK does (finding 2), which is why it is now below (b).
 
-gowsdl's client (a) pays for a new TCP connection and a new transport on every call, about
-50-60 µs here, and otherwise does the same work. So the SDK's throughput over (a) is at most
-(b's cost + connection setup) ÷ (b's cost), which the column *(b) throughput ÷ (a)* shows:
-about 2× for a small answer, less where the call's own work is larger. PwsDeleteUser's answer
-(1.3 KB, WCF's namespace-heavy layout) puts even (b) below 1.9× (a) in sequential calls. The
-provisioning call's answer is a 3-row DataTable, 2.5 KB of XML with an inline xs:schema: a
-CPU profile of the SDK's call has encoding/xml.(*Decoder).Token at 42% of the CPU and the
-schema alone at 20%, and (a) and (b) tokenize the same bytes. The ≥ 1.9× target, derived
-from a small call, is out of reach for these two on this stack short of a faster XML
-tokenizer; what the SDK can do is cost what (b) costs. In parallel calls the connection
-churn of (a) costs more and the ratio is higher.
-
-The SDK's own overhead over (b) is small but not zero, and it shows most in sequential
-calls with larger answers. Decoding projector's recorded PwsDeleteUser answer through soapx
-took 21.1 µs against 20.3 µs for a bare xml.Decoder on the same bytes (the runtime's body
-reader keeps a 1 KiB excerpt for error messages and runs the nesting guard), and the
-projector layer (session, in-flight slot, rate-limit pause check, result conversion) about
-1.7 µs of CPU per call. Run alone and alternating with (b), the SDK's PwsDeleteUser came out
-at 1.04× (b); inside the full suite it has come out between 1.04× and 1.15×.
-
-The provisioning call is also where the SDK does the most work beyond (b): over 60,000
-sequential calls its client side took 5.24 s of CPU against 4.39 s for (b). The SDK reads
-and interprets the inline schema (1.29 s; (b) skips it in 0.90 s), because column types
-decide how values are read; it parses dates into time.Time and numbers into ints where (b)
-keeps strings; its nesting guard (xmlscan.DepthGuard, a defence against deeply nested
-bodies) scans the raw bytes (0.27 s); and it applies its session cookie jar. That is about
-12 µs of a 120-135 µs call, at or just over the 1.10× line in sequential calls. A quicker
-DepthGuard scan was tried (a tight loop over tag names): 12% faster on its own, about 1%
-of a call, and not kept in security code for that.
-
-Over TLS, (a) does a full handshake per call and the SDK none after the first: about 12-30× the
-throughput. Every real endpoint is https, so this is the figure that matters in use.
+Over TLS, (a) does a full handshake per call and the SDK none after the first. Every real
+endpoint is https, so this is the figure that matters in use.
 
 ### Profile findings and fixes
 
@@ -74,17 +48,24 @@ throughput. Every real endpoint is https, so this is the figure that matters in 
    a copy of the request bytes in an io.NopCloser'd bytes.Reader (one allocation of the
    request's size) and returns the buffer to the pool when the call returns. After the fix:
    47.3 vs 46.9 µs (1.01×), the CPU per call unchanged.
-2. **DataSet decoding is encoding/xml's tokenizer.** In BenchmarkDataSet/10k/sdk,
-   encoding/xml.(*Decoder).Token takes 85% of the CPU (rawToken 77%) and the dataset
-   package's own code under 10%; per row the SDK allocates 54 objects, 38 of them in
-   rawToken (as RawToken alone does), 16 in Token re-boxing each start and end element, and
-   about 1 in the dataset package (the row's strings). The gap to RawToken is Token's extra
-   work, which a streaming decoder cannot avoid: RawToken is refused inside an
-   xml.Unmarshaler (encoding/xml's errRawToken), and the provisioning client decodes rows
-   inside its response type's UnmarshalXML so they stream. On an idle machine the SDK ran at
-   0.78-0.80× RawToken; it allocates more, so it loses more when it shares the cores (the
-   garbage collector's work competes for them), and reports made on a busy machine come out
-   lower.
+2. **encoding/xml's tokenizer was most of a call (fixed, internal/xmltok).** With the
+   answers decoded by a plain xml.Decoder, CPU profiles of the sequential calls had
+   encoding/xml.(*Decoder).rawToken at 45% of the provisioning call's CPU (its names alone,
+   nsname, 24%) and at the same order in projector's, and the SDK at 1.23× and 1.71× the
+   throughput of (a) there, missing the 1.9× target, with (b) at 1.22× and 1.83×. encoding/xml
+   reads its input through ReadByte one byte at a time, builds every name in a buffer and
+   allocates a string for it. internal/xmltok tokenizes from a buffer instead: plain text is
+   returned as a slice of it, names and namespace declarations are interned, and soapx pools
+   the tokenizers, so a warm one allocates no name at all; xml.NewTokenDecoder keeps
+   encoding/xml's namespace handling, nesting checks and Unmarshal on top. It accepts and
+   returns exactly what encoding/xml's RawToken does: differential tests over every XML file
+   of the module and ../shared read whole, a byte at a time, in halves and with empty reads,
+   and FuzzDifferential (2,084,236 inputs in 5 minutes, none different). After the change
+   rawToken is 19% of the provisioning call and the SDK runs below (b) in time and
+   allocations (table above). The DataSet decoder gained the same way: BenchmarkDataSet/sdk
+   decodes through xmltok, as the client does, and now runs faster than RawToken alone, the
+   floor the target names; before, at 0.78-0.80× RawToken, 38 of its 54 allocations per row
+   were encoding/xml's tokenizer.
 3. **Large pages through the client.** The runtime path (100k/runtime) and the wide page
    (10k-wide/client) show the body is streamed: a few MiB of heap for a 32 MiB body.
    100k/client's peak is above the page size because of what it returns, not what it reads:
