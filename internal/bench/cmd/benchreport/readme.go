@@ -34,13 +34,7 @@ func renderSummary(w io.Writer, s samples, m machine, cfg runConfig) {
 			m.date, m.cpu, m.cores, m.goVersion, cfg.rounds, cfg.command())
 	}
 	r.printf("Medians over the rounds; each ratio is taken within a round. The full tables (bytes per call, TLS, DataSet and page figures), the method and what profiling found are in [internal/bench/BENCHMARKS.md](internal/bench/BENCHMARKS.md). ")
-	r.printf("**%d of %d targets met.**", full.t.met, full.t.total)
-	if len(full.missed) > 0 {
-		r.printf(" Missed:\n\n")
-		for _, m := range full.missed {
-			r.printf("- %s\n", m)
-		}
-	}
+	full.tally(r)
 	r.printf("\n\n")
 	r.printf("One call of each service's main operation over loopback; (a) is gowsdl's `soap.NewClient(url)`, (b) the hand-written minimum (one keep-alive `http.Client`, `xml.Marshal`, `xml.Decoder`).\n\n")
 	r.printf("| Service, operation | Transport | Mode | SDK µs/call | (a) µs/call | (b) µs/call | SDK ÷ (b) time | SDK throughput ÷ (a) | SDK ÷ (b) allocs |\n")

@@ -97,17 +97,27 @@ func render(w io.Writer, s samples, m machine, cfg runConfig) tally {
 
 	r.w = w
 	r.header(m, cfg)
-	r.printf("## Summary\n\n%d of %d targets met.", r.t.met, r.t.total)
-	if len(r.missed) > 0 {
-		r.printf(" Missed:\n\n")
-		for _, m := range r.missed {
-			r.printf("- %s\n", m)
-		}
+	r.printf("## Summary\n\n")
+	if r.tally(r) {
 		r.printf("\nWhy, and what the profiles showed: see Notes at the end.")
 	}
 	r.printf("\n\n")
 	_, _ = body.WriteTo(w)
 	return r.t
+}
+
+// tally writes "N of M targets met." for the targets r has checked, then the list of those
+// missed, to out; it reports whether any was missed.
+func (r *report) tally(out *report) bool {
+	out.printf("%d of %d targets met.", r.t.met, r.t.total)
+	if len(r.missed) == 0 {
+		return false
+	}
+	out.printf(" Missed:\n\n")
+	for _, m := range r.missed {
+		out.printf("- %s\n", m)
+	}
+	return true
 }
 
 func (r *report) header(m machine, cfg runConfig) {
