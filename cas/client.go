@@ -142,7 +142,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		return nil, &soapx.InputError{Field: "WSPassword", Reason: "must not be empty: the server needs the CAS module's web-service password"}
 	}
 	scrub := newScrubber(creds.WSPassword)
-	sopts := []soapx.Option{soapx.WithHTTPClient(o.httpClient)}
+	// The module rejects the web-service credentials with HTTP 404 and a normal Status
+	// body, which is the operation's answer (ErrAuthentication), not a transport error.
+	sopts := []soapx.Option{soapx.WithHTTPClient(o.httpClient), soapx.WithAnswerStatus(isNotFound)}
 	if o.logger != nil {
 		sopts = append(sopts, soapx.WithLogger(slog.New(scrub.handler(o.logger.Handler()))))
 	}
@@ -263,6 +265,8 @@ func redactURL(s string) string {
 	}
 	return u.Redacted()
 }
+
+func isNotFound(status int) bool { return status == http.StatusNotFound }
 
 // wrap names the operation on runtime errors and turns a 404 that carried no SOAP answer
 // into an *EndpointError, since that 404 means the URL is wrong, not the credentials.

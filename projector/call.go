@@ -45,7 +45,9 @@ func (c *client) exchange(ctx context.Context, op string, send func(context.Cont
 		}
 		se.Status, se.Messages, se.ResponseID = status, messagesFromWire(base.Messages), int(base.ResponseId)
 	}
-	if !status.succeeded() {
+	// A successful Status with an HTTP error status is not a success: something between
+	// the client and Projector, or Projector itself, failed after the operation answered.
+	if !status.succeeded() || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return se
 	}
 	return nil

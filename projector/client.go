@@ -96,6 +96,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	soapOpts := []soapx.Option{
 		soapx.WithVersion(soapx.SOAP11),
 		soapx.WithRedact("Password", "SessionTicket", "CrossoverTicket", "Fingerprint"),
+		// A result says more than its HTTP status (its Status and PwsMessages): decode it
+		// whatever the status, and let exchange refuse a non-2xx one.
+		soapx.WithAnswerStatus(func(int) bool { return true }),
 	}
 	if o.httpClient != nil {
 		soapOpts = append(soapOpts, soapx.WithHTTPClient(noRedirects(o.httpClient)))

@@ -88,9 +88,14 @@ func TestDeleteUserErrors(t *testing.T) {
 		"unknown Status is not success": {
 			reply: reply(resultXML("PwsDeleteUser", baseXML("PartialFail"))), status: "PartialFail", httpStatus: 200,
 		},
-		"Ok with HTTP 500 and Fail": {
+		"Fail with HTTP 500": {
 			reply: mockReply{status: 500, body: failReply("PwsDeleteUser", msgNotFound).body}, is: []error{projector.ErrNotFound},
 			numbers: []int{50024}, status: projector.StatusFail, httpStatus: 500,
+		},
+		"Ok with HTTP 404 is not success": {
+			reply:  mockReply{status: 404, body: reply(resultXML("PwsDeleteUser", baseXML("Ok"))).body},
+			isNot:  []error{projector.ErrNotFound, projector.ErrPermissionDenied, projector.ErrSessionExpired},
+			status: projector.StatusOk, httpStatus: 404,
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -38,7 +38,7 @@ func (f fuzzPWS) RoundTrip(r *http.Request) (*http.Response, error) {
 // FuzzStatus feeds arbitrary PwsDeleteUser answers to the Status and Messages decoding (the
 // response members and a PwsFault's PwsMessages). Seeds are Projector's published samples in
 // testdata/ and the documented messages. Every answer is a result with Status Ok or
-// OkWithWarnings, or a typed error; neither shows the password or the session ticket.
+// OkWithWarnings and a 2xx HTTP status, or a typed error; neither shows the password or the session ticket.
 func FuzzStatus(f *testing.F) {
 	ticketMsg := string(fuzzSeed(f, "PwsMessage-error-InvalidSessionTicket-fragment.xml"))
 	warning := string(fuzzSeed(f, "PwsMessage-warning-fragment.xml"))
@@ -63,6 +63,9 @@ func FuzzStatus(f *testing.F) {
 		}
 		res, err := c.DeleteUser(context.Background(), jdoe, nil)
 		if err == nil {
+			if status < 200 || status > 299 {
+				t.Fatalf("success with HTTP %d: %+v", status, res)
+			}
 			if res == nil || (res.Status != projector.StatusOk && res.Status != projector.StatusOkWithWarnings) ||
 				(res.Outcome != projector.Deleted && res.Outcome != projector.Deactivated) {
 				t.Fatalf("success with %+v", res)

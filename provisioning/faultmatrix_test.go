@@ -82,6 +82,8 @@ func TestFaultMatrix(t *testing.T) {
 		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: fmAfterConnect(faultnet.Reply(200, fmCT12, soap12(fmCountOK))), Check: protocol},
 		{Name: "404 with a SOAP body", Handler: fmAfterConnect(fault(404, "Organization not found")),
 			Check: faultnet.Want[*provisioning.Error]().Not(provisioning.ErrSessionExpired).And(faultError(404, "Organization not found"))},
+		{Name: "normal answer with HTTP 500", Handler: fmAfterConnect(faultnet.Reply(500, fmCT11, ok)),
+			Check: faultnet.Want[*soapx.HTTPError](provisioning.ErrProtocol).Not(provisioning.ErrSessionExpired).And(httpStatusIs(500))},
 		{Name: "500 with a Fault", Handler: fmAfterConnect(fault(500, "Object reference not set to an instance of an object.")),
 			Check: faultnet.Want[*provisioning.Error]().And(faultError(500, "Object reference not set to an instance of an object."))},
 		{Name: "body over the cap", Handler: fmAfterConnect(faultnet.Stream(200, fmCT11, envStart, faultnet.Padding(4<<10), envEnd, 1<<20)),
@@ -156,4 +158,13 @@ func fmSessionRefused(ctx context.Context, t *testing.T, hc *http.Client) error 
 	_, err = c.TaskCount(ctx, org)
 	assert.Equal(t, 2, s.Connects(), "one reconnect, then the error")
 	return err
+}
+
+func httpStatusIs(status int) func(t *testing.T, err error) {
+	return func(t *testing.T, err error) {
+		var he *soapx.HTTPError
+		require.ErrorAs(t, err, &he)
+		assert.Equal(t, status, he.StatusCode)
+		assert.NotEmpty(t, he.Excerpt, "the answer is kept in the excerpt")
+	}
 }

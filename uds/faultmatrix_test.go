@@ -54,6 +54,13 @@ func TestFaultMatrix(t *testing.T) {
 				assert.Equal(t, 404, re.HTTPStatus)
 				assert.Equal(t, "TX-2", re.TransactionID)
 			})},
+		{Name: "normal answer with HTTP 404", Handler: faultnet.Reply(404, ct12, ok),
+			Check: faultnet.Want[*soapx.HTTPError](uds.ErrProtocol).Not(uds.ErrNotFound).And(func(t *testing.T, err error) {
+				var he *soapx.HTTPError
+				require.ErrorAs(t, err, &he)
+				assert.Equal(t, 404, he.StatusCode)
+				assert.NotEmpty(t, he.Excerpt, "the answer is kept in the excerpt")
+			})},
 		{Name: "500 with a Fault", Handler: faultnet.Reply(500, ct12, env12(txHeader("TX-3"),
 			fault12("Receiver", "UDS is not initialized.", uds.CodeNotInitialized, "UDS is not initialized.", ""))),
 			Check: faultnet.Want[*uds.RegistryError](uds.ErrUnavailable).Not(uds.ErrNotFound)},

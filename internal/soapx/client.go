@@ -113,6 +113,7 @@ type Client struct {
 	userAgent []string
 	ctSOAP11  []string
 	ctForm    []string
+	answerAt  func(int) bool // non-2xx statuses whose non-Fault answer is a result (WithAnswerStatus)
 }
 
 // NewClient returns a client for an absolute http or https endpoint.
@@ -155,6 +156,7 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 		userAgent: []string{cfg.userAgent},
 		ctSOAP11:  []string{contentType11},
 		ctForm:    []string{contentTypeForm},
+		answerAt:  cfg.answerAt,
 	}, nil
 }
 

@@ -204,16 +204,45 @@ func TestFaultWithoutDetail(t *testing.T) {
 	assert.Equal(t, "soap fault soap:Client: no (HTTP 500)", f.Error())
 }
 
-func TestNon2xxWithNormalBodyIsDecoded(t *testing.T) {
-	// ASMX cas answers bad credentials with 404 and a normal Status body.
-	m := newMock(t)
-	m.answer(testURL, 404, ct11, env11("", echoBody))
-	ctx, resp := soapx.CaptureResponse(context.Background())
-	var out echoResp
-	require.NoError(t, m.client(t).Call(ctx, action, &echoReq{}, &out))
-	assert.Equal(t, "pong", out.Text)
-	assert.Equal(t, 404, resp.StatusCode)
+func TestNon2xxWithNormalBody(t *testing.T) {
+	// ASMX cas answers bad credentials with 404 and a normal Status body; cas declares that
+	// with WithAnswerStatus. Any other non-2xx answer without a Fault is an error.
+	tests := []struct {
+		name     string
+		status   int
+		opts     []soapx.Option
+		answered bool
+	}{
+		{"404 declared", 404, []soapx.Option{soapx.WithAnswerStatus(is404)}, true},
+		{"404 not declared", 404, nil, false},
+		{"500 with 404 declared", 500, []soapx.Option{soapx.WithAnswerStatus(is404)}, false},
+		{"500 with any status declared", 500, []soapx.Option{soapx.WithAnswerStatus(func(int) bool { return true })}, true},
+		{"400 not declared", 400, nil, false},
+		{"202", 202, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newMock(t)
+			m.answer(testURL, tt.status, ct11, env11("", echoBody))
+			ctx, resp := soapx.CaptureResponse(context.Background())
+			var out echoResp
+			err := m.client(t, tt.opts...).Call(ctx, action, &echoReq{}, &out)
+			assert.Equal(t, tt.status, resp.StatusCode)
+			if tt.answered {
+				require.NoError(t, err)
+				assert.Equal(t, "pong", out.Text)
+				return
+			}
+			var he *soapx.HTTPError
+			require.ErrorAs(t, err, &he)
+			assert.Equal(t, tt.status, he.StatusCode)
+			assert.Contains(t, he.Excerpt, "pong", "what the server said is kept")
+			assert.Contains(t, err.Error(), fmt.Sprintf("an answer that is not a Fault, with HTTP status %d", tt.status))
+		})
+	}
 }
+
+func is404(status int) bool { return status == http.StatusNotFound }
 
 func TestNilResponseSkipsBody(t *testing.T) {
 	m := newMock(t)

@@ -34,6 +34,7 @@ var (
 	errNoBody     = errors.New("envelope without Body")
 	errHeaderSize = errors.New("too many SOAP header blocks")
 	errEmpty      = errors.New("no content")
+	errNotAnswer  = errors.New("HTTP status of an error without a SOAP Fault")
 )
 
 // bodyReader sits between the response body and the XML decoder. It enforces the body
@@ -176,13 +177,25 @@ func (c *Client) decode(resp *http.Response, br *bodyReader, ex *exchange, respo
 		err = &badBody{reason: "unexpected Content-Type " + mt, err: errNotSOAP}
 	}
 	if err == nil {
-		return nil
+		if c.isAnswerStatus(resp.StatusCode) {
+			return nil
+		}
+		err = &badBody{reason: fmt.Sprintf("an answer that is not a Fault, with HTTP status %d", resp.StatusCode), err: errNotAnswer}
 	}
 	// A one-way operation may be acknowledged with an empty 202 or 204.
 	if response == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && errors.Is(err, errEmpty) {
 		return nil
 	}
 	return c.classify(resp, br, err)
+}
+
+// isAnswerStatus reports whether a non-Fault answer with this status is the operation's
+// result: 2xx, or a status the service package declared with WithAnswerStatus.
+func (c *Client) isAnswerStatus(code int) bool {
+	if code >= 200 && code <= 299 {
+		return true
+	}
+	return c.answerAt != nil && (code < 300 || code > 399) && c.answerAt(code)
 }
 
 // redirected reports a 3xx answer, or an answer reached by following one (an injected

@@ -153,7 +153,7 @@ func TestPostForm(t *testing.T) {
 	m := newMock(t)
 	m.answer(testURL+"/HandleUserTask", 200, "text/xml; charset=utf-8",
 		`<?xml version="1.0" encoding="utf-8"?>`+"\n"+`<Status xmlns="http://ca.tvinci.com/"><Code>0</Code><Message>OK</Message></Status>`)
-	c := m.client(t)
+	c := m.client(t, soapx.WithAnswerStatus(is404))
 	form := url.Values{"sWSUserName": {"u"}, "sWSPassword": {"p&w"}, "domainId": {"42"}}
 	ctx, resp := soapx.CaptureResponse(context.Background())
 	var st casStatus

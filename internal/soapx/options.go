@@ -22,6 +22,7 @@ type config struct {
 	retry      RetryPolicy
 	userAgent  string
 	rootCAs    *x509.CertPool
+	answerAt   func(int) bool
 }
 
 const (
@@ -88,3 +89,14 @@ func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua
 // x509.SystemCertPool() to extend them. There is deliberately no option to skip
 // verification. It cannot be combined with WithHTTPClient, whose transport is the caller's.
 func WithRootCAs(pool *x509.CertPool) Option { return func(c *config) { c.rootCAs = pool } }
+
+// WithAnswerStatus lets a SOAP answer that is not a Fault be the operation's result when it
+// comes with an HTTP status outside 2xx for which accept returns true; the caller reads the
+// status from Response.StatusCode. ASMX's cas module rejects bad credentials with 404 and a
+// normal body; Projector's result carries its own Status and messages, which say more than
+// the HTTP status. Without it, a non-Fault answer with a status outside 2xx is an
+// *HTTPError (with the start of the body in its excerpt): whatever sent it, a proxy or a
+// misrouted URL, it is not a success.
+func WithAnswerStatus(accept func(status int) bool) Option {
+	return func(c *config) { c.answerAt = accept }
+}
