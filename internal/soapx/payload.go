@@ -30,7 +30,11 @@ func getPayload() *payload {
 	return p
 }
 
+// release zeroes the request (it held the credentials, OTP or token of the call) and
+// returns the buffer to the pool, so no secret lingers in memory waiting for reuse.
 func (p *payload) release() {
+	clear(p.buf.Bytes())
+	p.buf.Reset()
 	if !p.broken && p.buf.Cap() <= maxPooledPayload {
 		payloadPool.Put(p)
 	}

@@ -83,3 +83,11 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+func TestPayloadReleaseZeroesTheRequest(t *testing.T) {
+	p := getPayload()
+	p.buf.WriteString("<Password>hunter2</Password>")
+	backing := p.buf.Bytes()[:p.buf.Len()]
+	p.release()
+	assert.Equal(t, make([]byte, len(backing)), backing, "the request bytes are zeroed before the buffer is pooled")
+}

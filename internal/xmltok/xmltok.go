@@ -47,6 +47,7 @@ type Reader struct {
 	r         io.Reader
 	buf       []byte
 	pos, end  int   // unread input is buf[pos:end]
+	dirty     int   // buf[:dirty] has held input since the last Reset
 	rerr      error // the input's error (io.EOF at its end); no more reads once set
 	err       error // sticky: what Token returned last, once it failed
 	lines     int   // newlines in input discarded from buf
@@ -74,11 +75,17 @@ func NewReader(r io.Reader) *Reader {
 	return x
 }
 
-// Reset makes x read r from its start, keeping its buffer and interned names.
+// Reset makes x read r from its start, keeping its buffer and interned names. What the
+// buffers held of the previous input is zeroed first: a pooled Reader must not keep the
+// token or ticket of an earlier answer in memory.
 func (x *Reader) Reset(r io.Reader) {
 	if x.buf == nil {
 		x.buf = make([]byte, minBuffer)
 	}
+	clear(x.buf[:x.dirty])
+	clear(x.text[:cap(x.text)])
+	clear(x.attrs[:cap(x.attrs)])
+	x.dirty = 0
 	x.r, x.pos, x.end, x.rerr, x.err, x.lines = r, 0, 0, nil, nil, 0
 	x.needClose, x.toClose = false, xml.Name{}
 }
@@ -144,11 +151,13 @@ func (x *Reader) fill() {
 	if want > len(x.buf) {
 		nb := make([]byte, max(want, 2*len(x.buf)))
 		copy(nb, x.buf[:x.end])
+		clear(x.buf[:x.dirty]) // left to the garbage collector, but not with the input in it
 		x.buf = nb
 	}
 	for zero := 0; x.end < want && x.rerr == nil; {
 		n, err := x.r.Read(x.buf[x.end:])
 		x.end += n
+		x.dirty = max(x.dirty, x.end)
 		switch {
 		case err != nil:
 			x.rerr = err

@@ -315,3 +315,20 @@ type chunked struct {
 }
 
 func (c *chunked) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }
+
+func TestResetZeroesWhatWasRead(t *testing.T) {
+	x := NewReader(strings.NewReader(`<a t="tok&amp;en">s3cr3t&amp;</a>`))
+	for {
+		if _, err := x.Token(); err != nil {
+			require.ErrorIs(t, err, io.EOF)
+			break
+		}
+	}
+	x.Reset(nil)
+	for _, buf := range [][]byte{x.buf, x.text[:cap(x.text)]} {
+		assert.False(t, bytes.Contains(buf, []byte("s3cr3t")) || bytes.Contains(buf, []byte("tok")), "input left in a buffer")
+	}
+	for _, a := range x.attrs[:cap(x.attrs)] {
+		assert.Empty(t, a.Value)
+	}
+}
