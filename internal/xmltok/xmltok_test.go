@@ -306,6 +306,15 @@ func FuzzDifferential(f *testing.F) {
 			r = &chunked{r: r, n: int(chunk)}
 		}
 		assert.Equal(t, stdDec(doc), ourDec(r), "decoder tokens of %q", doc)
+
+		// A pooled Reader is reused after any input, finished or failed midway: nothing of
+		// the previous input (a pending end tag, an error, interned names) may show.
+		x := ours(strings.NewReader(`<p:a xmlns:p="urn:x" q="1"><b/>text&amp;</p:a><`))
+		for i := 0; i < int(chunk%7); i++ { // stop anywhere: after <b/>'s start half, at the error...
+			_, _ = x.Token()
+		}
+		x.Reset(bytes.NewReader(doc))
+		assert.Equal(t, want, collect(x.Token), "raw tokens of %q from a reused Reader", doc)
 	})
 }
 
