@@ -39,17 +39,8 @@ func TestFaultMatrix(t *testing.T) {
 	envStart := `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>`
 	envEnd := `</soap:Body></soap:Envelope>`
 	protocol := faultnet.Want[*cas.ProtocolError](cas.ErrProtocol)
-	deadline := faultnet.Want[*cas.TransportError](context.DeadlineExceeded).Not(cas.ErrUnavailable).Within(3 * time.Second)
 
-	cases := []faultnet.Case{
-		{Name: "server timeout", Handler: faultnet.Hang(), Timeout: 300 * time.Millisecond, Check: deadline},
-		{Name: "connection reset before the answer", Handler: faultnet.ResetBeforeAnswer(),
-			Check: faultnet.Want[*cas.TransportError](cas.ErrUnavailable).Not(cas.ErrProtocol)},
-		{Name: "connection reset mid-response", Handler: faultnet.ResetMidBody(200, ct11, ok11), Check: protocol},
-		{Name: "truncated body", Handler: faultnet.Truncated(200, ct11, ok11), Check: protocol},
-		{Name: "HTML 502 page", Handler: faultnet.Reply(502, fmHTML, "<html><body><h1>502 Bad Gateway</h1></body></html>"),
-			Check: faultnet.Want[*cas.HTTPError](cas.ErrUnavailable).Not(cas.ErrProtocol)},
-		{Name: "empty 200", Handler: faultnet.Reply(200, ct11, ""), Check: protocol},
+	cases := append(faultnet.SharedRows(faultnet.Service{ContentType: ct11, OK: ok11, EnvStart: envStart, EnvEnd: envEnd}), []faultnet.Case{
 		{Name: "empty 200 without Content-Type", Handler: faultnet.Reply(200, "", ""), Check: protocol},
 		{Name: "wrong Content-Type", Handler: faultnet.Reply(200, "application/json", `{"Code":0}`), Check: protocol},
 		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: faultnet.Reply(200, ct12, ok12), Check: protocol},
@@ -61,12 +52,6 @@ func TestFaultMatrix(t *testing.T) {
 			Check: faultnet.Want[*cas.Fault]().Not(cas.ErrNotFound, cas.ErrAuthentication, cas.ErrUnavailable).And(func(t *testing.T, err error) {
 				assert.Contains(t, err.Error(), "Object reference not set")
 			})},
-		{Name: "body over the cap", Handler: faultnet.Stream(200, ct11, envStart, faultnet.Padding(4<<10), envEnd, 1<<20),
-			Check: faultnet.Want[*cas.ProtocolError](cas.ErrBodyTooLarge, cas.ErrProtocol).Within(5 * time.Second)},
-		{Name: "billion laughs", Handler: faultnet.Reply(200, ct11, faultnet.BillionLaughs), MaxAlloc: 2 << 20,
-			Check: protocol.Within(time.Second)},
-		{Name: "deeply nested", Handler: faultnet.Stream(200, ct11, envStart, "<a>", "", 8<<20), MaxAlloc: 4 << 20,
-			Check: protocol.Within(2 * time.Second)},
 		{Name: "invalid UTF-8", Handler: faultnet.Reply(200, ct11, strings.Replace(ok11, "OK", "O\xff\xfeK", 1)), Check: protocol},
 		{Name: "credentials refused between two calls", Scenario: fmCredentialsRevoked,
 			Check: faultnet.Want[*cas.StatusError](cas.ErrAuthentication)},
@@ -76,9 +61,7 @@ func TestFaultMatrix(t *testing.T) {
 				require.ErrorAs(t, err, &he)
 				assert.Equal(t, 7*time.Second, he.RetryAfter)
 			})},
-		{Name: "accepts and never answers", Silent: true, Timeout: 300 * time.Millisecond, Check: deadline},
-		{Name: "trickles the body", Handler: faultnet.Trickle(ct11, 50*time.Millisecond), Timeout: 300 * time.Millisecond, Check: deadline},
-	}
+	}...)
 	faultnet.Run(t, cases, func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
 		c, err := cas.New(url+castest.Path, goldenCreds, cas.WithHTTPClient(hc), cas.WithBodyLimit(fmBodyLimit))
 		require.NoError(t, err)

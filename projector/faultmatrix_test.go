@@ -46,7 +46,6 @@ func TestFaultMatrix(t *testing.T) {
 	envStart := `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>`
 	envEnd := `</s:Body></s:Envelope>`
 	protocol := faultnet.Want[*soapx.ProtocolError](projector.ErrProtocol)
-	deadline := faultnet.Want[*soapx.TransportError](context.DeadlineExceeded).Not(projector.ErrUnavailable).Within(3 * time.Second)
 	statusIs := func(code int) func(t *testing.T, err error) {
 		return func(t *testing.T, err error) {
 			var se *projector.ServiceError
@@ -55,15 +54,7 @@ func TestFaultMatrix(t *testing.T) {
 		}
 	}
 
-	cases := []faultnet.Case{
-		{Name: "server timeout", Handler: fmAfterLogin(faultnet.Hang()), Timeout: 300 * time.Millisecond, Check: deadline},
-		{Name: "connection reset before the answer", Handler: fmAfterLogin(faultnet.ResetBeforeAnswer()),
-			Check: faultnet.Want[*soapx.TransportError](projector.ErrUnavailable).Not(projector.ErrProtocol)},
-		{Name: "connection reset mid-response", Handler: fmAfterLogin(faultnet.ResetMidBody(200, fmCT, ok)), Check: protocol},
-		{Name: "truncated body", Handler: fmAfterLogin(faultnet.Truncated(200, fmCT, ok)), Check: protocol},
-		{Name: "HTML 502 page", Handler: fmAfterLogin(faultnet.Reply(502, fmHTML, "<html><body><h1>502 Bad Gateway</h1></body></html>")),
-			Check: faultnet.Want[*soapx.HTTPError](projector.ErrUnavailable).Not(projector.ErrProtocol)},
-		{Name: "empty 200", Handler: fmAfterLogin(faultnet.Reply(200, fmCT, "")), Check: protocol},
+	cases := append(faultnet.SharedRows(faultnet.Service{Wrap: fmAfterLogin, ContentType: fmCT, OK: ok, EnvStart: envStart, EnvEnd: envEnd}), []faultnet.Case{
 		{Name: "wrong Content-Type", Handler: fmAfterLogin(faultnet.Reply(200, "application/json", `{"Status":"Ok"}`)), Check: protocol},
 		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: fmAfterLogin(faultnet.Reply(200, "application/soap+xml; charset=utf-8",
 			strings.Replace(ok, "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope", 1))), Check: protocol},
@@ -71,12 +62,6 @@ func TestFaultMatrix(t *testing.T) {
 			Check: faultnet.Want[*projector.ServiceError](projector.ErrNotFound).And(statusIs(404))},
 		{Name: "500 with a Fault", Handler: fmAfterLogin(faultnet.Reply(500, fmCT, faultReply("Denied", msgDenied).body)),
 			Check: faultnet.Want[*projector.ServiceError](projector.ErrPermissionDenied).Not(projector.ErrNotFound).And(statusIs(500))},
-		{Name: "body over the cap", Handler: fmAfterLogin(faultnet.Stream(200, fmCT, envStart, faultnet.Padding(4<<10), envEnd, 1<<20)),
-			Check: faultnet.Want[*soapx.ProtocolError](projector.ErrProtocol, soapx.ErrBodyTooLarge).Within(5 * time.Second)},
-		{Name: "billion laughs", Handler: fmAfterLogin(faultnet.Reply(200, fmCT, faultnet.BillionLaughs)), MaxAlloc: 2 << 20,
-			Check: protocol.Within(time.Second)},
-		{Name: "deeply nested", Handler: fmAfterLogin(faultnet.Stream(200, fmCT, envStart, "<a>", "", 8<<20)), MaxAlloc: 4 << 20,
-			Check: protocol.Within(2 * time.Second)},
 		{Name: "invalid UTF-8", Handler: fmAfterLogin(faultnet.Reply(200, fmCT, strings.Replace(ok, "Jane Doe", "Jane \xed\xa0\x80Doe", 1))), Check: protocol},
 		{Name: "session expiring between two calls", Scenario: fmTicketExpires, Check: fmNoError},
 		{Name: "session still refused after re-authenticating", Scenario: fmTicketRefused,
@@ -84,10 +69,7 @@ func TestFaultMatrix(t *testing.T) {
 		{Name: "rate limited (HTTP 429)", Handler: fmAfterLogin(faultnet.Reply(429, fmHTML, "Too Many Requests")),
 			Check: faultnet.Want[*soapx.HTTPError](projector.ErrRateLimited).Not(projector.ErrProtocol)},
 		{Name: "rate limited (10016)", Scenario: fmRateLimited, Check: faultnet.Want[*projector.ServiceError](projector.ErrRateLimited)},
-		{Name: "accepts and never answers", Silent: true, Timeout: 300 * time.Millisecond, Check: deadline},
-		{Name: "trickles the body", Handler: fmAfterLogin(faultnet.Trickle(fmCT, 50*time.Millisecond)), Timeout: 300 * time.Millisecond,
-			Check: deadline},
-	}
+	}...)
 	faultnet.Run(t, cases, func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
 		c, err := projector.New(url+projectortest.DefaultPath, testCreds, projector.WithHTTPClient(hc),
 			projector.WithBodyLimit(fmBodyLimit), projector.WithRateLimitWait(time.Millisecond), projector.WithRateLimitRetries(1))

@@ -55,7 +55,6 @@ func TestFaultMatrix(t *testing.T) {
 	envStart := `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>`
 	envEnd := `</soap:Body></soap:Envelope>`
 	protocol := faultnet.Want[*soapx.ProtocolError](provisioning.ErrProtocol)
-	deadline := faultnet.Want[*soapx.TransportError](context.DeadlineExceeded).Not(provisioning.ErrUnavailable).Within(3 * time.Second)
 	fault := func(status int, message string) http.Handler {
 		return faultnet.Reply(status, fmCT11, soap11(`<soap:Fault><faultcode>soap:Server</faultcode><faultstring>Server was unable to process request. ---&gt; `+
 			message+`</faultstring><detail /></soap:Fault>`))
@@ -69,15 +68,7 @@ func TestFaultMatrix(t *testing.T) {
 		}
 	}
 
-	cases := []faultnet.Case{
-		{Name: "server timeout", Handler: fmAfterConnect(faultnet.Hang()), Timeout: 300 * time.Millisecond, Check: deadline},
-		{Name: "connection reset before the answer", Handler: fmAfterConnect(faultnet.ResetBeforeAnswer()),
-			Check: faultnet.Want[*soapx.TransportError](provisioning.ErrUnavailable).Not(provisioning.ErrProtocol)},
-		{Name: "connection reset mid-response", Handler: fmAfterConnect(faultnet.ResetMidBody(200, fmCT11, ok)), Check: protocol},
-		{Name: "truncated body", Handler: fmAfterConnect(faultnet.Truncated(200, fmCT11, ok)), Check: protocol},
-		{Name: "HTML 502 page", Handler: fmAfterConnect(faultnet.Reply(502, fmHTML, "<html><body><h1>502 Bad Gateway</h1></body></html>")),
-			Check: faultnet.Want[*soapx.HTTPError](provisioning.ErrUnavailable).Not(provisioning.ErrProtocol)},
-		{Name: "empty 200", Handler: fmAfterConnect(faultnet.Reply(200, fmCT11, "")), Check: protocol},
+	cases := append(faultnet.SharedRows(faultnet.Service{Wrap: fmAfterConnect, ContentType: fmCT11, OK: ok, EnvStart: envStart, EnvEnd: envEnd}), []faultnet.Case{
 		{Name: "wrong Content-Type", Handler: fmAfterConnect(faultnet.Reply(200, "text/plain", "3")), Check: protocol},
 		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: fmAfterConnect(faultnet.Reply(200, fmCT12, soap12(fmCountOK))), Check: protocol},
 		{Name: "404 with a SOAP body", Handler: fmAfterConnect(fault(404, "Organization not found")),
@@ -86,22 +77,13 @@ func TestFaultMatrix(t *testing.T) {
 			Check: faultnet.Want[*soapx.HTTPError](provisioning.ErrProtocol).Not(provisioning.ErrSessionExpired).And(httpStatusIs(500))},
 		{Name: "500 with a Fault", Handler: fmAfterConnect(fault(500, "Object reference not set to an instance of an object.")),
 			Check: faultnet.Want[*provisioning.Error]().And(faultError(500, "Object reference not set to an instance of an object."))},
-		{Name: "body over the cap", Handler: fmAfterConnect(faultnet.Stream(200, fmCT11, envStart, faultnet.Padding(4<<10), envEnd, 1<<20)),
-			Check: faultnet.Want[*soapx.ProtocolError](provisioning.ErrBodyTooLarge, provisioning.ErrProtocol).Within(5 * time.Second)},
-		{Name: "billion laughs", Handler: fmAfterConnect(faultnet.Reply(200, fmCT11, faultnet.BillionLaughs)), MaxAlloc: 2 << 20,
-			Check: protocol.Within(time.Second)},
-		{Name: "deeply nested", Handler: fmAfterConnect(faultnet.Stream(200, fmCT11, envStart, "<a>", "", 8<<20)), MaxAlloc: 4 << 20,
-			Check: protocol.Within(2 * time.Second)},
 		{Name: "invalid UTF-8", Handler: fmAfterConnect(faultnet.Reply(200, fmCT11, strings.Replace(ok, ">3<", ">3\xff<", 1))), Check: protocol},
 		{Name: "session expiring between two calls", Scenario: fmSessionExpires, Check: fmNoError},
 		{Name: "session still gone after connecting again", Scenario: fmSessionRefused,
 			Check: faultnet.Want[*provisioning.Error](provisioning.ErrSessionExpired)},
 		{Name: "rate limited (HTTP 429)", Handler: fmAfterConnect(faultnet.Reply(429, fmHTML, "Too Many Requests", "Retry-After", "30")),
 			Check: faultnet.Want[*soapx.HTTPError](provisioning.ErrRateLimited).Not(provisioning.ErrProtocol)},
-		{Name: "accepts and never answers", Silent: true, Timeout: 300 * time.Millisecond, Check: deadline},
-		{Name: "trickles the body", Handler: fmAfterConnect(faultnet.Trickle(fmCT11, 50*time.Millisecond)), Timeout: 300 * time.Millisecond,
-			Check: deadline},
-	}
+	}...)
 	faultnet.Run(t, cases, fmCall())
 
 	// The version row the other way round: a SOAP 1.2 client answered in SOAP 1.1.

@@ -32,18 +32,9 @@ func TestFaultMatrix(t *testing.T) {
 	envStart := `<soapenv:Envelope xmlns:soapenv="http://www.w3.org/2003/05/soap-envelope"><soapenv:Body>`
 	envEnd := `</soapenv:Body></soapenv:Envelope>`
 	protocol := faultnet.Want[*soapx.ProtocolError](uds.ErrProtocol)
-	deadline := faultnet.Want[*soapx.TransportError](context.DeadlineExceeded).Not(uds.ErrUnavailable).Within(3 * time.Second)
 	billion := strings.Replace(faultnet.BillionLaughs, "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope", 1)
 
-	cases := []faultnet.Case{
-		{Name: "server timeout", Handler: faultnet.Hang(), Timeout: 300 * time.Millisecond, Check: deadline},
-		{Name: "connection reset before the answer", Handler: faultnet.ResetBeforeAnswer(),
-			Check: faultnet.Want[*soapx.TransportError](uds.ErrUnavailable).Not(uds.ErrProtocol)},
-		{Name: "connection reset mid-response", Handler: faultnet.ResetMidBody(200, ct12, ok), Check: protocol},
-		{Name: "truncated body", Handler: faultnet.Truncated(200, ct12, ok), Check: protocol},
-		{Name: "HTML 502 page", Handler: faultnet.Reply(502, fmHTML, "<html><body><h1>502 Bad Gateway</h1></body></html>"),
-			Check: faultnet.Want[*soapx.HTTPError](uds.ErrUnavailable).Not(uds.ErrProtocol)},
-		{Name: "empty 200", Handler: faultnet.Reply(200, ct12, ""), Check: protocol},
+	cases := append(faultnet.SharedRows(faultnet.Service{ContentType: ct12, OK: ok, EnvStart: envStart, EnvEnd: envEnd, BillionLaughs: billion}), []faultnet.Case{
 		{Name: "wrong Content-Type", Handler: faultnet.Reply(200, "application/json", `{"status":"ACTIVE"}`), Check: protocol},
 		{Name: "SOAP 1.1 answer to a 1.2 request", Handler: faultnet.Reply(200, "text/xml; charset=utf-8", ok11), Check: protocol},
 		{Name: "404 with a SOAP body", Handler: faultnet.Reply(404, ct12, env12(txHeader("TX-2"),
@@ -64,20 +55,13 @@ func TestFaultMatrix(t *testing.T) {
 		{Name: "500 with a Fault", Handler: faultnet.Reply(500, ct12, env12(txHeader("TX-3"),
 			fault12("Receiver", "UDS is not initialized.", uds.CodeNotInitialized, "UDS is not initialized.", ""))),
 			Check: faultnet.Want[*uds.RegistryError](uds.ErrUnavailable).Not(uds.ErrNotFound)},
-		{Name: "body over the cap", Handler: faultnet.Stream(200, ct12, envStart, faultnet.Padding(4<<10), envEnd, 1<<20),
-			Check: faultnet.Want[*soapx.ProtocolError](uds.ErrBodyTooLarge, uds.ErrProtocol).Within(5 * time.Second)},
-		{Name: "billion laughs", Handler: faultnet.Reply(200, ct12, billion), MaxAlloc: 2 << 20, Check: protocol.Within(time.Second)},
-		{Name: "deeply nested", Handler: faultnet.Stream(200, ct12, envStart, "<a>", "", 8<<20), MaxAlloc: 4 << 20,
-			Check: protocol.Within(2 * time.Second)},
 		{Name: "invalid UTF-8", Handler: faultnet.Reply(200, ct12, strings.Replace(ok, "jdoe", "jd\xc3\x28oe", 1)), Check: protocol},
 		{Name: "session expiring between two calls", Scenario: fmTokenExpires, Check: fmNoError},
 		{Name: "session still refused after re-authenticating", Scenario: fmTokenRefused,
 			Check: faultnet.Want[*uds.RegistryError](uds.ErrSessionExpired)},
 		{Name: "rate limited (HTTP 429)", Handler: faultnet.Reply(429, fmHTML, "Too Many Requests"),
 			Check: faultnet.Want[*soapx.HTTPError](uds.ErrRateLimited).Not(uds.ErrProtocol)},
-		{Name: "accepts and never answers", Silent: true, Timeout: 300 * time.Millisecond, Check: deadline},
-		{Name: "trickles the body", Handler: faultnet.Trickle(ct12, 50*time.Millisecond), Timeout: 300 * time.Millisecond, Check: deadline},
-	}
+	}...)
 	faultnet.Run(t, cases, func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
 		c, err := uds.New(url+uds.ServicePath, uds.WithHTTPClient(hc), uds.WithBodyLimit(fmBodyLimit))
 		require.NoError(t, err)
