@@ -39,18 +39,12 @@ func renderSummary(w io.Writer, s samples, m machine, cfg runConfig) {
 	r.printf("One call of each service's main operation over loopback; (a) is gowsdl's `soap.NewClient(url)`, (b) the hand-written minimum (one keep-alive `http.Client`, `xml.Marshal`, `xml.Decoder`).\n\n")
 	r.printf("| Service, operation | Transport | Mode | SDK µs/call | (a) µs/call | (b) µs/call | SDK ÷ (b) time | SDK throughput ÷ (a) | SDK ÷ (b) allocs |\n")
 	r.printf("|---|---|---|--:|--:|--:|--:|--:|--:|\n")
-	for _, svc := range services {
-		for _, tr := range []string{"http", "tls"} {
-			for _, mode := range []string{"seq", "par"} {
-				base := "BenchmarkCall/" + svc + "/" + tr + "/" + mode + "/"
-				sdk, a, b := base+"sdk", base+"gowsdl", base+"min"
-				r.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label(svc, tr, mode), tr, mode,
-					num(r.med(sdk, "ns/op")/1000), num(r.med(a, "ns/op")/1000), num(r.med(b, "ns/op")/1000),
-					fx(r.ratio(sdk, "ns/op", b, "ns/op")), fx(r.ratio(a, "ns/op", sdk, "ns/op")),
-					fx(r.ratio(sdk, "allocs/op", b, "allocs/op")))
-			}
-		}
-	}
+	forEachCall(func(svc, tr, mode, sdk, a, b string) {
+		r.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label(svc, tr, mode), tr, mode,
+			num(r.med(sdk, "ns/op")/1000), num(r.med(a, "ns/op")/1000), num(r.med(b, "ns/op")/1000),
+			fx(r.ratio(sdk, "ns/op", b, "ns/op")), fx(r.ratio(a, "ns/op", sdk, "ns/op")),
+			fx(r.ratio(sdk, "allocs/op", b, "allocs/op")))
+	})
 	r.printf("\n")
 	var conns, logins []string
 	for _, svc := range services {

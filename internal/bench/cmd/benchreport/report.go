@@ -160,34 +160,40 @@ func (r *report) calls() {
 	r.printf("*(b) throughput ÷ (a)* is the same ratio for the minimum: the ceiling for any client built on net/http and encoding/xml.\n\n")
 	r.printf("| Service, operation | Transport | Mode | SDK ns/op | (a) ns/op | (b) ns/op | SDK ÷ (b) time | SDK throughput ÷ (a) | (b) throughput ÷ (a) | SDK allocs/op | (a) allocs/op | (b) allocs/op | SDK ÷ (b) allocs | SDK B/op | (a) B/op | (b) B/op | Targets met |\n")
 	r.printf("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	forEachCall(func(svc, tr, mode, sdk, a, b string) {
+		vsMin := r.ratio(sdk, "ns/op", b, "ns/op")
+		speedup := r.ratio(a, "ns/op", sdk, "ns/op")
+		allocs := r.ratio(sdk, "allocs/op", b, "allocs/op")
+		what := fmt.Sprintf("%s %s %s", svc, tr, mode)
+		var mark string
+		if tr == "http" {
+			m1 := r.target(what+": SDK time ≤ 1.10× (b)", vsMin <= maxTimeVsMin, fx(vsMin))
+			m2 := r.target(what+": SDK allocs ≤ 1.2× (b)", allocs <= maxAllocsVsMin, fx(allocs))
+			m3 := r.target(what+": SDK throughput ≥ 1.9× (a)", speedup >= minSpeedupPlain, fx(speedup))
+			mark = strings.Join([]string{"time " + m1, "allocs " + m2, "vs (a) " + m3}, ", ")
+		} else {
+			mark = "vs (a) " + r.target(what+": SDK throughput ≥ 3× (a)", speedup >= minSpeedupTLS, fx(speedup))
+		}
+		r.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			label(svc, tr, mode), tr, mode,
+			num(r.med(sdk, "ns/op")), num(r.med(a, "ns/op")), num(r.med(b, "ns/op")),
+			fx(vsMin), fx(speedup), fx(r.ratio(a, "ns/op", b, "ns/op")),
+			num(r.med(sdk, "allocs/op")), num(r.med(a, "allocs/op")), num(r.med(b, "allocs/op")), fx(allocs),
+			num(r.med(sdk, "B/op")), num(r.med(a, "B/op")), num(r.med(b, "B/op")), mark)
+	})
+	r.printf("\n")
+}
+
+// forEachCall calls f for each BenchmarkCall group, with the names of its three benchmarks.
+func forEachCall(f func(svc, tr, mode, sdk, a, b string)) {
 	for _, svc := range services {
 		for _, tr := range []string{"http", "tls"} {
 			for _, mode := range []string{"seq", "par"} {
 				base := "BenchmarkCall/" + svc + "/" + tr + "/" + mode + "/"
-				sdk, a, b := base+"sdk", base+"gowsdl", base+"min"
-				vsMin := r.ratio(sdk, "ns/op", b, "ns/op")
-				speedup := r.ratio(a, "ns/op", sdk, "ns/op")
-				allocs := r.ratio(sdk, "allocs/op", b, "allocs/op")
-				what := fmt.Sprintf("%s %s %s", svc, tr, mode)
-				var mark string
-				if tr == "http" {
-					m1 := r.target(what+": SDK time ≤ 1.10× (b)", vsMin <= maxTimeVsMin, fx(vsMin))
-					m2 := r.target(what+": SDK allocs ≤ 1.2× (b)", allocs <= maxAllocsVsMin, fx(allocs))
-					m3 := r.target(what+": SDK throughput ≥ 1.9× (a)", speedup >= minSpeedupPlain, fx(speedup))
-					mark = strings.Join([]string{"time " + m1, "allocs " + m2, "vs (a) " + m3}, ", ")
-				} else {
-					mark = "vs (a) " + r.target(what+": SDK throughput ≥ 3× (a)", speedup >= minSpeedupTLS, fx(speedup))
-				}
-				r.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-					label(svc, tr, mode), tr, mode,
-					num(r.med(sdk, "ns/op")), num(r.med(a, "ns/op")), num(r.med(b, "ns/op")),
-					fx(vsMin), fx(speedup), fx(r.ratio(a, "ns/op", b, "ns/op")),
-					num(r.med(sdk, "allocs/op")), num(r.med(a, "allocs/op")), num(r.med(b, "allocs/op")), fx(allocs),
-					num(r.med(sdk, "B/op")), num(r.med(a, "B/op")), num(r.med(b, "B/op")), mark)
+				f(svc, tr, mode, base+"sdk", base+"gowsdl", base+"min")
 			}
 		}
 	}
-	r.printf("\n")
 }
 
 func label(svc, tr, mode string) string {
