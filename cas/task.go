@@ -112,8 +112,8 @@ func result(st *caswsdl.Status, httpStatus int) (*Result, error) {
 	var args []KeyValue
 	if st.Args != nil {
 		for _, kv := range st.Args.KeyValuePair {
-			// KeyValuePair is nillable; encoding/xml reads <KeyValuePair xsi:nil="true"/> as
-			// an empty entry, which says nothing, so it is left out.
+			// KeyValuePair is nillable: the runtime leaves out entries sent as xsi:nil, and
+			// an entry with neither key nor value says nothing either.
 			if kv != nil && (kv.Key != "" || kv.Value != "") {
 				args = append(args, KeyValue{Key: kv.Key, Value: kv.Value})
 			}

@@ -163,9 +163,9 @@ func (c *Client) decode(resp *http.Response, br *bodyReader, ex *exchange, respo
 		defer putTokenizer(tk)
 		d := xml.NewTokenDecoder(tk)
 		if ex.version == 0 {
-			err = readDocument(d, response)
+			err = readDocument(d, tk, response)
 		} else {
-			err = c.readEnvelope(d, ex.version, response, capture)
+			err = c.readEnvelope(d, tk, ex.version, response, capture)
 		}
 		if mt == "" {
 			if bb, ok := err.(*badBody); ok {
@@ -294,7 +294,7 @@ func malformed(err error) error {
 // readEnvelope streams the envelope: header blocks into capture, then a Fault or the
 // Body's first element through DecodeElement, so a response type implementing
 // xml.Unmarshaler gets the live decoder (the DataSet decoder depends on it).
-func (c *Client) readEnvelope(d *xml.Decoder, want Version, response any, capture *Response) error {
+func (c *Client) readEnvelope(d *xml.Decoder, tk *xmltok.Reader, want Version, response any, capture *Response) error {
 	root, err := rootElement(d)
 	if err != nil {
 		return err
@@ -345,7 +345,7 @@ func (c *Client) readEnvelope(d *xml.Decoder, want Version, response any, captur
 				}
 			case t.Name.Space == root.Name.Space && t.Name.Local == "Body" && !sawBody:
 				sawBody = true
-				if fault, err = c.readBody(d, &s, t, got, response); err != nil {
+				if fault, err = c.readBody(d, tk, &s, t, got, response); err != nil {
 					return finish(err)
 				}
 			default:
@@ -401,7 +401,7 @@ func plainAttrs(attrs []xml.Attr) []xml.Attr {
 	return out
 }
 
-func (c *Client) readBody(d *xml.Decoder, s *xmlscan.Scope, start xml.StartElement, v Version, response any) (*Fault, error) {
+func (c *Client) readBody(d *xml.Decoder, tk *xmltok.Reader, s *xmlscan.Scope, start xml.StartElement, v Version, response any) (*Fault, error) {
 	s.Push(start.Attr)
 	defer s.Pop()
 	var fault *Fault
@@ -422,7 +422,7 @@ func (c *Client) readBody(d *xml.Decoder, s *xmlscan.Scope, start xml.StartEleme
 					continue
 				}
 				if response != nil {
-					if err := d.DecodeElement(response, &t); err != nil {
+					if err := decodeAnswer(d, tk, response, &t); err != nil {
 						return nil, &badBody{reason: "decode <" + t.Name.Local + ">", err: err}
 					}
 					continue
@@ -572,14 +572,24 @@ func readReason12(d *xml.Decoder) (string, error) {
 	}
 }
 
+// decodeAnswer decodes the operation's answer into response. Elements sent as xsi:nil are
+// left out on the way, so that a nillable member arrives as the nil pointer (or zero value)
+// the sender meant: encoding/xml would make it a pointer to a zero value (gowsdl's bug 4 in
+// GOWSDL.md). Header blocks and Fault details are captured as sent.
+func decodeAnswer(d *xml.Decoder, tk *xmltok.Reader, response any, start *xml.StartElement) error {
+	tk.NilAsAbsent = true
+	defer func() { tk.NilAsAbsent = false }()
+	return d.DecodeElement(response, start)
+}
+
 // readDocument decodes the bare XML answer of the HTTP POST binding.
-func readDocument(d *xml.Decoder, response any) error {
+func readDocument(d *xml.Decoder, tk *xmltok.Reader, response any) error {
 	root, err := rootElement(d)
 	if err != nil {
 		return err
 	}
 	if response != nil {
-		if err := d.DecodeElement(response, &root); err != nil {
+		if err := decodeAnswer(d, tk, response, &root); err != nil {
 			return &badBody{reason: "decode <" + root.Name.Local + ">", err: err}
 		}
 	} else if err := d.Skip(); err != nil {

@@ -272,3 +272,34 @@ func TestLoggingIsOffWithoutDebug(t *testing.T) {
 	require.NoError(t, m.client(t, soapx.WithLogger(logger)).Call(context.Background(), action, &echoReq{}, &echoResp{}))
 	assert.Empty(t, logs.String())
 }
+
+// nillableResp has the pointer members gowsdl generates for nillable elements.
+type nillableResp struct {
+	XMLName xml.Name `xml:"urn:test NillableResponse"`
+	Ref     *struct {
+		ID *string `xml:"urn:test ID"`
+	} `xml:"urn:test Ref"`
+	Count *int    `xml:"urn:test Count"`
+	Text  *string `xml:"urn:test Text"`
+}
+
+func TestXSINilDecodesAsNil(t *testing.T) {
+	// xsi is declared on the Envelope (ASMX) and as i on the element (WCF).
+	body := `<NillableResponse xmlns="urn:test" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">` +
+		`<Ref><ID i:nil="true"/></Ref><Count xsi:nil="true"/><Text>kept</Text></NillableResponse>`
+	header := `<h:Meta xmlns:h="urn:h" xsi:nil="true"/>`
+	m := newMock(t)
+	m.answer(testURL, 200, ct11, env11(header, body))
+	ctx, resp := soapx.CaptureResponse(context.Background())
+	var out nillableResp
+	require.NoError(t, m.client(t).Call(ctx, action, &echoReq{}, &out))
+	require.NotNil(t, out.Ref)
+	assert.Nil(t, out.Ref.ID, "an xsi:nil member is a nil pointer, not a pointer to \"\"")
+	assert.Nil(t, out.Count)
+	require.NotNil(t, out.Text)
+	assert.Equal(t, "kept", *out.Text)
+
+	h, ok := resp.Header("urn:h", "Meta")
+	require.True(t, ok, "header blocks are captured as sent, xsi:nil included")
+	assert.Contains(t, h.Attrs, xml.Attr{Name: xml.Name{Space: "http://www.w3.org/2001/XMLSchema-instance", Local: "nil"}, Value: "true"})
+}

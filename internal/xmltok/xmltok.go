@@ -44,6 +44,13 @@ type Reader struct {
 	// encoding/xml does without a CharsetReader.
 	Charset func(label string) error
 
+	// NilAsAbsent makes Token leave out every element whose xsi:nil attribute is true,
+	// with its content (XML Schema gives it none): encoding/xml would decode it into a
+	// non-nil pointer to a zero value where the sender sent no value, and leaving it out
+	// gives the nil pointer (or zero value) an absent element gives. It may be switched
+	// between tokens; the namespace bindings it needs are followed from the start.
+	NilAsAbsent bool
+
 	r         io.Reader
 	buf       []byte
 	pos, end  int   // unread input is buf[pos:end]
@@ -57,6 +64,19 @@ type Reader struct {
 	attrs     []xml.Attr // attributes of the current start tag, copied out when done
 	names     [nameSlots]string
 	boxed     [nameSlots]boxedName
+	depth     int          // open elements
+	xsi       []xsiBinding // prefix declarations that bind or unbind the XSI namespace
+	skipped   []xml.Name   // open elements inside an element NilAsAbsent leaves out
+}
+
+const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
+
+// xsiBinding is a prefix declared, at an element depth, to be (or no longer be) the
+// XML Schema instance namespace.
+type xsiBinding struct {
+	prefix string
+	depth  int
+	xsi    bool
 }
 
 // boxedName holds the tokens of one name already boxed in an xml.Token. A StartElement
@@ -88,6 +108,7 @@ func (x *Reader) Reset(r io.Reader) {
 	x.dirty = 0
 	x.r, x.pos, x.end, x.rerr, x.err, x.lines = r, 0, 0, nil, nil, 0
 	x.needClose, x.toClose = false, xml.Name{}
+	x.depth, x.xsi = 0, x.xsi[:0]
 }
 
 // BufferSize reports the size of the input buffer, which grows to hold the largest token.
@@ -98,6 +119,117 @@ func (x *Reader) BufferSize() int { return len(x.buf) }
 // The bytes of CharData, Comment, ProcInst.Inst and Directive are valid until the next
 // call. At the end of the input Token returns nil, io.EOF.
 func (x *Reader) Token() (xml.Token, error) {
+	for {
+		tok, err := x.next()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			x.depth++
+			if len(t.Attr) > 0 {
+				x.bindXSI(t.Attr)
+				if x.NilAsAbsent && x.isNil(t.Attr) {
+					if err := x.skipElement(t.Name); err != nil {
+						return nil, err
+					}
+					continue
+				}
+			}
+		case xml.EndElement:
+			x.leave()
+		}
+		return tok, nil
+	}
+}
+
+// skipElement reads past the end of the element just started (nested elements included),
+// keeping the namespace scopes and the depth in step. It checks the nesting as
+// xml.Decoder would have, since the Decoder does not see what is skipped.
+func (x *Reader) skipElement(start xml.Name) error {
+	open := append(x.skipped[:0], start)
+	defer func() { x.skipped = open[:0] }()
+	for len(open) > 0 {
+		tok, err := x.next()
+		if err != nil {
+			if err == io.EOF {
+				err = x.syntax("unexpected EOF", x.end-x.pos)
+				x.err = err
+			}
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			x.depth++
+			x.bindXSI(t.Attr)
+			open = append(open, t.Name)
+		case xml.EndElement:
+			s := open[len(open)-1]
+			switch {
+			case s.Local != t.Name.Local:
+				x.err = x.syntax("element <"+s.Local+"> closed by </"+t.Name.Local+">", 0)
+			case s.Space != t.Name.Space:
+				ns := t.Name.Space
+				if ns == "" {
+					ns = `""`
+				}
+				x.err = x.syntax("element <"+s.Local+"> in space "+s.Space+" closed by </"+t.Name.Local+"> in space "+ns, 0)
+			}
+			if x.err != nil {
+				return x.err
+			}
+			open = open[:len(open)-1]
+			x.leave()
+		}
+	}
+	return nil
+}
+
+// leave closes the current element: the XSI bindings it declared go out of scope.
+func (x *Reader) leave() {
+	for len(x.xsi) > 0 && x.xsi[len(x.xsi)-1].depth == x.depth {
+		x.xsi = x.xsi[:len(x.xsi)-1]
+	}
+	x.depth--
+}
+
+// bindXSI follows the declarations of prefixes for the XML Schema instance namespace, the
+// only ones NilAsAbsent needs: a prefix bound to it, or one that was and is rebound.
+func (x *Reader) bindXSI(attrs []xml.Attr) {
+	for _, a := range attrs {
+		if a.Name.Space != "xmlns" {
+			continue
+		}
+		if isXSI := a.Value == xsiNamespace; isXSI || x.xsiPrefix(a.Name.Local) {
+			x.xsi = append(x.xsi, xsiBinding{prefix: a.Name.Local, depth: x.depth, xsi: isXSI})
+		}
+	}
+}
+
+// xsiPrefix reports whether prefix is bound to the XML Schema instance namespace here.
+func (x *Reader) xsiPrefix(prefix string) bool {
+	for i := len(x.xsi) - 1; i >= 0; i-- {
+		if x.xsi[i].prefix == prefix {
+			return x.xsi[i].xsi
+		}
+	}
+	return false
+}
+
+// isNil reports whether attrs carry xsi:nil with a true value (XML Schema's boolean: "true"
+// or "1", whitespace collapsed).
+func (x *Reader) isNil(attrs []xml.Attr) bool {
+	for _, a := range attrs {
+		if a.Name.Local == "nil" && a.Name.Space != "" && x.xsiPrefix(a.Name.Space) {
+			v := strings.TrimSpace(a.Value)
+			return v == "true" || v == "1"
+		}
+	}
+	return false
+}
+
+// next is the tokenizer proper: the next token as RawToken would return it.
+func (x *Reader) next() (xml.Token, error) {
 	if x.err != nil {
 		return nil, x.err
 	}

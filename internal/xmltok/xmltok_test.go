@@ -54,6 +54,16 @@ var edgeCases = []string{
 	`<!DOCTYPE a [<!x]>`, `<!DOCTYPE a [<!-x]>`, `<!DOCTYPE a [<x]>`, `<!>`, `<!"a">`, `<!DOCTYPE`, `<!DOCTYPE a [<!--`,
 	`<a><b><c>deep</c></b></a>`, `<a></b>`, `<a>`, `</a>`,
 	"\ufeff<a/>",
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b i:nil="true"/><c>1</c></a>`,
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b i:nil="true"><x/>t<y i:nil="true"/></b><c/></a>`,
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b xmlns:i="urn:other" i:nil="true"/><c i:nil="true"/></a>`,
+	`<a><b xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="1"/><c xsi:nil="true"/></a>`,
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b i:nil=" true "/><b i:nil="false"/><b nil="true"/><b i:nil="0"/></a>`,
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b i:nil="true"><x></y></b></a>`,
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b i:nil="true"><p:x xmlns:p="u"></q:x></b></a>`,
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b i:nil="true"><x>`,
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b i:nil="true"></c></a>`,
+	`<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><i:b i:nil="true"/><d xmlns:i="urn:o"><e i:nil="true"/></d><f i:nil="true"/></a>`,
 	"<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><r>ok</r></soap:Body></soap:Envelope>",
 }
 
@@ -172,6 +182,83 @@ func TestSameTokensAsEncodingXML(t *testing.T) {
 			assert.Equal(t, wantDec, ourDec(mk(doc)), "decoder tokens of %s read %s", name, rname)
 		}
 	}
+}
+
+// stdDecNil is stdDec with every element whose xsi:nil is true left out, with its content:
+// what NilAsAbsent promises, computed from encoding/xml's resolved tokens.
+func stdDecNil(doc []byte) []step {
+	var out []step
+	skip := 0
+	for _, st := range stdDec(doc) {
+		switch t := st.Tok.(type) {
+		case xml.StartElement:
+			if skip > 0 {
+				skip++
+				continue
+			}
+			for _, a := range t.Attr {
+				if a.Name.Space == xsiNamespace && a.Name.Local == "nil" {
+					if v := strings.TrimSpace(a.Value); v == "true" || v == "1" {
+						skip = 1
+					}
+					break
+				}
+			}
+			if skip > 0 {
+				continue
+			}
+		case xml.EndElement:
+			if skip > 0 {
+				skip--
+				continue
+			}
+		default:
+			if skip > 0 && st.Tok != nil {
+				continue
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func ourDecNil(r io.Reader) []step {
+	x := ours(r)
+	x.NilAsAbsent = true
+	return collect(xml.NewTokenDecoder(x).Token)
+}
+
+func TestNilAsAbsent(t *testing.T) {
+	for name, doc := range corpus(t) {
+		want := stdDecNil(doc)
+		for rname, mk := range readers {
+			assert.Equal(t, want, ourDecNil(mk(doc)), "tokens of %s read %s without nil elements", name, rname)
+		}
+	}
+
+	type ref struct {
+		ID *string `xml:"urn:x id"`
+	}
+	type doc struct {
+		A *ref    `xml:"urn:x a"`
+		B *ref    `xml:"urn:x b"`
+		N *int    `xml:"urn:x n"`
+		S *string `xml:"urn:x s"`
+	}
+	in := `<d xmlns="urn:x" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><a i:nil="true"/>` +
+		`<b><id i:nil="true"/></b><n i:nil="true"></n><s>x</s></d>`
+	var plain, absent doc
+	require.NoError(t, xml.NewTokenDecoder(NewReader(strings.NewReader(in))).Decode(&plain))
+	assert.NotNil(t, plain.A, "encoding/xml's own reading: a pointer to a zero value")
+	x := NewReader(strings.NewReader(in))
+	x.NilAsAbsent = true
+	require.NoError(t, xml.NewTokenDecoder(x).Decode(&absent))
+	assert.Nil(t, absent.A)
+	require.NotNil(t, absent.B)
+	assert.Nil(t, absent.B.ID)
+	assert.Nil(t, absent.N)
+	require.NotNil(t, absent.S)
+	assert.Equal(t, "x", *absent.S)
 }
 
 func TestUnmarshalThroughTokenDecoder(t *testing.T) {
@@ -315,6 +402,12 @@ func FuzzDifferential(f *testing.F) {
 		}
 		x.Reset(bytes.NewReader(doc))
 		assert.Equal(t, want, collect(x.Token), "raw tokens of %q from a reused Reader", doc)
+
+		r = bytes.NewReader(doc)
+		if chunk > 0 {
+			r = &chunked{r: r, n: int(chunk)}
+		}
+		assert.Equal(t, stdDecNil(doc), ourDecNil(r), "tokens of %q without nil elements", doc)
 	})
 }
 
