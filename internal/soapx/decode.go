@@ -38,17 +38,14 @@ var (
 )
 
 // bodyReader sits between the response body and the XML decoder. It enforces the body
-// cap and the nesting bound while the decoder streams, and keeps the few bytes the error
-// and logging paths need, so the success path never buffers the body.
+// cap while the decoder streams (the tokenizer bounds the nesting), and keeps the few bytes
+// the error and logging paths need, so the success path never buffers the body.
 type bodyReader struct {
 	r        io.Reader
 	limit    int64
 	n        int64
-	err      error // sticky: cap or nesting exceeded
+	err      error // sticky: cap exceeded
 	tooLarge bool
-	tooDeep  bool
-	noGuard  bool
-	guard    xmlscan.DepthGuard
 	prefixN  int
 	prefix   [prefixSize]byte
 	debug    []byte // nil unless debug logging is on
@@ -56,7 +53,6 @@ type bodyReader struct {
 
 func newBodyReader(r io.Reader, limit int64, debug bool) *bodyReader {
 	br := &bodyReader{r: r, limit: limit}
-	br.guard.Max = maxDepth
 	if debug {
 		br.debug = make([]byte, 0, 4<<10)
 	}
@@ -84,19 +80,11 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	if b.debug != nil && len(b.debug) < debugBodySize {
 		b.debug = append(b.debug, chunk[:min(len(chunk), debugBodySize-len(b.debug))]...)
 	}
-	if !b.noGuard {
-		if gerr := b.guard.Feed(chunk); gerr != nil {
-			b.tooDeep = true
-			b.err = fmt.Errorf("read response: element nesting exceeds %d: %w", maxDepth, gerr)
-			return 0, b.err
-		}
-	}
 	return n, err
 }
 
 // fill reads up to the excerpt prefix of a body that will not be parsed.
 func (b *bodyReader) fill() {
-	b.noGuard = true
 	_, _ = io.CopyN(io.Discard, b, prefixSize-int64(b.prefixN))
 }
 
@@ -129,6 +117,7 @@ const maxPooledTokenizer = 64 << 10
 var tokenizerPool = sync.Pool{New: func() any {
 	tk := xmltok.NewReader(nil)
 	tk.Charset = acceptCharset
+	tk.MaxDepth = maxDepth
 	return tk
 }}
 
@@ -245,7 +234,7 @@ func (c *Client) classify(resp *http.Response, br *bodyReader, err error) error 
 	case br.tooLarge:
 		return &ProtocolError{Reason: fmt.Sprintf("response body exceeds the %d-byte limit", c.bodyLimit),
 			HTTPStatus: resp.StatusCode, ContentType: ct, Excerpt: excerpt, Err: ErrBodyTooLarge}
-	case br.tooDeep:
+	case errors.Is(err, xmltok.ErrTooDeep):
 		return &ProtocolError{Reason: fmt.Sprintf("element nesting exceeds %d", maxDepth),
 			HTTPStatus: resp.StatusCode, ContentType: ct, Excerpt: excerpt, Err: xmlscan.ErrTooDeep}
 	case resp.StatusCode < 200 || resp.StatusCode > 299:

@@ -32,6 +32,9 @@ const (
 	maxZeroReads = 100
 )
 
+// ErrTooDeep is the error (wrapped) of an element nested deeper than MaxDepth.
+var ErrTooDeep = errors.New("xmltok: element nesting too deep")
+
 // errShort means the token continues past the buffered input.
 var errShort = errors.New("xmltok: token continues past the buffer")
 
@@ -50,6 +53,11 @@ type Reader struct {
 	// gives the nil pointer (or zero value) an absent element gives. It may be switched
 	// between tokens; the namespace bindings it needs are followed from the start.
 	NilAsAbsent bool
+
+	// MaxDepth bounds the nesting of elements (0: no bound). An element deeper than that
+	// ends the input with an error wrapping ErrTooDeep, before xml.Decoder above stacks
+	// it: a few MiB of "<a><a><a>…" would otherwise cost hundreds of MiB of stack there.
+	MaxDepth int
 
 	r         io.Reader
 	buf       []byte
@@ -126,7 +134,9 @@ func (x *Reader) Token() (xml.Token, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			x.depth++
+			if err := x.enter(); err != nil {
+				return nil, err
+			}
 			if len(t.Attr) > 0 {
 				x.bindXSI(t.Attr)
 				if x.NilAsAbsent && x.isNil(t.Attr) {
@@ -160,7 +170,9 @@ func (x *Reader) skipElement(start xml.Name) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			x.depth++
+			if err := x.enter(); err != nil {
+				return err
+			}
 			x.bindXSI(t.Attr)
 			open = append(open, t.Name)
 		case xml.EndElement:
@@ -181,6 +193,15 @@ func (x *Reader) skipElement(start xml.Name) error {
 			open = open[:len(open)-1]
 			x.leave()
 		}
+	}
+	return nil
+}
+
+// enter opens an element, within MaxDepth.
+func (x *Reader) enter() error {
+	if x.depth++; x.MaxDepth > 0 && x.depth > x.MaxDepth {
+		x.err = fmt.Errorf("%w: more than %d levels", ErrTooDeep, x.MaxDepth)
+		return x.err
 	}
 	return nil
 }

@@ -434,3 +434,35 @@ func TestResetZeroesWhatWasRead(t *testing.T) {
 		assert.Empty(t, a.Value)
 	}
 }
+
+func TestMaxDepth(t *testing.T) {
+	xsi := `xmlns:i="http://www.w3.org/2001/XMLSchema-instance"`
+	tests := []struct {
+		name, doc string
+		nilAbsent bool
+		deep      bool
+	}{
+		{"at the bound", `<a><b><c/></b></a>`, false, false},
+		{"one level more", `<a><b><c><d/></c></b></a>`, false, true},
+		{"siblings do not add up", `<a><b/><b/><b><c/></b></a>`, false, false},
+		{"inside an element left out", `<a ` + xsi + `><b i:nil="true"><c><d/></c></b></a>`, true, true},
+		{"a document that only starts deep", strings.Repeat("<a>", 1000), false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := ours(strings.NewReader(tt.doc))
+			x.MaxDepth, x.NilAsAbsent = 3, tt.nilAbsent
+			var err error
+			for err == nil {
+				_, err = x.Token()
+			}
+			if tt.deep {
+				assert.ErrorIs(t, err, ErrTooDeep)
+				_, again := x.Token()
+				assert.ErrorIs(t, again, ErrTooDeep, "the error is sticky")
+			} else {
+				assert.NotErrorIs(t, err, ErrTooDeep)
+			}
+		})
+	}
+}
