@@ -40,19 +40,8 @@ func FuzzDecode(f *testing.F) {
 				t.Fatal(err)
 			}
 			check := func(err error) {
-				if err == nil {
-					return
-				}
-				_ = err.Error()
-				var (
-					fault *soapx.Fault
-					he    *soapx.HTTPError
-					pe    *soapx.ProtocolError
-				)
-				if !errors.As(err, &fault) && !errors.As(err, &he) && !errors.As(err, &pe) {
-					t.Fatalf("untyped error %T: %v", err, err)
-				}
-				if fault != nil {
+				requireTyped(t, err)
+				if fault := (*soapx.Fault)(nil); errors.As(err, &fault) {
 					_ = fault.DecodeDetail(&faultDetail{})
 				}
 			}
