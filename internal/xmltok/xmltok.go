@@ -639,11 +639,7 @@ func (x *Reader) scanStart(b []byte) (xml.Token, int, error) {
 
 // box returns the EndElement (end) or attribute-less StartElement of name, boxed once.
 func (x *Reader) box(name xml.Name, end bool) xml.Token {
-	h := uint(len(name.Local))*31 + uint(len(name.Space))*17
-	if n := len(name.Local); n > 0 {
-		h += uint(name.Local[0])*7 + uint(name.Local[n-1]) + uint(name.Local[n/2])*131
-	}
-	slot := &x.boxed[h%nameSlots]
+	slot := &x.boxed[(slotOf(name.Local)+uint(len(name.Space))*17)%nameSlots]
 	if slot.name != name {
 		*slot = boxedName{name: name}
 	}
@@ -926,13 +922,22 @@ func (x *Reader) intern(s []byte) string {
 	if len(s) == 0 {
 		return ""
 	}
-	h := uint(len(s))*31 + uint(s[0])*7 + uint(s[len(s)-1]) + uint(s[len(s)/2])*131
-	slot := &x.names[h%nameSlots]
+	slot := &x.names[slotOf(s)%nameSlots]
 	if *slot == string(s) {
 		return *slot
 	}
 	*slot = string(s)
 	return *slot
+}
+
+// slotOf is the cheap hash of a name the interning and boxing caches are indexed by: its
+// length and three of its bytes, which tell apart the few dozen names of a service.
+func slotOf[T string | []byte](s T) uint {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	return uint(n)*31 + uint(s[0])*7 + uint(s[n-1]) + uint(s[n/2])*131
 }
 
 func isDigit(c byte) bool     { return '0' <= c && c <= '9' }
