@@ -1,0 +1,354 @@
+// Package session is the one session engine of the service clients: uds (AnA authToken),
+// projector (PWS session ticket), provisioning (BSIDCA session cookie) and cas (a web-service
+// password that is either accepted or refused). It is written once so that the four behave
+// alike:
+//
+//   - Lazy login on first use; the session is shared by every call of the client.
+//   - Single flight: any number of concurrent callers that need a login cause exactly one.
+//     The login runs on a context detached from the cancellation of the caller that started
+//     it (bounded by Config.LoginTimeout instead), so one caller giving up never fails the
+//     others; every waiter still honours its own context.
+//   - Invalidation by generation: a caller that failed with an old session drops it only if
+//     it is still the current one, never a newer one another caller obtained meanwhile.
+//   - Refused credentials are remembered: once the server refuses them, every caller gets a
+//     *RefusedError without another request, until Reset (or Config.Cooldown, if set).
+//   - Proactive renewal when the session's lifetime is known (Config.Lifetime): the first
+//     call inside the renewal window logs in again while the others keep the still-valid
+//     session; reactive renewal is Invalidate followed by Get.
+//
+// A login is whatever establishes the session: a dedicated operation (PwsAuthenticate,
+// Connect) or, for services without one (uds, cas), the leader's own request sent with the
+// credentials. Such a login reports "no verdict" with Inconclusive, and the callers waiting
+// for it then try again themselves rather than inherit an answer that was not theirs.
+package session
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// ErrClosed is returned by Get after Close.
+var ErrClosed = errors.New("client closed")
+
+// Config tunes an Engine. The zero value is usable: no known lifetime, refusals remembered
+// until Reset, logins bounded by DefaultLoginTimeout.
+type Config struct {
+	// Lifetime is how long a session lasts from its login, when the service says so or the
+	// caller configured it; 0: unknown, the session is used until the server rejects it.
+	Lifetime time.Duration
+	// RenewBefore is how long before the end of Lifetime the session is renewed; 0: a tenth
+	// of Lifetime, at most DefaultRenewBefore.
+	RenewBefore time.Duration
+	// LoginTimeout bounds a login, which does not end when the caller that started it gives
+	// up; 0: DefaultLoginTimeout.
+	LoginTimeout time.Duration
+	// Cooldown is how long refused credentials are remembered; 0: until Reset.
+	Cooldown time.Duration
+	// Refused reports whether a login error means that the server refused the credentials.
+	// nil: no error does (nothing is remembered).
+	Refused func(error) bool
+	// Now is the clock (tests); nil: time.Now.
+	Now func() time.Time
+}
+
+// Defaults for Config's zero fields.
+const (
+	DefaultLoginTimeout = 2 * time.Minute
+	DefaultRenewBefore  = 5 * time.Minute
+)
+
+// Session is one established session. It is immutable: a renewal replaces it, so a caller
+// holding an old one never sees a half-updated state. Compare sessions by pointer.
+type Session[S any] struct {
+	Value S
+	// Gen numbers the sessions of an engine from 1, in the order they were established.
+	Gen     uint64
+	expires time.Time // zero: unknown
+	renewAt time.Time // zero: never proactively
+}
+
+// Login establishes a session. It runs on a context that the caller who started it cannot
+// cancel. An error that the Config's Refused accepts is remembered; an error wrapped by
+// Inconclusive says nothing about the credentials; any other error fails this login (and
+// the callers waiting for it) without being remembered.
+type Login[S any] func(ctx context.Context) (S, error)
+
+// Inconclusive marks a login error that gives no verdict on the credentials (for a login
+// that is the leader's own request: a business fault without a token, a transport error
+// before the server answered). The leader gets err; the waiters try again themselves.
+func Inconclusive(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &inconclusive{err}
+}
+
+type inconclusive struct{ err error }
+
+func (e *inconclusive) Error() string { return e.err.Error() }
+func (e *inconclusive) Unwrap() error { return e.err }
+
+// RefusedError is what every call gets, without a request, once the server has refused the
+// credentials. Err is the server's answer to the login that was refused (it answers
+// errors.Is with the service's authentication category); errors.Is and errors.As reach it.
+type RefusedError struct {
+	Err error
+	At  time.Time // when the server refused them
+}
+
+func (e *RefusedError) Error() string {
+	return "not sent: the server refused these credentials earlier (reset the client's credential memory to try again): " + e.Err.Error()
+}
+
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// flight is one login under way; callers that need a session meanwhile wait for it.
+type flight[S any] struct {
+	done chan struct{}
+	s    *Session[S] // on success
+	err  error       // on failure, as Login returned it (Inconclusive unwrapped)
+	// retry: the login gave no verdict (Inconclusive), so a waiter tries again.
+	retry bool
+}
+
+// Engine holds one client's session. It is safe for concurrent use; its zero value is not
+// usable, use New.
+type Engine[S any] struct {
+	cfg Config
+
+	mu        sync.Mutex
+	cur       *Session[S]
+	gen       uint64
+	flight    *flight[S]
+	refused   *RefusedError
+	renewHold time.Time // no proactive renewal before this, after one failed
+	closed    bool
+	attempted uint64 // logins started (tests and diagnostics)
+}
+
+// New returns an engine with cfg.
+func New[S any](cfg Config) *Engine[S] {
+	if cfg.LoginTimeout <= 0 {
+		cfg.LoginTimeout = DefaultLoginTimeout
+	}
+	if cfg.Lifetime > 0 && cfg.RenewBefore <= 0 {
+		cfg.RenewBefore = min(cfg.Lifetime/10, DefaultRenewBefore)
+	}
+	if cfg.RenewBefore >= cfg.Lifetime {
+		cfg.RenewBefore = cfg.Lifetime / 2
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Engine[S]{cfg: cfg}
+}
+
+// Fresh returns the current session when a call can use it as it is: established, not
+// expired, and not due for renewal (unless a renewal is already under way). It never logs
+// in; nil means that the caller must go through Get. It is the per-call fast path and
+// allocates nothing.
+func (e *Engine[S]) Fresh() *Session[S] {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || e.cur == nil {
+		return nil
+	}
+	now := e.cfg.Now()
+	if e.cur.expired(now) || e.renewNow(e.cur, now) {
+		return nil
+	}
+	return e.cur
+}
+
+// renewNow reports whether a caller should start a proactive renewal of cur. e.mu is held.
+func (e *Engine[S]) renewNow(cur *Session[S], now time.Time) bool {
+	return cur.renewDue(now) && e.flight == nil && !now.Before(e.renewHold)
+}
+
+// Get returns a session to use, logging in with login when there is none (or the current
+// one is due for renewal). Concurrent callers share one login. It fails at once, with no
+// login, after Close (ErrClosed) and while refused credentials are remembered
+// (*RefusedError).
+//
+// led reports whether this caller's login ran: a login that is the leader's own request
+// (uds, cas) has then already carried the caller's call, and its outcome is in the
+// caller's closure, even when err is not nil.
+func (e *Engine[S]) Get(ctx context.Context, login Login[S]) (s *Session[S], led bool, err error) {
+	for {
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return nil, false, ErrClosed
+		}
+		now := e.cfg.Now()
+		if e.refused != nil {
+			if e.cfg.Cooldown <= 0 || now.Before(e.refused.At.Add(e.cfg.Cooldown)) {
+				r := e.refused
+				e.mu.Unlock()
+				return nil, false, r
+			}
+			e.refused = nil // the cooldown is over: one new attempt
+		}
+		cur := e.cur
+		if cur != nil && !cur.expired(now) && !e.renewNow(cur, now) {
+			e.mu.Unlock()
+			return cur, false, nil
+		}
+		f, lead := e.flight, false
+		if f == nil {
+			f, lead = &flight[S]{done: make(chan struct{})}, true
+			e.flight = f
+			e.attempted++
+		}
+		e.mu.Unlock()
+
+		if lead {
+			go e.run(context.WithoutCancel(ctx), f, login)
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, lead, context.Cause(ctx)
+		}
+		switch {
+		case f.err == nil:
+			return f.s, lead, nil
+		case lead:
+			// A proactive renewal that failed (and was not refused) leaves the old session,
+			// still valid, in use.
+			if cur != nil && !cur.expired(e.cfg.Now()) && e.current() == cur {
+				return cur, true, nil
+			}
+			return nil, true, f.err
+		case f.retry && ctx.Err() == nil:
+			continue // the leader's request said nothing about the credentials
+		}
+		return nil, false, f.err
+	}
+}
+
+// run performs one login and publishes its outcome.
+func (e *Engine[S]) run(ctx context.Context, f *flight[S], login Login[S]) {
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.LoginTimeout)
+	defer cancel()
+	v, err := login(ctx)
+	now := e.cfg.Now()
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	defer close(f.done)
+	e.flight = nil
+	inc, isInconclusive := err.(*inconclusive)
+	switch {
+	case err == nil:
+		e.gen++
+		s := &Session[S]{Value: v, Gen: e.gen}
+		if e.cfg.Lifetime > 0 {
+			s.expires = now.Add(e.cfg.Lifetime)
+			s.renewAt = s.expires.Add(-e.cfg.RenewBefore)
+		}
+		f.s = s
+		if !e.closed {
+			e.cur = s
+		}
+	case isInconclusive:
+		f.err, f.retry = inc.err, true
+	default:
+		f.err = err
+		if e.cfg.Refused != nil && e.cfg.Refused(err) {
+			e.refused = &RefusedError{Err: err, At: now}
+			e.cur = nil
+		}
+	}
+	if err != nil && e.cur != nil {
+		// A proactive renewal failed while the session is still valid: the next try waits a
+		// little, so a failing server does not get a login per call until the expiry.
+		e.renewHold = now.Add(max(e.cfg.RenewBefore/8, time.Second))
+	}
+}
+
+func (e *Engine[S]) current() *Session[S] {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cur
+}
+
+// Invalidate drops s if it is still the current session (the server rejected it). A caller
+// whose session was already replaced by another caller's renewal changes nothing.
+func (e *Engine[S]) Invalidate(s *Session[S]) {
+	if s == nil {
+		return
+	}
+	e.mu.Lock()
+	if e.cur == s {
+		e.cur = nil
+	}
+	e.mu.Unlock()
+}
+
+// Renew drops stale (if still current) and returns a session newer than it: another
+// caller's, or one this caller logs in for. It is the reactive renewal after the server
+// rejected stale.
+func (e *Engine[S]) Renew(ctx context.Context, stale *Session[S], login Login[S]) (*Session[S], bool, error) {
+	e.Invalidate(stale)
+	return e.Get(ctx, login)
+}
+
+// Refused returns the remembered refusal, or nil.
+func (e *Engine[S]) Refused() *RefusedError {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.refused
+}
+
+// Reset forgets refused credentials, so that the next call logs in again (after the
+// operator corrected the password, say). The current session, if any, is kept.
+func (e *Engine[S]) Reset() {
+	e.mu.Lock()
+	e.refused = nil
+	e.mu.Unlock()
+}
+
+// Logins returns how many logins the engine has started.
+func (e *Engine[S]) Logins() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.attempted
+}
+
+// Close makes every later Get fail with ErrClosed, waits (within ctx) for a login under
+// way so that its session is not left open behind the caller, and returns the session that
+// was current, if any, for the caller to end on the server. Close may be called again; it
+// then returns nil.
+func (e *Engine[S]) Close(ctx context.Context) (*Session[S], error) {
+	e.mu.Lock()
+	e.closed = true
+	f := e.flight
+	e.mu.Unlock()
+	var err error
+	if f != nil {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			err = context.Cause(ctx)
+		}
+	}
+	e.mu.Lock()
+	s := e.cur
+	e.cur = nil
+	if f != nil && f.s != nil && s == nil {
+		s = f.s // established after Close began: still to be ended
+	}
+	e.mu.Unlock()
+	return s, err
+}
+
+func (s *Session[S]) expired(now time.Time) bool {
+	return !s.expires.IsZero() && !now.Before(s.expires)
+}
+
+func (s *Session[S]) renewDue(now time.Time) bool {
+	return !s.renewAt.IsZero() && !now.Before(s.renewAt)
+}
