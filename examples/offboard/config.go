@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,24 +24,35 @@ const (
 // config is the parsed command line plus the secrets from the environment. It is never
 // printed.
 type config struct {
-	usersFile, reportFile string
-	dryRun, debug         bool
-	concurrency           int
-	timeout               time.Duration
+	usersFile, reportFile, jsonlFile string
+	journalFile, resumeFile          string
+	output                           string // one of views; "" chooses: table for one user, compact for a batch
+	demo, dryRun, debug, version     bool
+	concurrency                      int           // per system
+	progressEvery                    time.Duration // progress lines off a terminal
+	timeout                          time.Duration
 
 	one user // the user given by flags (without -users)
+
+	// configured lists the systems given on the command line (any of their flags), in
+	// order; the others are skipped.
+	configured map[string]bool
 
 	udsEndpoint, udsAdmin, udsAdminOrg, udsCredential string
 	udsDelete                                         bool
 	udsLockFrom, udsLockUntil                         time.Time
+	udsConcurrency                                    int
 
 	casEndpoint, casWSUser, casPassword string
+	casConcurrency                      int
 
 	projectorEndpoint, projectorAccount, projectorLogin, projectorPassword string
 	projectorEndDate                                                       time.Time // zero: EndDateIfInUse not sent
+	projectorConcurrency                                                   int
 
 	provisioningEndpoint, provisioningOperator, provisioningOTP, provisioningOrg string
 	provisioningNotify                                                           bool
+	provisioningConcurrency                                                      int
 }
 
 // usageError is bad usage: exit code 2. printed: the flag package has already printed it,
@@ -55,52 +68,101 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// anyEndpoint reports whether a real system is configured; without one the program runs
-// against the built-in fakes.
-func (c *config) anyEndpoint() bool {
-	return c.udsEndpoint != "" || c.casEndpoint != "" || c.projectorEndpoint != "" || c.provisioningEndpoint != ""
+// systemNames are the systems, in the order they are run and reported.
+var systemNames = []string{"uds", "cas", "projector", "provisioning"}
+
+// systemOf returns the system a flag belongs to ("" for a global flag).
+func systemOf(flagName string) string {
+	for _, s := range systemNames {
+		if strings.HasPrefix(flagName, s+"-") {
+			return s
+		}
+	}
+	return ""
+}
+
+// endpoint returns the endpoint of a system.
+func (c *config) endpoint(system string) string {
+	return map[string]string{"uds": c.udsEndpoint, "cas": c.casEndpoint, "projector": c.projectorEndpoint,
+		"provisioning": c.provisioningEndpoint}[system]
+}
+
+// Default limits of calls in progress per system.
+const (
+	defaultConcurrency          = 16
+	defaultProjectorConcurrency = 4 // Projector's limit per user (projector.DefaultMaxInFlight)
+	maxProjectorConcurrency     = 4
+)
+
+// limit returns the number of users in progress at once in a system.
+func (c *config) limit(system string) int {
+	switch system {
+	case "uds":
+		return cmp.Or(c.udsConcurrency, c.concurrency)
+	case "cas":
+		return cmp.Or(c.casConcurrency, c.concurrency)
+	case "projector":
+		return cmp.Or(c.projectorConcurrency, min(c.concurrency, defaultProjectorConcurrency))
+	default:
+		return cmp.Or(c.provisioningConcurrency, c.concurrency)
+	}
 }
 
 // parseFlags parses args into a config, reading secrets with env. now is "today" for
 // -projector-end-date. A -h or -help gives flag.ErrHelp; anything else wrong a *usageError.
+//
+// Any flag of a system (-uds-…, -cas-…, -projector-…, -provisioning-…), even given empty,
+// means real systems: that system's endpoint must then be given and not empty. The built-in
+// fakes run only with -demo, or with no flag at all but output ones (go run ./examples/offboard).
 func parseFlags(args []string, env func(string) string, now time.Time, stderr io.Writer) (*config, error) {
-	c := &config{}
+	c := &config{configured: map[string]bool{}}
 	fs := flag.NewFlagSet("offboard", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(fs) }
 
-	fs.StringVar(&c.usersFile, "users", "", "CSV `file` of users to offboard (columns above); without it, one user from the per-system flags")
-	fs.StringVar(&c.reportFile, "report", "", "write a JSON report of what happened per user and system to `file`")
+	fs.StringVar(&c.usersFile, "users", "", "CSV `file` of users to offboard (columns below); without it, one user from the per-system flags")
+	fs.BoolVar(&c.demo, "demo", false, "run against built-in fake servers (in-process, seeded with the users), not real systems")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "read the current state and print the plan; change nothing")
-	fs.IntVar(&c.concurrency, "concurrency", 4, "users offboarded at once (projector's client never runs more than 4 calls at once)")
+	fs.StringVar(&c.journalFile, "journal", "", "record every step to this new `file` (JSON lines; default with real systems: offboard-<time>.journal.jsonl here)")
+	fs.StringVar(&c.resumeFile, "resume", "", "continue the run recorded in this journal `file`: what it records as done is not sent again")
+	fs.StringVar(&c.output, "output", "", "stdout `view`: table (a table per user), compact (a line per user), failures (only users with a failure), jsonl (a JSON object per user and system); default: table for one user, compact for -users")
+	fs.StringVar(&c.jsonlFile, "jsonl", "", "also stream the results to `file`, as JSON lines (one per user and system), while the run goes")
+	fs.StringVar(&c.reportFile, "report", "", "write a JSON report of what happened per user and system to `file`")
+	fs.IntVar(&c.concurrency, "concurrency", defaultConcurrency, "users in progress at once in each system (projector: at most 4; see -<system>-concurrency)")
+	fs.DurationVar(&c.progressEvery, "progress", 30*time.Second, "when stderr is not a terminal, print a progress line this often (0: never)")
 	fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "bound on each call to a service")
 	fs.BoolVar(&c.debug, "debug", false, "log every SOAP exchange to stderr (secrets redacted)")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 
-	fs.StringVar(&c.udsEndpoint, "uds-endpoint", "", "uds: ArcotUserRegistrySvc `URL`, e.g. https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc")
-	fs.StringVar(&c.udsAdmin, "uds-admin", "", "uds: AnA userID (credential from $"+envUDSCredential+"); empty: AnA off")
-	fs.StringVar(&c.udsAdminOrg, "uds-admin-org", "", "uds: AnA orgName of -uds-admin")
-	fs.StringVar(&c.one.UDSOrg, "uds-org", "", "uds: the user's organisation (empty: the server's default)")
-	fs.StringVar(&c.one.UDSUser, "uds-user", "", "uds: the user's name")
-	fs.BoolVar(&c.udsDelete, "uds-delete", false, "uds: set the status DELETED instead of INACTIVE")
-	lockFrom := fs.String("uds-lock-from", "", "uds: start of the lock window (RFC 3339 or YYYY-MM-DD); INACTIVE only")
-	lockUntil := fs.String("uds-lock-until", "", "uds: end of the lock window, when AuthMinder activates the user again; INACTIVE only")
+	fs.StringVar(&c.udsEndpoint, "uds-endpoint", "", "ArcotUserRegistrySvc `URL`, e.g. https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc")
+	fs.StringVar(&c.udsAdmin, "uds-admin", "", "AnA userID (credential from $"+envUDSCredential+"); empty: AnA off")
+	fs.StringVar(&c.udsAdminOrg, "uds-admin-org", "", "AnA orgName of -uds-admin")
+	fs.StringVar(&c.one.UDSOrg, "uds-org", "", "the user's organisation (empty: the server's default)")
+	fs.StringVar(&c.one.UDSUser, "uds-user", "", "the user's name")
+	fs.BoolVar(&c.udsDelete, "uds-delete", false, "set the status DELETED instead of INACTIVE")
+	lockFrom := fs.String("uds-lock-from", "", "start of the lock window (RFC 3339 or YYYY-MM-DD); INACTIVE only")
+	lockUntil := fs.String("uds-lock-until", "", "end of the lock window, when AuthMinder activates the user again; INACTIVE only")
+	fs.IntVar(&c.udsConcurrency, "uds-concurrency", 0, "users in progress at once in uds (default -concurrency)")
 
-	fs.StringVar(&c.casEndpoint, "cas-endpoint", "", "cas: ws_cas_module.asmx `URL`, e.g. https://extws.<region>.ott.kaltura.com/ws_cas_module.asmx")
-	fs.StringVar(&c.casWSUser, "cas-ws-user", env(envCASUser), "cas: web-service user name (default $"+envCASUser+"; password from $"+envCASPassword+")")
-	household := fs.Int("cas-household", 0, "cas: the user's household (domain) id")
-	fs.StringVar(&c.one.CASUser, "cas-user", "", "cas: the user's id")
+	fs.StringVar(&c.casEndpoint, "cas-endpoint", "", "ws_cas_module.asmx `URL`, e.g. https://extws.<region>.ott.kaltura.com/ws_cas_module.asmx")
+	fs.StringVar(&c.casWSUser, "cas-ws-user", "", "web-service user `name` (default $"+envCASUser+"; password from $"+envCASPassword+")")
+	household := fs.Int("cas-household", 0, "the user's household (domain) `id`")
+	fs.StringVar(&c.one.CASUser, "cas-user", "", "the user's id")
+	fs.IntVar(&c.casConcurrency, "cas-concurrency", 0, "users in progress at once in cas (default -concurrency)")
 
-	fs.StringVar(&c.projectorEndpoint, "projector-endpoint", "", "projector: PwsProjectorServices.svc `URL`, e.g. https://secure.projectorpsa.com/OpsProjectorWcfSvc/PwsProjectorServices.svc")
-	fs.StringVar(&c.projectorAccount, "projector-account", "", "projector: account code")
-	fs.StringVar(&c.projectorLogin, "projector-login", "", "projector: user name to authenticate with (password from $"+envProjectorPasswd+")")
-	fs.StringVar(&c.one.ProjectorRef, "projector-ref", "", "projector: the user's UserReferenceSystemId")
-	endDate := fs.String("projector-end-date", "today", "projector: EndDateIfInUse, YYYY-MM-DD: a user still referenced is made inactive as of this date; none: not sent (such a user fails)")
+	fs.StringVar(&c.projectorEndpoint, "projector-endpoint", "", "PwsProjectorServices.svc `URL`, e.g. https://secure.projectorpsa.com/OpsProjectorWcfSvc/PwsProjectorServices.svc")
+	fs.StringVar(&c.projectorAccount, "projector-account", "", "account code")
+	fs.StringVar(&c.projectorLogin, "projector-login", "", "user name to authenticate with (password from $"+envProjectorPasswd+")")
+	fs.StringVar(&c.one.ProjectorRef, "projector-ref", "", "the user's UserReferenceSystemId")
+	endDate := fs.String("projector-end-date", "today", "EndDateIfInUse, YYYY-MM-DD: a user still referenced is made inactive as of this date; none: not sent (such a user fails)")
+	fs.IntVar(&c.projectorConcurrency, "projector-concurrency", 0, "users in progress at once in projector, 1 to 4 (default: -concurrency, at most 4: Projector's limit of calls per user)")
 
-	fs.StringVar(&c.provisioningEndpoint, "provisioning-endpoint", "", "provisioning: BSIDCA.asmx `URL`, e.g. https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx")
-	fs.StringVar(&c.provisioningOperator, "provisioning-operator", "", "provisioning: operator e-mail (OTP or static password from $"+envProvisioningOTP+")")
-	fs.StringVar(&c.provisioningOrg, "provisioning-org", "", "provisioning: organization (account) name")
-	fs.StringVar(&c.one.ProvisioningUser, "provisioning-user", "", "provisioning: the user's name")
-	fs.BoolVar(&c.provisioningNotify, "provisioning-notify", false, "provisioning: e-mail the user about each removal")
+	fs.StringVar(&c.provisioningEndpoint, "provisioning-endpoint", "", "BSIDCA.asmx `URL`, e.g. https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx")
+	fs.StringVar(&c.provisioningOperator, "provisioning-operator", "", "operator e-mail (OTP or static password from $"+envProvisioningOTP+")")
+	fs.StringVar(&c.provisioningOrg, "provisioning-org", "", "organization (account) name")
+	fs.StringVar(&c.one.ProvisioningUser, "provisioning-user", "", "the user's name")
+	fs.BoolVar(&c.provisioningNotify, "provisioning-notify", false, "e-mail the user about each removal")
+	fs.IntVar(&c.provisioningConcurrency, "provisioning-concurrency", 0, "users in progress at once in provisioning (default -concurrency)")
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -111,14 +173,40 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected argument %q (every setting is a flag; see -h)", fs.Arg(0))
 	}
+	if c.version {
+		return c, nil
+	}
 	c.one.CASHousehold = *household
+	fs.Visit(func(f *flag.Flag) {
+		if s := systemOf(f.Name); s != "" {
+			c.configured[s] = true
+		}
+	})
 
 	var err error
 	if c.concurrency < 1 {
 		return nil, usagef("-concurrency must be at least 1")
 	}
+	for name, v := range map[string]int{"-uds-concurrency": c.udsConcurrency, "-cas-concurrency": c.casConcurrency,
+		"-projector-concurrency": c.projectorConcurrency, "-provisioning-concurrency": c.provisioningConcurrency} {
+		if v < 0 {
+			return nil, usagef("%s must be at least 1", name)
+		}
+	}
+	if c.projectorConcurrency > maxProjectorConcurrency {
+		return nil, usagef("-projector-concurrency must be at most %d (Projector's limit of calls per user)", maxProjectorConcurrency)
+	}
 	if c.timeout < 0 {
 		return nil, usagef("-timeout must not be negative")
+	}
+	if c.progressEvery < 0 {
+		return nil, usagef("-progress must not be negative")
+	}
+	if c.output != "" && !slices.Contains(views, c.output) {
+		return nil, usagef("-output %q: want %s", c.output, strings.Join(views, ", "))
+	}
+	if c.journalFile != "" && c.resumeFile != "" {
+		return nil, usagef("-journal and -resume exclude each other: -resume continues (and appends to) the journal it reads")
 	}
 	if c.udsLockFrom, err = parseTime("-uds-lock-from", *lockFrom); err != nil {
 		return nil, err
@@ -153,10 +241,21 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 		}
 		c.one.Label = c.one.label()
 	}
-	if c.anyEndpoint() {
-		if err := c.checkSystems(env, oneGiven); err != nil {
-			return nil, err
-		}
+
+	real := len(c.configured) > 0
+	switch {
+	case c.demo && real:
+		return nil, usagef("-demo runs against the built-in fakes: it excludes the systems' flags (-uds-…, -cas-…, -projector-…, -provisioning-…)")
+	case c.demo && c.resumeFile != "":
+		return nil, usagef("-demo excludes -resume: the built-in fakes start afresh on every run")
+	case !real && !c.demo && (c.usersFile != "" || c.resumeFile != "" || c.journalFile != ""):
+		return nil, usagef("no system configured: give the systems' flags (-uds-endpoint, -cas-endpoint, -projector-endpoint, -provisioning-endpoint …), or -demo to run against built-in fakes")
+	case !real:
+		c.demo = true // no configuration at all: the demo
+		return c, nil
+	}
+	if err := c.checkSystems(env, oneGiven); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -164,8 +263,15 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 // checkSystems checks the settings of every configured system and reads its secret from
 // the environment. Without -users, a configured system also needs the user's identifier.
 func (c *config) checkSystems(env func(string) string, single bool) error {
-	if !single && c.usersFile == "" {
+	if !single && c.usersFile == "" && c.resumeFile == "" {
 		return usagef("nothing to offboard: give -users FILE, or the user's identifiers (-uds-user, -cas-household and -cas-user, -projector-ref, -provisioning-user)")
+	}
+	if single {
+		for _, s := range systemNames {
+			if !c.configured[s] && userHas(c.one, s) {
+				return usagef("the user has a %s identifier but %s is not configured (no -%s-endpoint)", s, s, s)
+			}
+		}
 	}
 	need := func(system, flagName, value, hint string) error {
 		if value == "" {
@@ -174,7 +280,12 @@ func (c *config) checkSystems(env func(string) string, single bool) error {
 		return nil
 	}
 	var errs []error
-	if c.udsEndpoint != "" {
+	for _, s := range systemNames {
+		if c.configured[s] && strings.TrimSpace(c.endpoint(s)) == "" {
+			errs = append(errs, usagef("%s flags were given but -%s-endpoint is empty or missing (an unset variable?); leave out every -%s-… flag to skip %s", s, s, s, s))
+		}
+	}
+	if c.configured["uds"] && c.udsEndpoint != "" {
 		if c.udsAdmin != "" {
 			c.udsCredential = env(envUDSCredential)
 			errs = append(errs, need("uds", "$"+envUDSCredential, c.udsCredential, " (the AnA credential of -uds-admin)"))
@@ -183,15 +294,18 @@ func (c *config) checkSystems(env func(string) string, single bool) error {
 			errs = append(errs, need("uds", "-uds-user", c.one.UDSUser, ""))
 		}
 	}
-	if c.casEndpoint != "" {
+	if c.configured["cas"] && c.casEndpoint != "" {
 		c.casPassword = env(envCASPassword)
+		if c.casWSUser == "" {
+			c.casWSUser = env(envCASUser)
+		}
 		errs = append(errs, need("cas", "-cas-ws-user", c.casWSUser, " (or $"+envCASUser+")"),
 			need("cas", "$"+envCASPassword, c.casPassword, ""))
 		if single {
 			errs = append(errs, need("cas", "-cas-household and -cas-user", c.one.CASUser, ""))
 		}
 	}
-	if c.projectorEndpoint != "" {
+	if c.configured["projector"] && c.projectorEndpoint != "" {
 		c.projectorPassword = env(envProjectorPasswd)
 		errs = append(errs, need("projector", "-projector-account", c.projectorAccount, ""),
 			need("projector", "-projector-login", c.projectorLogin, ""),
@@ -200,7 +314,7 @@ func (c *config) checkSystems(env func(string) string, single bool) error {
 			errs = append(errs, need("projector", "-projector-ref", c.one.ProjectorRef, ""))
 		}
 	}
-	if c.provisioningEndpoint != "" {
+	if c.configured["provisioning"] && c.provisioningEndpoint != "" {
 		c.provisioningOTP = env(envProvisioningOTP)
 		errs = append(errs, need("provisioning", "-provisioning-operator", c.provisioningOperator, ""),
 			need("provisioning", "-provisioning-org", c.provisioningOrg, ""),
@@ -236,16 +350,22 @@ func (c *config) secrets() []string {
 
 func usage(fs *flag.FlagSet) {
 	w := fs.Output()
-	fmt.Fprint(w, `offboard removes a user from four systems: CA AuthMinder UDS (status INACTIVE or DELETED),
+	fmt.Fprint(w, `offboard removes users from four systems: CA AuthMinder UDS (status INACTIVE or DELETED),
 Kaltura OTT CAS (HandleUserTask Delete), Projector PSA (PwsDeleteUser) and SafeNet BSIDCA
 (removal from every provisioning task).
 
-  go run ./examples/offboard                     # built-in fake servers, a demo user
-  go run ./examples/offboard -dry-run -uds-endpoint URL -uds-user jdoe …
-  go run ./examples/offboard -users users.csv -report report.json -cas-endpoint URL …
+  offboard                                      # the demo: built-in fake servers, a demo user
+  offboard -dry-run -uds-endpoint URL -uds-user jdoe …
+  offboard -users users.csv -report report.json -cas-endpoint URL …
+  offboard -resume offboard-20250701T090000Z.journal.jsonl -users users.csv -cas-endpoint URL …
 
-A system is used when its -<system>-endpoint is given; the others are skipped. With no
-endpoint at all the program runs against in-process fakes of all four.
+A system is used when its flags are given (its -<system>-endpoint is then required); the
+others are skipped. Any system flag means real systems: the built-in fakes run only with
+-demo, or with no flag at all.
+
+Every step is journaled (-journal, by default offboard-<time>.journal.jsonl): after a crash
+or Ctrl-C, run the same command with -resume JOURNAL; what is recorded as done is not sent
+again. Ctrl-C (or SIGTERM) finishes the steps in flight and stops; a second one aborts.
 
 Secrets come from the environment only:
   `+envUDSCredential+`      uds AnA credential (with -uds-admin)
@@ -257,9 +377,53 @@ Secrets come from the environment only:
   `+strings.Join(csvColumns, ",")+`
 An empty cell skips that system for the user. Lines starting with # are comments.
 
-Exit status: 0 all done or already done, 1 some system failed, 2 bad usage.
-
-Flags:
+Exit status: 0 all done or already done, 1 some system failed or the run was stopped, 2 bad usage.
 `)
-	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nGlobal flags:")
+	printFlags(w, fs, "")
+	for _, s := range systemNames {
+		fmt.Fprintf(w, "\n%s flags:\n", s)
+		printFlags(w, fs, s)
+	}
+}
+
+// printFlags prints the flags of one system ("" for the global ones), as PrintDefaults
+// does, with zero defaults left out.
+func printFlags(w io.Writer, fs *flag.FlagSet, system string) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if systemOf(f.Name) != system {
+			return
+		}
+		name, text := flag.UnquoteUsage(f)
+		line := "  -" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		if len(line) <= 4 {
+			line += "\t"
+		} else {
+			line += "\n    \t"
+		}
+		line += strings.ReplaceAll(text, "\n", "\n    \t")
+		switch f.DefValue {
+		case "", "0", "false", "0s":
+		default:
+			line += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w, line)
+	})
+}
+
+// userHas reports whether the user has an identifier for the system.
+func userHas(u user, system string) bool {
+	switch system {
+	case "uds":
+		return u.UDSUser != ""
+	case "cas":
+		return u.CASHousehold != 0
+	case "projector":
+		return u.ProjectorRef != ""
+	default:
+		return u.ProvisioningUser != ""
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,15 +33,26 @@ func newFakes(t *testing.T, users ...user) *fakes {
 }
 
 // args are the flags that configure all four systems for the fakes (no secret among them).
-func (f *fakes) args() []string {
-	a := f.uds.Admin()
-	pc := f.projector.Credentials()
-	return []string{
-		"-uds-endpoint", f.uds.URL, "-uds-admin", a.UserID, "-uds-admin-org", a.OrgName,
-		"-cas-endpoint", f.cas.Endpoint(), "-cas-ws-user", f.cas.Credentials().WSUserName,
-		"-projector-endpoint", f.projector.Endpoint(), "-projector-account", pc.AccountCode, "-projector-login", pc.UserName,
-		"-provisioning-endpoint", f.provisioning.URL, "-provisioning-operator", f.provisioning.Operator(), "-provisioning-org", f.org,
+func (f *fakes) args() []string { return f.argsFor(systemNames...) }
+
+// argsFor are the flags that configure the systems for the fakes; the others are skipped.
+func (f *fakes) argsFor(systems ...string) []string {
+	var args []string
+	for _, s := range systems {
+		switch s {
+		case "uds":
+			a := f.uds.Admin()
+			args = append(args, "-uds-endpoint", f.uds.URL, "-uds-admin", a.UserID, "-uds-admin-org", a.OrgName)
+		case "cas":
+			args = append(args, "-cas-endpoint", f.cas.Endpoint(), "-cas-ws-user", f.cas.Credentials().WSUserName)
+		case "projector":
+			pc := f.projector.Credentials()
+			args = append(args, "-projector-endpoint", f.projector.Endpoint(), "-projector-account", pc.AccountCode, "-projector-login", pc.UserName)
+		case "provisioning":
+			args = append(args, "-provisioning-endpoint", f.provisioning.URL, "-provisioning-operator", f.provisioning.Operator(), "-provisioning-org", f.org)
+		}
 	}
+	return args
 }
 
 // env is the environment with the secrets the fakes accept.
@@ -60,6 +72,16 @@ func userArgs(u user) []string {
 		"-projector-ref", u.ProjectorRef, "-provisioning-user", u.ProvisioningUser}
 }
 
+// hasFlag reports whether args give the flag.
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return true
+		}
+	}
+	return false
+}
+
 // outcome of one run.
 type runResult struct {
 	code           int
@@ -68,17 +90,29 @@ type runResult struct {
 	reportJSON     string
 }
 
-// runOffboard runs the program with args and env, always with -report, and reads it back.
+// runOffboard runs the program with args and env, always with -report (and, against real
+// systems, a -journal in a temporary directory unless args give one), and reads it back.
 func runOffboard(t *testing.T, getenv func(string) string, args ...string) runResult {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "report.json")
+	return runOffboardCtx(context.Background(), t, getenv, args...)
+}
+
+func runOffboardCtx(ctx context.Context, t *testing.T, getenv func(string) string, args ...string) runResult {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.json")
+	args = append(slices.Clone(args), "-report", path)
+	if !hasFlag(args, "-journal") && !hasFlag(args, "-resume") && !hasFlag(args, "-demo") && !hasFlag(args, "-dry-run") {
+		args = append(args, "-journal", filepath.Join(dir, "journal.jsonl"))
+	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), append(args, "-report", path), getenv, &stdout, &stderr)
+	code := run(ctx, args, getenv, &stdout, &stderr)
 	r := runResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
 		r.reportJSON = string(b)
 		r.report = &report{}
 		require.NoError(t, json.Unmarshal(b, r.report), "report: %s", b)
+		slices.SortFunc(r.report.Rows, func(a, b userReport) int { return a.Line - b.Line })
 	}
 	return r
 }

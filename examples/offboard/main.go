@@ -1,47 +1,59 @@
-// Command offboard removes a user from the four systems of this module, in one run:
+// Command offboard removes users from the four systems of this module, in one run:
 //
-//  1. reads the current state: the uds status (getUserStatus) and the user's provisioning
-//     tasks (and opens the projector session, which checks its credentials);
-//  2. uds: sets the status INACTIVE (DELETED with -uds-delete), optionally with a lock
-//     window (-uds-lock-from, -uds-lock-until);
-//  3. cas: HandleUserTask Delete, removing the user from their household;
-//  4. projector: PwsDeleteUser with EndDateIfInUse (today by default), so a user still
+//   - uds: reads the status (getUserStatus), then sets it INACTIVE (DELETED with -uds-delete),
+//     optionally with a lock window (-uds-lock-from, -uds-lock-until);
+//   - cas: HandleUserTask Delete, removing the user from their household;
+//   - projector: PwsDeleteUser with EndDateIfInUse (today by default), so a user still
 //     referenced is made inactive instead of the request failing;
-//  5. provisioning: removes the user from every provisioning task they are in.
+//   - provisioning: reads the user's tasks, then removes the user from each of them.
 //
-// With no configuration it starts in-process fakes of the four services (the xxxtest
-// packages), seeded with a demo user, says so, and offboards that user:
+// The demo: with no flag at all (or with -demo) it starts in-process fakes of the four
+// services (the xxxtest packages), seeded with a demo user, says so, and offboards that user:
 //
 //	go run ./examples/offboard
 //
-// Against real systems, each system is configured by its flags and used only when its
-// endpoint is given; the others are skipped and reported as skipped:
+// Real systems: a system is used when any of its flags is given, and then its endpoint is
+// required (an empty one, an unset variable in a cron job, is bad usage: exit 2, nothing
+// sent); the others are skipped. Any system flag means real systems: the fakes never run by
+// accident.
 //
 //	UDS_CREDENTIAL=… CAS_WS_USERNAME=… CAS_WS_PASSWORD=… PROJECTOR_PASSWORD=… PROVISIONING_OTP=… \
-//	go run ./examples/offboard \
+//	offboard -users leavers.csv \
 //	    -uds-endpoint https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc \
-//	    -uds-admin udsadmin -uds-admin-org MASTERADMIN -uds-org ACME -uds-user jdoe \
-//	    -cas-endpoint https://extws.<region>.ott.kaltura.com/ws_cas_module.asmx -cas-household 123 -cas-user 456 \
+//	    -uds-admin udsadmin -uds-admin-org MASTERADMIN \
+//	    -cas-endpoint https://extws.<region>.ott.kaltura.com/ws_cas_module.asmx \
 //	    -projector-endpoint https://secure.projectorpsa.com/OpsProjectorWcfSvc/PwsProjectorServices.svc \
-//	    -projector-account revcorp -projector-login ops@revcorp.com -projector-ref jdoe \
+//	    -projector-account revcorp -projector-login ops@revcorp.com \
 //	    -provisioning-endpoint https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx \
-//	    -provisioning-operator operator@example.com -provisioning-org "Example Org" -provisioning-user jdoe
+//	    -provisioning-operator operator@example.com -provisioning-org "Example Org"
+//
+// One user instead of a batch: the per-user flags -uds-org/-uds-user, -cas-household/-cas-user,
+// -projector-ref, -provisioning-user.
 //
 // Secrets come from environment variables only, never from flags (flags end up in shell
 // history and process listings): UDS_CREDENTIAL (uds AnA credential, with -uds-admin),
 // CAS_WS_PASSWORD (CAS_WS_USERNAME is the default of -cas-ws-user), PROJECTOR_PASSWORD and
 // PROVISIONING_OTP (the operator's OTP or static password; an OTP is single-use, so a run
 // long enough for the BSIDCA session to expire needs a static password). A configured
-// system whose secret is missing is bad usage. No secret is ever printed or reported:
-// the clients redact their logs and errors, and this program also scrubs the configured
-// secrets from everything it prints.
+// system whose secret is missing is bad usage. No secret is ever printed, reported or
+// journaled: the clients redact their logs and errors, and this program also scrubs the
+// configured secrets from everything it writes. A system that refuses the credentials is
+// tried once: its remaining users are skipped there ("credentials refused") without a request.
 //
-// -dry-run reads and prints the plan, and changes nothing.
+// Journal and resume: every destructive step is journaled (JSON lines; -journal FILE, by
+// default offboard-<time>.journal.jsonl in the current directory): its intent, on disk before
+// the call is sent, and its outcome. After a crash, a kill or Ctrl-C, run the same command
+// with -resume JOURNAL: what the journal records as done is not sent again, and a step with
+// an intent but no outcome is read back first (uds, provisioning) or sent again where the
+// service has no read and answers a repeated delete as not found (cas, projector); see
+// journal.go. SIGINT or SIGTERM finishes the steps in flight, records them and stops: users
+// not started are reported "not started"; a second signal aborts at once (the journal is
+// still good).
+//
+// -dry-run reads and prints the plan, and changes nothing (and journals nothing).
 //
 // Runs are idempotent: a second run reports "already" where the service says the user is
 // not found (or uds already has the status, or the user is in no provisioning task).
-// A user still referenced in Projector is made inactive, not deleted, so a second run
-// makes it inactive again (done).
 //
 // Batch: -users FILE reads a CSV file with a header row naming its columns, in any order,
 // then one user per line:
@@ -52,29 +64,61 @@
 //
 // An empty cell skips that system for the user (cas_household and cas_user go together);
 // label is optional. The provisioning organization is -provisioning-org for every user.
-// -concurrency users (default 4) are offboarded at once, over one client per system
-// shared by all users (projector's client never runs more than 4 calls at once,
-// Projector's limit per user). On a terminal, stderr shows a progress line.
+// Every problem of the file is reported at once, with its line; a user given twice is
+// offboarded once (with a warning). Each system has its own limit of users in progress
+// (-concurrency, default 16 per system; projector at most 4, Projector's limit per user;
+// -<system>-concurrency), so users of different systems overlap; one client per system is
+// shared by all users.
 //
-// Output: a table per user (system, action, outcome, what the server said, transaction id,
-// detail), where outcome is done, already, skipped, failed or planned (dry run).
-// -report FILE.json writes the same per user and system, with the server's codes and
-// messages and the transaction ids (uds udsTransactionID, projector ResponseId), never a
-// secret. One failing system does not stop the others.
+// Output: -output table (a table per user, the default for one user), compact (a line per
+// user, the default for -users), failures (only users with a failure or not finished) or
+// jsonl (a JSON object per user and system), printed as users finish; -jsonl FILE streams
+// the JSON lines to a file as well, -report FILE.json writes the whole run (per user and
+// system, the server's codes and messages and transaction ids, never a secret). Off a
+// terminal, stderr gets a progress line every -progress (30s). -version prints the version.
 //
-// Exit status: 0 when everything was done or already done, 1 when a system failed for
-// some user, 2 on bad usage (flags, an unreadable users file, a missing secret).
+// Exit status: 0 when everything was done or already done, 1 when a system failed for some
+// user or the run was stopped, 2 on bad usage (flags, an unreadable users file, a missing
+// secret, an empty endpoint).
 package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(mainWith(os.Args[1:], os.Getenv, os.Stdout, os.Stderr, hooks{}))
+}
+
+// mainWith runs the program with the process's signals: the first SIGINT or SIGTERM stops
+// the run after the steps in flight, a second one exits at once.
+func mainWith(args []string, env func(string) string, stdout, stderr io.Writer, h hooks) int {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case s := <-sigs:
+			fmt.Fprintf(stderr, "\noffboard: %s: finishing the steps in flight, then stopping (again to abort at once)\n", s)
+			stop()
+		case <-finished:
+			return
+		}
+		select {
+		case s := <-sigs:
+			fmt.Fprintf(stderr, "offboard: %s again: aborting; the journal has every step sent, continue with -resume\n", s)
+			os.Exit(130)
+		case <-finished:
+		}
+	}()
+	return runWith(ctx, args, env, stdout, stderr, h)
 }

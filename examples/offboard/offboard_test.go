@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,8 +68,8 @@ func TestFullSuccess(t *testing.T) {
 	r := runOffboard(t, env(testSecrets), append(f.args(), userArgs(jdoe)...)...)
 	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	require.NotNil(t, r.report)
-	require.Len(t, r.report.Users, 1)
-	u := r.report.Users[0]
+	require.Len(t, r.report.Rows, 1)
+	u := r.report.Rows[0]
 	assert.Equal(t, all(outcomeDone), outcomes(u))
 	assert.False(t, r.report.AgainstFakes, "configured endpoints are real systems to the program")
 
@@ -124,10 +123,9 @@ func TestUDSOptions(t *testing.T) {
 	t.Run("referenced projector user without EndDateIfInUse fails", func(t *testing.T) {
 		f := newFakes(t, jdoe)
 		f.projector.AddUser(projectortest.User{ReferenceSystemID: "busy", InUse: true})
-		r := runOffboard(t, env(testSecrets), append(f.args(), "-projector-ref", "busy", "-projector-end-date", "none",
-			"-uds-endpoint=", "-cas-endpoint=", "-provisioning-endpoint=")...)
+		r := runOffboard(t, env(testSecrets), append(f.argsFor("projector"), "-projector-ref", "busy", "-projector-end-date", "none")...)
 		require.Equal(t, exitFailed, r.code, r.stdout)
-		u := r.report.Users[0]
+		u := r.report.Rows[0]
 		assert.Equal(t, map[string]outcome{"uds": outcomeSkipped, "cas": outcomeSkipped, "projector": outcomeFailed, "provisioning": outcomeSkipped}, outcomes(u))
 		pu, _ := f.projector.User("busy")
 		assert.Equal(t, projectortest.Active, pu.State)
@@ -140,7 +138,7 @@ func TestDryRun(t *testing.T) {
 	r := runOffboard(t, env(testSecrets), append(f.args(), append(userArgs(jdoe), "-dry-run")...)...)
 	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	assert.Contains(t, r.stdout, "DRY RUN")
-	u := r.report.Users[0]
+	u := r.report.Rows[0]
 	assert.Equal(t, all(outcomePlanned), outcomes(u))
 	assert.True(t, r.report.DryRun)
 	assert.Equal(t, "ACTIVE → INACTIVE", resultOf(t, u, "uds").Detail)
@@ -166,7 +164,7 @@ func TestRerun(t *testing.T) {
 
 	second := runOffboard(t, env(testSecrets), args...)
 	require.Equal(t, exitOK, second.code, "stdout:\n%s\nstderr:\n%s", second.stdout, second.stderr)
-	u := second.report.Users[0]
+	u := second.report.Rows[0]
 	assert.Equal(t, all(outcomeAlready), outcomes(u))
 	assert.Equal(t, "status already INACTIVE", resultOf(t, u, "uds").Detail)
 	assert.Equal(t, "1020 UserNotExistsInDomain", resultOf(t, u, "cas").Code)
@@ -206,7 +204,7 @@ func TestOneSystemFails(t *testing.T) {
 			tt.breakIt(f)
 			r := runOffboard(t, env(testSecrets), append(f.args(), userArgs(jdoe)...)...)
 			require.Equal(t, exitFailed, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
-			u := r.report.Users[0]
+			u := r.report.Rows[0]
 			want := all(outcomeDone)
 			want[tt.system] = outcomeFailed
 			assert.Equal(t, want, outcomes(u))
@@ -248,9 +246,9 @@ func TestBatch(t *testing.T) {
 	wg.Wait()
 
 	require.Equal(t, exitOK, r.code, "stderr:\n%s", r.stderr)
-	require.Len(t, r.report.Users, n)
+	require.Len(t, r.report.Rows, n)
 	total := 0
-	for i, u := range r.report.Users {
+	for i, u := range r.report.Rows {
 		assert.Equal(t, users[i].Label, u.User, "reports keep the file's order")
 		assert.Equal(t, i+2, u.Line)
 		assert.Equal(t, all(outcomeDone), outcomes(u), u.User)
@@ -268,30 +266,6 @@ func TestBatch(t *testing.T) {
 	assert.Contains(t, r.stdout, "50 user(s), 0 with a failure; results: 200 done")
 }
 
-// TestForEachBound: forEach never runs more than limit calls at once, and does use limit.
-func TestForEachBound(t *testing.T) {
-	const n, limit = 20, 3
-	var active, peak atomic.Int32
-	full := make(chan struct{})
-	var once sync.Once
-	release := make(chan struct{})
-	go func() { <-full; close(release) }()
-	seen := make([]bool, n)
-	forEach(n, limit, func(i int) {
-		cur := active.Add(1)
-		for p := peak.Load(); cur > p && !peak.CompareAndSwap(p, cur); p = peak.Load() {
-		}
-		if cur == limit {
-			once.Do(func() { close(full) })
-		}
-		<-release
-		seen[i] = true
-		active.Add(-1)
-	})
-	assert.Equal(t, int32(limit), peak.Load())
-	assert.NotContains(t, seen, false)
-}
-
 // TestSecretsNeverPrinted: with -debug wire logging, failures and a report, no secret, session
 // token, ticket or cookie appears in stdout, stderr or the report.
 func TestSecretsNeverPrinted(t *testing.T) {
@@ -305,7 +279,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	wrong := fakeOptions{udsCredential: "uds-Wrong-0d9c", casPassword: "cas-Wrong-5e1b", projectorPassword: "prj-Wrong-c3a8", provisioningOTP: "otp-Wrong-77f2"}
 	bad := runOffboard(t, env(wrong), args...)
 	require.Equal(t, exitFailed, bad.code, bad.stdout)
-	assert.Equal(t, all(outcomeFailed), outcomes(bad.report.Users[0]))
+	assert.Equal(t, all(outcomeFailed), outcomes(bad.report.Rows[0]))
 
 	secrets := []string{testSecrets.udsCredential, testSecrets.casPassword, testSecrets.projectorPassword, testSecrets.provisioningOTP,
 		wrong.udsCredential, wrong.casPassword, wrong.projectorPassword, wrong.provisioningOTP}
@@ -346,6 +320,7 @@ func TestBadUsage(t *testing.T) {
 	f := newFakes(t, jdoe)
 	good := append(f.args(), userArgs(jdoe)...)
 	noEnv := func(string) string { return "" }
+	casCSV := func(path string) []string { return append(f.argsFor("cas"), "-users", path) }
 	missing := func(name string) func(string) string {
 		e := env(testSecrets)
 		return func(k string) string {
@@ -364,11 +339,21 @@ func TestBadUsage(t *testing.T) {
 		{"unknown flag", []string{"-frobnicate"}, noEnv, "flag provided but not defined"},
 		{"positional argument", []string{"jdoe"}, noEnv, `unexpected argument "jdoe"`},
 		{"concurrency 0", []string{"-concurrency", "0"}, noEnv, "-concurrency"},
-		{"users file missing", []string{"-users", "/nonexistent/users.csv"}, noEnv, "-users"},
-		{"users file bad column", []string{"-users", usersCSV(t, "uds_user,email", "jdoe,j@example.com")}, noEnv, `unknown column "email"`},
-		{"users file bad household", []string{"-users", usersCSV(t, "cas_household,cas_user", "abc,jdoe")}, noEnv, `line 2: cas_household "abc"`},
-		{"users file empty", []string{"-users", usersCSV(t, "")}, noEnv, "empty file"},
-		{"users file header only", []string{"-users", usersCSV(t, "uds_user")}, noEnv, "no users"},
+		{"users file missing", casCSV("/nonexistent/users.csv"), env(testSecrets), "-users"},
+		{"users file bad column", casCSV(usersCSV(t, "uds_user,email", "jdoe,j@example.com")), env(testSecrets), `unknown column "email"`},
+		{"users file bad household", casCSV(usersCSV(t, "cas_household,cas_user", "abc,jdoe")), env(testSecrets), `line 2: cas_household "abc"`},
+		{"users file empty", casCSV(usersCSV(t, "")), env(testSecrets), "empty file"},
+		{"users file header only", casCSV(usersCSV(t, "uds_user")), env(testSecrets), "no users"},
+		{"users file without any system", []string{"-users", usersCSV(t, "uds_user", "jdoe")}, noEnv, "no system configured"},
+		{"empty endpoint", []string{"-uds-endpoint", "", "-uds-user", "realuser"}, env(testSecrets), "-uds-endpoint is empty"},
+		{"empty endpoint among good ones", append(slices.Clone(good), "-cas-endpoint="), env(testSecrets), "-cas-endpoint is empty"},
+		{"system flag without endpoint", append(f.argsFor("uds"), "-uds-user", "jdoe", "-projector-ref", "jdoe"), env(testSecrets), "projector flags were given but -projector-endpoint is empty"},
+		{"demo with system flags", []string{"-demo", "-uds-endpoint", f.uds.URL}, noEnv, "-demo"},
+		{"demo and resume", []string{"-demo", "-resume", "x.jsonl"}, noEnv, "-demo excludes -resume"},
+		{"resume a missing journal", append(slices.Clone(good), "-resume", "/nonexistent/j.jsonl"), env(testSecrets), "-resume"},
+		{"journal and resume", append(slices.Clone(good), "-resume", "a", "-journal", "b"), env(testSecrets), "exclude each other"},
+		{"unknown output", []string{"-output", "xml"}, noEnv, `-output "xml"`},
+		{"projector concurrency over 4", []string{"-projector-concurrency", "5"}, noEnv, "at most 4"},
 		{"users and user flags", []string{"-users", usersCSV(t, "uds_user", "jdoe"), "-uds-user", "jdoe"}, noEnv, "exclude each other"},
 		{"half a cas user", []string{"-cas-household", "7"}, noEnv, "-cas-household and -cas-user go together"},
 		{"lock window with delete", []string{"-uds-delete", "-uds-lock-until", "2030-01-01"}, noEnv, "lock window"},
@@ -408,17 +393,24 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// TestInterrupted: once the context ends, users not yet started are failed without a request.
+// TestInterrupted: once the context ends (SIGINT), users not yet started are reported as
+// not started, without a request, and the exit code is 1.
 func TestInterrupted(t *testing.T) {
 	f := newFakes(t, jdoe)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var stdout, stderr bytes.Buffer
-	code := run(ctx, append(f.args(), userArgs(jdoe)...), env(testSecrets), &stdout, &stderr)
-	assert.Equal(t, exitFailed, code)
-	assert.Contains(t, stdout.String(), "not started: context canceled")
-	assert.Contains(t, stderr.String(), "interrupted")
+	r := runOffboardCtx(ctx, t, env(testSecrets), append(f.args(), userArgs(jdoe)...)...)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Regexp(t, `uds +- +not started`, r.stdout)
+	assert.Contains(t, r.stdout, "-resume")
+	assert.Contains(t, r.stderr, "stopped")
+	require.Len(t, r.report.Rows, 1)
+	assert.True(t, r.report.Rows[0].NotStarted)
+	assert.False(t, r.report.Rows[0].Failed)
+	assert.Equal(t, all(outcomeNotStarted), outcomes(r.report.Rows[0]))
+	assert.Equal(t, 1, r.report.NotStartedUsers)
 	assert.Empty(t, f.cas.Requests())
+	assert.Empty(t, f.uds.Requests())
 }
 
 // TestSkipped: a system without an endpoint is skipped for everyone, and a user without an
@@ -429,15 +421,15 @@ func TestSkipped(t *testing.T) {
 	path := usersCSV(t, "projector_ref,uds_user,uds_org,cas_household,cas_user,provisioning_user",
 		"jdoe,jdoe,ACME,7,jdoe,jdoe",
 		"rroe,rroe,,,,")
-	r := runOffboard(t, env(testSecrets), append(f.args(), "-users", path, "-cas-endpoint=")...)
+	r := runOffboard(t, env(testSecrets), append(f.argsFor("uds", "projector", "provisioning"), "-users", path)...)
 	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
-	require.Len(t, r.report.Users, 2)
+	require.Len(t, r.report.Rows, 2)
 	assert.Equal(t, map[string]outcome{"uds": outcomeDone, "cas": outcomeSkipped, "projector": outcomeDone, "provisioning": outcomeDone},
-		outcomes(r.report.Users[0]))
+		outcomes(r.report.Rows[0]))
 	assert.Equal(t, map[string]outcome{"uds": outcomeDone, "cas": outcomeSkipped, "projector": outcomeDone, "provisioning": outcomeSkipped},
-		outcomes(r.report.Users[1]))
-	assert.Equal(t, "not configured (no -cas-endpoint)", resultOf(t, r.report.Users[0], "cas").Detail)
-	assert.Equal(t, "no provisioning_user for this user", resultOf(t, r.report.Users[1], "provisioning").Detail)
+		outcomes(r.report.Rows[1]))
+	assert.Equal(t, "not configured (no -cas-… flags)", resultOf(t, r.report.Rows[0], "cas").Detail)
+	assert.Equal(t, "no provisioning_user for this user", resultOf(t, r.report.Rows[1], "provisioning").Detail)
 	assert.Contains(t, r.stdout, "cas           skipped: not configured")
 	assert.Empty(t, f.cas.Requests())
 	st, _ := f.uds.User("", "rroe")

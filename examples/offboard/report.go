@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,7 +21,19 @@ const (
 	outcomeSkipped outcome = "skipped" // the system is not configured, or the user has no identifier for it
 	outcomeFailed  outcome = "failed"  // the service (or the network) refused; Code and Message say what it said
 	outcomePlanned outcome = "planned" // dry run: the change that would be made
+	// outcomeNotStarted: the run was stopped (SIGINT, SIGTERM) before anything was sent for
+	// this user in this system; -resume does it.
+	outcomeNotStarted outcome = "not started"
+	// outcomeInterrupted: the run was stopped between two steps of this user in this
+	// system; what was sent is in the journal, and -resume finishes it.
+	outcomeInterrupted outcome = "interrupted"
 )
+
+// success reports whether the outcome needs nothing more: done or already.
+func (o outcome) success() bool { return o == outcomeDone || o == outcomeAlready }
+
+// allOutcomes lists the outcomes in the order the summary counts them.
+var allOutcomes = []outcome{outcomeDone, outcomeAlready, outcomePlanned, outcomeSkipped, outcomeFailed, outcomeInterrupted, outcomeNotStarted}
 
 // result is one system's part of offboarding one user: one row of the table, one entry of
 // the report. It never holds a secret: only identifiers, what the server answered and the
@@ -51,79 +64,250 @@ type taskResult struct {
 
 // userReport is everything that happened to one user.
 type userReport struct {
-	User    string   `json:"user"`
-	Line    int      `json:"line,omitempty"` // line in the users file
-	Failed  bool     `json:"failed"`         // some system failed
-	Results []result `json:"results"`
+	User        string   `json:"user"`
+	Line        int      `json:"line,omitempty"`        // line in the users file
+	Failed      bool     `json:"failed"`                // some system failed
+	Interrupted bool     `json:"interrupted,omitempty"` // the run stopped in the middle of this user
+	NotStarted  bool     `json:"not_started,omitempty"` // the run stopped before this user
+	Results     []result `json:"results"`
 }
 
-// report is the whole run, as written by -report.
+// tally sets the user's flags from its rows.
+func (u *userReport) tally() {
+	u.Failed, u.Interrupted, u.NotStarted = false, false, len(u.Results) > 0
+	for _, r := range u.Results {
+		u.Failed = u.Failed || r.Outcome == outcomeFailed
+		if r.Outcome != outcomeNotStarted && r.Outcome != outcomeSkipped {
+			u.NotStarted = false
+		}
+	}
+	for _, r := range u.Results {
+		if !u.NotStarted && (r.Outcome == outcomeInterrupted || r.Outcome == outcomeNotStarted) {
+			u.Interrupted = true
+		}
+	}
+}
+
+// report is the whole run, as written by -report (see reportWriter).
 type report struct {
-	Started      time.Time       `json:"started"`
-	Finished     time.Time       `json:"finished"`
-	DryRun       bool            `json:"dry_run"`
-	AgainstFakes bool            `json:"against_fakes"` // the built-in fake servers, not real systems
-	Summary      map[outcome]int `json:"summary"`       // results per outcome
-	FailedUsers  int             `json:"failed_users"`
-	Users        []userReport    `json:"users"`
+	Started         time.Time       `json:"started"`
+	Finished        time.Time       `json:"finished"`
+	DryRun          bool            `json:"dry_run"`
+	AgainstFakes    bool            `json:"against_fakes"` // the built-in fake servers, not real systems
+	Journal         string          `json:"journal,omitempty"`
+	Stopped         bool            `json:"stopped,omitempty"` // SIGINT or SIGTERM stopped the run
+	Summary         map[outcome]int `json:"summary"`           // results per outcome
+	Users           int             `json:"user_count"`
+	FailedUsers     int             `json:"failed_users"`
+	InterruptedUser int             `json:"interrupted_users,omitempty"`
+	NotStartedUsers int             `json:"not_started_users,omitempty"`
+	Rows            []userReport    `json:"users"` // in the order users finished; Line says where each is in the file
 }
 
-func newReport(started time.Time, dryRun, fakes bool, users []userReport) *report {
-	r := &report{Started: started, Finished: time.Now(), DryRun: dryRun, AgainstFakes: fakes,
-		Summary: map[outcome]int{}, Users: users}
-	for _, u := range users {
-		if u.Failed {
-			r.FailedUsers++
-		}
-		for _, res := range u.Results {
-			r.Summary[res.Outcome]++
-		}
+// tally counts one user's results into the totals (not into Rows: they stream out).
+func (r *report) tally(u userReport) {
+	r.Users++
+	if u.Failed {
+		r.FailedUsers++
 	}
-	return r
+	if u.Interrupted {
+		r.InterruptedUser++
+	}
+	if u.NotStarted {
+		r.NotStartedUsers++
+	}
+	for _, res := range u.Results {
+		r.Summary[res.Outcome]++
+	}
 }
 
-// writeTables prints one table per user: system, action, outcome, what the server said,
-// the transaction id, and this program's detail.
-func (r *report) writeTables(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for i, u := range r.Users {
-		if i > 0 {
-			fmt.Fprintln(tw)
-		}
-		where := ""
-		if u.Line > 0 {
-			where = fmt.Sprintf(" (line %d)", u.Line)
-		}
-		fmt.Fprintf(tw, "user %s%s\n", u.User, where)
-		fmt.Fprintln(tw, "  SYSTEM\tACTION\tOUTCOME\tSERVER SAID\tTRANSACTION\tDETAIL")
-		for _, res := range u.Results {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", res.System, res.Action, res.Outcome,
-				orDash(serverSaid(res.Code, res.Message)), orDash(res.TransactionID), oneLine(res.Detail))
-		}
-	}
-	return tw.Flush()
+// ok reports whether the run needs nothing more: no failure, nothing stopped.
+func (r *report) ok() bool {
+	return r.FailedUsers == 0 && r.InterruptedUser == 0 && r.NotStartedUsers == 0 && !r.Stopped
 }
 
 // summary is the last line of the output.
 func (r *report) summary() string {
 	var parts []string
-	for _, o := range []outcome{outcomeDone, outcomeAlready, outcomePlanned, outcomeSkipped, outcomeFailed} {
+	for _, o := range allOutcomes {
 		if n := r.Summary[o]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, o))
 		}
 	}
-	return fmt.Sprintf("%d user(s), %d with a failure; results: %s", len(r.Users), r.FailedUsers, strings.Join(parts, ", "))
+	s := fmt.Sprintf("%d user(s), %d with a failure", r.Users, r.FailedUsers)
+	if r.InterruptedUser > 0 {
+		s += fmt.Sprintf(", %d interrupted", r.InterruptedUser)
+	}
+	if r.NotStartedUsers > 0 {
+		s += fmt.Sprintf(", %d not started", r.NotStartedUsers)
+	}
+	return s + "; results: " + strings.Join(parts, ", ")
 }
 
-// writeJSON writes the report to f and closes it.
-func (r *report) writeJSON(f io.WriteCloser) error {
-	enc := json.NewEncoder(f)
-	enc.SetIndent("", "  ")
-	err := enc.Encode(r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+// reportWriter streams the -report file: the run's settings, then each user as it finishes,
+// then the totals. Nothing per user is kept in memory.
+type reportWriter struct {
+	started bool
+	f       *os.File
+	w       *bufio.Writer
+	first   bool
+	err     error
+}
+
+func newReportWriter(f *os.File) *reportWriter {
+	return &reportWriter{f: f, w: bufio.NewWriterSize(f, 32<<10), first: true}
+}
+
+// start writes the run's settings; it is called before the first user.
+func (w *reportWriter) start(r *report) {
+	w.started = true
+	head := struct {
+		Started      time.Time `json:"started"`
+		DryRun       bool      `json:"dry_run"`
+		AgainstFakes bool      `json:"against_fakes"`
+		Journal      string    `json:"journal,omitempty"`
+	}{r.Started, r.DryRun, r.AgainstFakes, r.Journal}
+	b, err := json.Marshal(head)
+	w.err = err
+	if err == nil {
+		w.write(string(b[:len(b)-1]) + `,"users":[`)
 	}
-	return err
+}
+
+func (w *reportWriter) write(s string) {
+	if w.err == nil {
+		_, w.err = w.w.WriteString(s)
+	}
+}
+
+func (w *reportWriter) user(r *report, u userReport) {
+	if !w.started {
+		w.start(r)
+	}
+	b, err := json.Marshal(u)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	sep := ",\n"
+	if w.first {
+		sep, w.first = "\n", false
+	}
+	w.write(sep + string(b))
+}
+
+// finish writes the totals and closes the file.
+func (w *reportWriter) finish(r *report) error {
+	if !w.started {
+		w.start(r)
+	}
+	tail := *r
+	tail.Rows = nil
+	b, err := json.MarshalIndent(struct {
+		Finished        time.Time       `json:"finished"`
+		Stopped         bool            `json:"stopped,omitempty"`
+		Summary         map[outcome]int `json:"summary"`
+		Users           int             `json:"user_count"`
+		FailedUsers     int             `json:"failed_users"`
+		InterruptedUser int             `json:"interrupted_users,omitempty"`
+		NotStartedUsers int             `json:"not_started_users,omitempty"`
+	}{tail.Finished, tail.Stopped, tail.Summary, tail.Users, tail.FailedUsers, tail.InterruptedUser, tail.NotStartedUsers}, "", "  ")
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	w.write("\n],\n" + strings.TrimPrefix(string(b), "{\n") + "\n")
+	if w.err == nil {
+		w.err = w.w.Flush()
+	}
+	if cerr := w.f.Close(); w.err == nil {
+		w.err = cerr
+	}
+	return w.err
+}
+
+// jsonRow is one line of the JSON-lines stream (-output jsonl, -jsonl FILE): one user in one
+// system.
+type jsonRow struct {
+	Time time.Time `json:"time"`
+	User string    `json:"user"`
+	Line int       `json:"line,omitempty"`
+	result
+}
+
+// Output views of stdout (-output).
+const (
+	viewTable    = "table"    // a table per user: system, action, outcome, answer, transaction, detail
+	viewCompact  = "compact"  // one line per user
+	viewFailures = "failures" // one line per user with a failure or stopped, nothing else
+	viewJSONL    = "jsonl"    // one JSON object per user and system
+)
+
+var views = []string{viewTable, viewCompact, viewFailures, viewJSONL}
+
+// writeUser prints one finished user in the view.
+func writeUser(w io.Writer, view string, u userReport) error {
+	switch view {
+	case viewTable:
+		return writeTable(w, u)
+	case viewCompact:
+		_, err := fmt.Fprintln(w, compactLine(u))
+		return err
+	case viewFailures:
+		if u.Failed || u.Interrupted || u.NotStarted {
+			_, err := fmt.Fprintln(w, compactLine(u))
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTable prints one user's table.
+func writeTable(w io.Writer, u userReport) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	where := ""
+	if u.Line > 0 {
+		where = fmt.Sprintf(" (line %d)", u.Line)
+	}
+	fmt.Fprintf(tw, "user %s%s\n", u.User, where)
+	fmt.Fprintln(tw, "  SYSTEM\tACTION\tOUTCOME\tANSWER\tTRANSACTION\tDETAIL")
+	for _, res := range u.Results {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", res.System, res.Action, res.Outcome,
+			orDash(serverSaid(res.Code, res.Message)), orDash(res.TransactionID), oneLine(res.Detail))
+	}
+	fmt.Fprintln(tw)
+	return tw.Flush()
+}
+
+// compactLine is one user on one line: each system's outcome, and for a failure what failed.
+//
+//	line 12 jdoe: FAILED uds done, cas already, projector failed (50045 ViewPermissionDenied), provisioning done
+func compactLine(u userReport) string {
+	var b strings.Builder
+	if u.Line > 0 {
+		fmt.Fprintf(&b, "line %d ", u.Line)
+	}
+	b.WriteString(u.User)
+	switch {
+	case u.Failed:
+		b.WriteString(": FAILED ")
+	case u.NotStarted:
+		b.WriteString(": NOT STARTED ")
+	case u.Interrupted:
+		b.WriteString(": INTERRUPTED ")
+	default:
+		b.WriteString(": ok ")
+	}
+	for i, r := range u.Results {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(r.System + " " + string(r.Outcome))
+		if r.Outcome == outcomeFailed {
+			if said := serverSaid(r.Code, r.Message); said != "" {
+				b.WriteString(" (" + said + ")")
+			}
+		}
+	}
+	return b.String()
 }
 
 // serverSaid joins a code and its message on one line, once when the message only repeats
@@ -149,19 +333,24 @@ func orDash(s string) string {
 	return s
 }
 
-// progress draws "offboarding: 12/50 users, 1 with a failure" on one terminal line.
-// It draws nothing for a single user or when w is not a terminal (see isTerminal), so
-// logs, pipes and files stay clean.
+// progress reports how far the run is: on a terminal, "offboarding: 12/50 users, 1 with a
+// failure" redrawn on one line; otherwise (logs, pipes, files) a line every interval. It
+// draws nothing for a single user.
 type progress struct {
 	mu           sync.Mutex
 	w            io.Writer // nil: draw nothing
+	terminal     bool
+	every        time.Duration
+	started      time.Time
+	last         time.Time
 	total        int
 	done, failed int
 }
 
-func newProgress(w io.Writer, terminal bool, total int) *progress {
-	p := &progress{total: total}
-	if terminal && total > 1 {
+func newProgress(w io.Writer, terminal bool, every time.Duration, total int) *progress {
+	now := time.Now()
+	p := &progress{total: total, terminal: terminal, every: every, started: now, last: now}
+	if total > 1 && (terminal || every > 0) {
 		p.w = w
 	}
 	return p
@@ -174,16 +363,27 @@ func (p *progress) add(failed bool) {
 	if failed {
 		p.failed++
 	}
-	if p.w != nil {
-		fmt.Fprintf(p.w, "\roffboarding: %d/%d users, %d with a failure", p.done, p.total, p.failed)
+	switch {
+	case p.w == nil:
+	case p.terminal:
+		fmt.Fprintf(p.w, "\r%s", p.line())
+	default:
+		if now := time.Now(); now.Sub(p.last) >= p.every || p.done == p.total {
+			p.last = now
+			fmt.Fprintf(p.w, "%s, %s elapsed\n", p.line(), now.Sub(p.started).Round(time.Second))
+		}
 	}
+}
+
+func (p *progress) line() string {
+	return fmt.Sprintf("offboarding: %d/%d users, %d with a failure", p.done, p.total, p.failed)
 }
 
 // finish ends the progress line so that what follows starts on a line of its own.
 func (p *progress) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.w != nil && p.done > 0 {
+	if p.w != nil && p.terminal && p.done > 0 {
 		fmt.Fprintln(p.w)
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +11,8 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -22,13 +26,24 @@ import (
 // Exit codes.
 const (
 	exitOK     = 0 // every system done, already done, skipped or planned
-	exitFailed = 1 // some system failed for some user
+	exitFailed = 1 // some system failed for some user, or the run was stopped
 	exitUsage  = 2 // bad flags, unreadable users file, missing secret
 )
 
+// hooks are the test seams of a run; production runs have none.
+type hooks struct {
+	// step, when set, is called at every step boundary (a test stops the process there).
+	step func(hookPoint, stepID)
+}
+
 // run is the whole program: main only hands it the process's arguments, environment and
-// output. It returns the exit code.
+// output. It returns the exit code. Once ctx ends (SIGINT, SIGTERM) no new step starts: the
+// steps in flight finish and are recorded, and the users not started are reported so.
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, env, stdout, stderr, hooks{})
+}
+
+func runWith(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer, h hooks) int {
 	started := time.Now()
 	terminal := isTerminal(stderr)
 	stderr = &syncWriter{w: stderr}
@@ -40,89 +55,229 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if err != nil {
 		return usageFailure(stderr, err)
 	}
+	if cfg.version {
+		fmt.Fprintln(stdout, "offboard", version())
+		return exitOK
+	}
 
-	users, err := loadUsers(cfg)
+	users, warnings, err := loadUsers(cfg)
 	if err != nil {
 		return usageFailure(stderr, err)
 	}
-	againstFakes := !cfg.anyEndpoint()
-	if againstFakes {
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "offboard: warning: -users "+cfg.usersFile+": "+w)
+	}
+	if cfg.demo {
 		f := startFakes(users, fakeOptions{provisioningOrg: cfg.provisioningOrg, projectorInUse: true})
 		defer f.close() // after closeClients, deferred below: projector's Close still reaches the fake
 		f.configure(cfg)
 	}
+	view := cfg.output
+	if view == "" {
+		view = viewTable
+		if len(users) > 1 {
+			view = viewCompact
+		}
+	}
+	// What is said to people goes to stdout, unless stdout is the JSON-lines stream.
+	human := stdout
+	if view == viewJSONL {
+		human = stderr
+	}
 
-	// The scrubber removes every configured secret from what this program prints or reports,
-	// whatever a server echoes back in its messages.
+	// The scrubber removes every configured secret from what this program prints, reports or
+	// journals, whatever a server echoes back in its messages.
 	scrub := newScrubber(cfg.secrets())
 	var logger *slog.Logger
 	if cfg.debug {
 		logger = slog.New(slog.NewTextHandler(scrubWriter{w: stderr, s: scrub}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	o, closeClients, err := newOffboarder(cfg, logger)
+	e, closeClients, err := newEngine(cfg, logger)
 	if err != nil {
 		return usageFailure(stderr, err)
 	}
 	defer closeClients()
+	e.scrub, e.hook = scrub, h.step
 
-	var reportFile *os.File
-	if cfg.reportFile != "" {
-		if reportFile, err = os.Create(cfg.reportFile); err != nil {
-			return usageFailure(stderr, &usageError{msg: "-report: " + err.Error()})
+	if cfg.resumeFile != "" {
+		if e.prior, err = readPrior(cfg); err != nil {
+			closeClients()
+			return usageFailure(stderr, err)
+		}
+	}
+	rep := &report{Started: started, DryRun: cfg.dryRun, AgainstFakes: cfg.demo, Summary: map[outcome]int{}}
+	out, err := newSink(cfg, view, stdout, rep)
+	if err != nil {
+		closeClients()
+		return usageFailure(stderr, err)
+	}
+	journalPath := ""
+	if !cfg.dryRun {
+		if e.journal, err = openJournal(cfg, scrub, started); err != nil {
+			closeClients()
+			_ = out.finish(rep)
+			return usageFailure(stderr, &usageError{msg: "journal: " + err.Error()})
+		}
+		if e.journal != nil {
+			journalPath = e.journal.path
+			if err := e.journal.append(record{Kind: kindRun, Run: runRecord(cfg)}, true); err != nil {
+				closeClients()
+				_ = out.finish(rep)
+				return usageFailure(stderr, &usageError{msg: err.Error()})
+			}
 		}
 	}
 
-	announce(stdout, cfg, users, againstFakes)
-	prog := newProgress(stderr, terminal, len(users))
-	reports := o.offboardAll(ctx, users, cfg.concurrency, func(r userReport) { prog.add(r.Failed) })
+	rep.Journal = journalPath
+	announce(human, cfg, users, journalPath)
+
+	prog := newProgress(stderr, terminal, cfg.progressEvery, len(users))
+	work := context.WithoutCancel(ctx) // a step in flight finishes after a stop
+	e.runAll(ctx, work, users, out.row, func(u userReport) {
+		out.user(u)
+		prog.add(u.Failed)
+	})
 	prog.finish()
 	closeClients()
 
-	rep := newReport(started, cfg.dryRun, againstFakes, reports)
-	rep.scrub(scrub)
-	if err := rep.writeTables(stdout); err != nil {
-		fmt.Fprintln(stderr, "offboard:", err)
-	}
-	fmt.Fprintln(stdout)
-	fmt.Fprintln(stdout, rep.summary())
 	code := exitOK
-	if rep.FailedUsers > 0 {
-		code = exitFailed
-	}
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "offboard: interrupted")
-		code = exitFailed
-	}
-	if reportFile != nil {
-		if err := rep.writeJSON(reportFile); err != nil {
-			fmt.Fprintln(stderr, "offboard: writing the report:", err)
-			return exitFailed
+	rep.Finished, rep.Stopped = time.Now(), ctx.Err() != nil
+	if e.journal != nil {
+		if err := e.journal.close(); err != nil {
+			fmt.Fprintln(stderr, "offboard:", err)
+			code = exitFailed
 		}
-		fmt.Fprintln(stdout, "Report written to", cfg.reportFile)
+	}
+	if err := out.finish(rep); err != nil {
+		fmt.Fprintln(stderr, "offboard:", err)
+		code = exitFailed
+	}
+	if view != viewTable && view != viewJSONL {
+		fmt.Fprintln(human)
+	}
+	fmt.Fprintln(human, rep.summary())
+	if rep.Stopped {
+		fmt.Fprintln(stderr, "offboard: stopped: the steps in flight were finished and recorded")
+	}
+	if journalPath != "" && !rep.ok() {
+		fmt.Fprintf(human, "To finish: the same command with -resume %s (what is done is not sent again).\n", journalPath)
+	}
+	if cfg.reportFile != "" && code == exitOK {
+		fmt.Fprintln(human, "Report written to", cfg.reportFile)
+	}
+	if !rep.ok() {
+		code = exitFailed
 	}
 	return code
 }
 
+// openJournal opens the run's journal: -resume's (appended to), -journal's (new), or by
+// default with real systems a new one named after the start time in the current directory.
+// The demo has none unless -journal is given.
+func openJournal(cfg *config, scrub scrubber, started time.Time) (*journal, error) {
+	switch {
+	case cfg.resumeFile != "":
+		return appendJournal(cfg.resumeFile, scrub)
+	case cfg.journalFile != "":
+		return createJournal(cfg.journalFile, scrub)
+	case cfg.demo:
+		return nil, nil
+	}
+	return createJournal("offboard-"+started.UTC().Format("20060102T150405Z")+".journal.jsonl", scrub)
+}
+
+// readPrior reads the journal to resume, and checks that it was written against the same
+// systems: a step recorded as done in one system must not be skipped in another.
+func readPrior(cfg *config) (*priorRuns, error) {
+	f, err := os.Open(cfg.resumeFile)
+	if err != nil {
+		return nil, &usageError{msg: "-resume: " + err.Error()}
+	}
+	defer f.Close()
+	p, err := readJournal(f)
+	if err != nil {
+		return nil, &usageError{msg: "-resume " + cfg.resumeFile + ": " + err.Error()}
+	}
+	if p.lastRun == nil {
+		return nil, &usageError{msg: "-resume " + cfg.resumeFile + ": not a journal of this program (no run record)"}
+	}
+	now := runRecord(cfg)
+	for _, s := range systemNames {
+		was, is := p.lastRun.Endpoints[s], now.Endpoints[s]
+		if was != "" && is != "" && was != is {
+			return nil, usagef("-resume %s: the journal's %s endpoint is %s, not %s: resume against the same systems", cfg.resumeFile, s, was, is)
+		}
+	}
+	return p, nil
+}
+
+// runRecord describes the run in the journal: where each system's requests go, and the
+// settings that decide what a step does.
+func runRecord(cfg *config) *runInfo {
+	r := &runInfo{Version: version(), DryRun: cfg.dryRun, Endpoints: map[string]string{}, PID: os.Getpid(), Settings: map[string]string{}}
+	for _, s := range systemNames {
+		if e := cfg.endpoint(s); e != "" && (cfg.configured[s] || cfg.demo) {
+			r.Endpoints[s] = redactURL(e)
+		}
+	}
+	r.Settings["uds_status"] = string(udsStatus(cfg))
+	r.Settings["provisioning_org"] = cfg.provisioningOrg
+	if !cfg.projectorEndDate.IsZero() {
+		r.Settings["projector_end_date"] = cfg.projectorEndDate.Format(time.DateOnly)
+	}
+	return r
+}
+
+func udsStatus(cfg *config) uds.Status {
+	if cfg.udsDelete {
+		return uds.StatusDeleted
+	}
+	return uds.StatusInactive
+}
+
+// version is the module version and VCS revision the binary was built from.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v += " " + s.Value[:min(12, len(s.Value))]
+		case "vcs.modified":
+			if s.Value == "true" {
+				v += "+dirty"
+			}
+		}
+	}
+	return v + " " + bi.GoVersion
+}
+
 // announce says what is about to happen, and where: clearly, when against the fakes.
-func announce(stdout io.Writer, cfg *config, users []user, againstFakes bool) {
-	if againstFakes {
-		fmt.Fprintln(stdout, "No endpoint configured: running against the BUILT-IN FAKE servers (in-process, on 127.0.0.1), not real systems.")
+func announce(w io.Writer, cfg *config, users []user, journalPath string) {
+	if cfg.demo {
+		fmt.Fprintln(w, "DEMO: running against the BUILT-IN FAKE servers (in-process, on 127.0.0.1), not real systems.")
 		if len(users) == 1 && users[0] == demoUser {
-			fmt.Fprintf(stdout, "Demo user %s is in all four: uds %s/%s (ACTIVE), cas household %d, projector ref %s (still referenced), provisioning %s/%s (2 tasks).\n",
+			fmt.Fprintf(w, "Demo user %s is in all four: uds %s/%s (ACTIVE), cas household %d, projector ref %s (still referenced), provisioning %s/%s (2 tasks).\n",
 				demoUser.Label, demoUser.UDSOrg, demoUser.UDSUser, demoUser.CASHousehold, demoUser.ProjectorRef, cfg.provisioningOrg, demoUser.ProvisioningUser)
 		}
-		fmt.Fprintln(stdout, "Give -uds-endpoint, -cas-endpoint, -projector-endpoint or -provisioning-endpoint to use real systems (see -h).")
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(w, "Give the systems' flags (-uds-endpoint, -cas-endpoint, -projector-endpoint, -provisioning-endpoint …) to use real systems (see -h).")
+		fmt.Fprintln(w)
 	}
 	mode := ""
 	if cfg.dryRun {
 		mode = " (DRY RUN: reading only, nothing will be changed)"
 	}
-	fmt.Fprintf(stdout, "Offboarding %d user(s)%s:\n", len(users), mode)
+	fmt.Fprintf(w, "Offboarding %d user(s)%s:\n", len(users), mode)
 	for _, s := range systemsSummary(cfg) {
-		fmt.Fprintln(stdout, "  "+s)
+		fmt.Fprintln(w, "  "+s)
 	}
-	fmt.Fprintln(stdout)
+	if journalPath != "" {
+		fmt.Fprintf(w, "Journal: %s (after an interruption: the same command with -resume %s)\n", journalPath, journalPath)
+	}
+	fmt.Fprintln(w)
 }
 
 func usageFailure(stderr io.Writer, err error) int {
@@ -135,32 +290,33 @@ func usageFailure(stderr io.Writer, err error) int {
 }
 
 // loadUsers returns the users to offboard: those of -users, the one given by flags, or the
-// demo user (only against the fakes: with an endpoint, parseFlags wants one of the others).
-func loadUsers(cfg *config) ([]user, error) {
+// demo user (only in the demo: otherwise parseFlags wants one of the others).
+func loadUsers(cfg *config) ([]user, []string, error) {
 	switch {
 	case cfg.usersFile != "":
 		f, err := os.Open(cfg.usersFile)
 		if err != nil {
-			return nil, &usageError{msg: "-users: " + err.Error()}
+			return nil, nil, &usageError{msg: "-users: " + err.Error()}
 		}
 		defer f.Close()
-		users, err := readUsers(f)
+		users, warnings, err := readUsers(f)
 		if err != nil {
-			return nil, &usageError{msg: "-users " + cfg.usersFile + ": " + err.Error()}
+			return nil, nil, &usageError{msg: "-users " + cfg.usersFile + ": " + err.Error()}
 		}
-		return users, nil
+		return users, warnings, nil
 	case cfg.one != (user{}):
-		return []user{cfg.one}, nil
-	default:
-		return []user{demoUser}, nil
+		return []user{cfg.one}, nil, nil
+	case cfg.demo:
+		return []user{demoUser}, nil, nil
 	}
+	return nil, nil, usagef("nothing to offboard: give -users FILE, or the user's identifiers")
 }
 
-// newOffboarder builds one client per configured system, shared by every user, and the
-// offboarder over them. closeAll ends the sessions that need it (projector); it may be called
-// more than once.
-func newOffboarder(cfg *config, logger *slog.Logger) (o *offboarder, closeAll func(), err error) {
-	o = &offboarder{dryRun: cfg.dryRun}
+// newEngine builds one client per configured system, shared by every user, and the engine
+// over them. closeAll ends the sessions that need it (projector); it may be called more than
+// once.
+func newEngine(cfg *config, logger *slog.Logger) (o *engine, closeAll func(), err error) {
+	o = &engine{dryRun: cfg.dryRun}
 	closers := []func(){}
 	var once sync.Once
 	closeAll = func() {
@@ -170,13 +326,13 @@ func newOffboarder(cfg *config, logger *slog.Logger) (o *offboarder, closeAll fu
 			}
 		})
 	}
-	bad := func(system string, err error) (*offboarder, func(), error) {
+	bad := func(system string, err error) (*engine, func(), error) {
 		closeAll()
 		return nil, nil, &usageError{msg: system + ": " + err.Error()}
 	}
 
 	if cfg.udsEndpoint == "" {
-		o.steps = append(o.steps, skipped{"uds", "not configured (no -uds-endpoint)"})
+		o.lanes = append(o.lanes, newLane(skipped{"uds", "not configured (no -uds-… flags)"}, 1))
 	} else {
 		opts := []uds.Option{uds.WithTimeout(cfg.timeout)}
 		if cfg.udsAdmin != "" {
@@ -189,15 +345,12 @@ func newOffboarder(cfg *config, logger *slog.Logger) (o *offboarder, closeAll fu
 		if err != nil {
 			return bad("uds", err)
 		}
-		status := uds.StatusInactive
-		if cfg.udsDelete {
-			status = uds.StatusDeleted
-		}
-		o.steps = append(o.steps, &udsStep{c: c, status: status, lockFrom: cfg.udsLockFrom, lockUntil: cfg.udsLockUntil})
+		status := udsStatus(cfg)
+		o.lanes = append(o.lanes, newLane(&udsStep{c: c, status: status, lockFrom: cfg.udsLockFrom, lockUntil: cfg.udsLockUntil}, cfg.limit("uds")))
 	}
 
 	if cfg.casEndpoint == "" {
-		o.steps = append(o.steps, skipped{"cas", "not configured (no -cas-endpoint)"})
+		o.lanes = append(o.lanes, newLane(skipped{"cas", "not configured (no -cas-… flags)"}, 1))
 	} else {
 		opts := []cas.Option{cas.WithTimeout(cfg.timeout)}
 		if logger != nil {
@@ -207,11 +360,11 @@ func newOffboarder(cfg *config, logger *slog.Logger) (o *offboarder, closeAll fu
 		if err != nil {
 			return bad("cas", err)
 		}
-		o.steps = append(o.steps, &casStep{c: c})
+		o.lanes = append(o.lanes, newLane(&casStep{c: c}, cfg.limit("cas")))
 	}
 
 	if cfg.projectorEndpoint == "" {
-		o.steps = append(o.steps, skipped{"projector", "not configured (no -projector-endpoint)"})
+		o.lanes = append(o.lanes, newLane(skipped{"projector", "not configured (no -projector-… flags)"}, 1))
 	} else {
 		opts := []projector.Option{projector.WithTimeout(cfg.timeout)}
 		if logger != nil {
@@ -228,11 +381,11 @@ func newOffboarder(cfg *config, logger *slog.Logger) (o *offboarder, closeAll fu
 			defer cancel()
 			_ = c.Close(ctx) // a session left open expires on the server
 		})
-		o.steps = append(o.steps, &projectorStep{c: c, endDate: cfg.projectorEndDate})
+		o.lanes = append(o.lanes, newLane(&projectorStep{c: c, endDate: cfg.projectorEndDate}, cfg.limit("projector")))
 	}
 
 	if cfg.provisioningEndpoint == "" {
-		o.steps = append(o.steps, skipped{"provisioning", "not configured (no -provisioning-endpoint)"})
+		o.lanes = append(o.lanes, newLane(skipped{"provisioning", "not configured (no -provisioning-… flags)"}, 1))
 	} else {
 		opts := []provisioning.Option{provisioning.WithTimeout(cfg.timeout)}
 		if logger != nil {
@@ -244,9 +397,24 @@ func newOffboarder(cfg *config, logger *slog.Logger) (o *offboarder, closeAll fu
 		if err != nil {
 			return bad("provisioning", err)
 		}
-		o.steps = append(o.steps, &provisioningStep{c: c, org: cfg.provisioningOrg, notify: cfg.provisioningNotify})
+		o.lanes = append(o.lanes, newLane(&provisioningStep{c: c, org: cfg.provisioningOrg, notify: cfg.provisioningNotify}, cfg.limit("provisioning")))
+	}
+	o.window = 0
+	for _, l := range o.lanes {
+		o.window = max(o.window, 4*cap(l.sem))
 	}
 	return o, closeAll, nil
+}
+
+// skipped is the system that is not configured: every user is skipped there.
+type skipped struct{ system, why string }
+
+func (s skipped) name() string { return s.system }
+
+func (s skipped) authError(error) bool { return false }
+
+func (s skipped) offboard(context.Context, user, *stepper) (result, error) {
+	return result{System: s.system, Action: "-", Outcome: outcomeSkipped, Detail: s.why}, nil
 }
 
 // systemsSummary describes where each system's requests go (user info of URLs redacted).
@@ -300,22 +468,35 @@ func newScrubber(secrets []string) scrubber {
 
 func (s scrubber) String(v string) string { return s.r.Replace(v) }
 
-// scrub removes the secrets from every text of the report.
-func (r *report) scrub(s scrubber) {
-	for i := range r.Users {
-		u := &r.Users[i]
-		u.User = s.String(u.User)
-		for j := range u.Results {
-			res := &u.Results[j]
-			for _, p := range []*string{&res.Action, &res.Target, &res.Code, &res.Message, &res.TransactionID, &res.Detail} {
-				*p = s.String(*p)
-			}
-			for k := range res.Tasks {
-				res.Tasks[k].Code, res.Tasks[k].Message = s.String(res.Tasks[k].Code), s.String(res.Tasks[k].Message)
-			}
-		}
+// result returns r with the secrets removed from every text.
+func (s scrubber) result(r result) result {
+	for _, p := range []*string{&r.Action, &r.Target, &r.Code, &r.Message, &r.TransactionID, &r.Detail} {
+		*p = s.String(*p)
 	}
+	if len(r.Tasks) > 0 {
+		tasks := make([]taskResult, len(r.Tasks))
+		for i, t := range r.Tasks {
+			t.Code, t.Message = s.String(t.Code), s.String(t.Message)
+			tasks[i] = t
+		}
+		r.Tasks = tasks
+	}
+	return r
 }
+
+// errText is what failed, for a report cell: the error without the endpoint's URL (the
+// table says which system, the run's header where its requests go). An error without an
+// answer from the server says so.
+func errText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return "no answer: " + strings.ReplaceAll(ue.Err.Error(), ue.URL, "the endpoint")
+	}
+	return urlInText.ReplaceAllString(err.Error(), "")
+}
+
+// urlInText matches a request line or URL in an error text, with what follows it.
+var urlInText = regexp.MustCompile(`(?:(?:POST|Post|GET|Get) )?"?https?://[^\s"]+"?:? ?`)
 
 // scrubWriter scrubs what is written through it (one log record per Write).
 type scrubWriter struct {
@@ -340,4 +521,100 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.w.Write(p)
+}
+
+// sink writes each finished user and system where -output, -jsonl and -report say. It is
+// safe for concurrent use; it keeps nothing per user.
+type sink struct {
+	mu     sync.Mutex
+	view   string
+	stdout io.Writer
+	jsonl  []*json.Encoder // stdout with -output jsonl, the -jsonl file
+	files  []*bufio.Writer // flushed after each user: the stream is read while the run goes
+	closer []io.Closer
+	report *reportWriter
+	totals *report
+	err    error
+}
+
+func newSink(cfg *config, view string, stdout io.Writer, totals *report) (*sink, error) {
+	s := &sink{view: view, stdout: stdout, totals: totals}
+	if view == viewJSONL {
+		s.jsonl = append(s.jsonl, json.NewEncoder(stdout))
+	}
+	if cfg.jsonlFile != "" {
+		f, err := os.Create(cfg.jsonlFile)
+		if err != nil {
+			return nil, &usageError{msg: "-jsonl: " + err.Error()}
+		}
+		bw := bufio.NewWriter(f)
+		s.jsonl, s.files, s.closer = append(s.jsonl, json.NewEncoder(bw)), append(s.files, bw), append(s.closer, f)
+	}
+	if cfg.reportFile != "" {
+		f, err := os.Create(cfg.reportFile)
+		if err != nil {
+			for _, c := range s.closer {
+				c.Close()
+			}
+			return nil, &usageError{msg: "-report: " + err.Error()}
+		}
+		s.report = newReportWriter(f)
+	}
+	return s, nil
+}
+
+// row streams one user's result in one system as a JSON line.
+func (s *sink) row(u user, r result) {
+	if len(s.jsonl) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	line := jsonRow{Time: time.Now().UTC(), User: u.Label, Line: u.Line, result: r}
+	for _, enc := range s.jsonl {
+		if err := enc.Encode(line); err != nil && s.err == nil {
+			s.err = err
+		}
+	}
+}
+
+// user writes one finished user to the view and the report, and counts it.
+func (s *sink) user(u userReport) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.totals.tally(u)
+	if err := writeUser(s.stdout, s.view, u); err != nil && s.err == nil {
+		s.err = err
+	}
+	if s.report != nil {
+		s.report.user(s.totals, u)
+	}
+	for _, f := range s.files {
+		if err := f.Flush(); err != nil && s.err == nil {
+			s.err = err
+		}
+	}
+}
+
+// finish writes the report's totals and closes the files.
+func (s *sink) finish(totals *report) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.err
+	for _, f := range s.files {
+		if ferr := f.Flush(); err == nil {
+			err = ferr
+		}
+	}
+	for _, c := range s.closer {
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if s.report != nil {
+		if rerr := s.report.finish(totals); err == nil && rerr != nil {
+			err = fmt.Errorf("writing the report: %w", rerr)
+		}
+	}
+	return err
 }

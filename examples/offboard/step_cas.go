@@ -16,34 +16,63 @@ type casAPI interface {
 }
 
 // casStep removes the user from their Kaltura household with HandleUserTask Delete. The
-// service has no read operation, so the plan is always the call; a household or user the
-// service does not know (1005, 1006, 1020, 2000: ErrNotFound) is "already".
+// service has no read operation, so the step is always sent; a household or user the
+// service does not know (1005, 1006, 1020, 2000: ErrNotFound) is "already". A step whose
+// intent an interrupted run recorded without its outcome is sent again (there is nothing to
+// read first): the delete is idempotent on the server, which answers not found when the
+// interrupted run had done it.
 type casStep struct{ c casAPI }
 
-func (s *casStep) system() string { return "cas" }
+// The cas step: remove-from-household, target "household H user U".
+const casRemove = "remove-from-household"
 
-func (s *casStep) plan(_ context.Context, u user) plan {
+func (s *casStep) name() string { return "cas" }
+
+func (s *casStep) authError(err error) bool { return errors.Is(err, cas.ErrAuthentication) }
+
+func (s *casStep) offboard(ctx context.Context, u user, x *stepper) (result, error) {
 	res := result{System: "cas", Action: "HandleUserTask Delete"}
 	if u.CASHousehold == 0 {
 		res.Action, res.Outcome, res.Detail = "-", outcomeSkipped, "no cas_household/cas_user for this user"
-		return plan{result: res}
+		return res, nil
+	}
+	if r, ok := x.recordedResult(); ok {
+		return r, nil
 	}
 	res.Target = fmt.Sprintf("household %d user %s", u.CASHousehold, u.CASUser)
+	if rec, ok := x.recorded(casRemove, res.Target); ok {
+		res.Outcome, res.Code, res.Message, res.Detail = rec.Outcome, rec.Code, rec.Message, detailRecorded
+		return res, nil
+	}
 	res.Outcome, res.Detail = outcomePlanned, "remove the user from the household"
-	return plan{result: res, apply: func(ctx context.Context) result {
-		res := res
-		r, err := s.c.DeleteUser(ctx, u.CASHousehold, u.CASUser)
-		if err != nil {
-			casError(&res, err)
-			if errors.Is(err, cas.ErrNotFound) {
-				res.Outcome, res.Detail = outcomeAlready, "not in the household"
+	if x.dryRun() {
+		return res, nil
+	}
+	pending := x.pending(casRemove, res.Target)
+	out := x.do(ctx, casRemove, res.Target, res.Detail, func(ctx context.Context) stepOutcome {
+		r := res
+		cr, err := s.c.DeleteUser(ctx, u.CASHousehold, u.CASUser)
+		switch {
+		case errors.Is(err, cas.ErrNotFound):
+			casError(&r, err)
+			r.Outcome, r.Detail = outcomeAlready, "not in the household"
+			if pending {
+				r.Outcome, r.Detail = outcomeDone, detailRepeated(serverSaid(r.Code, r.Message))
 			}
-			return res
+			err = nil
+		case err != nil:
+			casError(&r, err)
+		default:
+			r.Outcome, r.Detail = outcomeDone, "removed from the household"
+			r.Code, r.Message = codeName(int(cr.Code), cr.Code.String()), cr.Message
 		}
-		res.Outcome, res.Detail = outcomeDone, "removed from the household"
-		res.Code, res.Message = codeName(int(r.Code), r.Code.String()), r.Message
-		return res
-	}}
+		res = r
+		return stepOutcome{Outcome: r.Outcome, Code: r.Code, Message: r.Message, Detail: r.Detail, Err: err}
+	})
+	if out.Err != nil && res.Outcome == outcomePlanned {
+		res.Outcome, res.Message = out.Outcome, out.Message
+	}
+	return res, out.Err
 }
 
 // casError records the Status the server answered, or the error itself.
@@ -60,7 +89,7 @@ func casError(res *result, err error) {
 		}
 		return
 	}
-	res.Message = err.Error()
+	res.Message = errText(err)
 }
 
 // codeName renders a numeric code with the name the service gives it, "1020

@@ -19,50 +19,80 @@ type projectorAPI interface {
 
 // projectorStep deletes the user with PwsDeleteUser. With endDate set (the default is
 // today) a user Projector still references is made inactive as of that date instead of the
-// request failing. PWS has no read for users, so the plan only opens the session (which
-// checks the credentials, also in a dry run); 50024 EntityNotFound is "already".
+// request failing. PWS has no read for users, so the user's part first opens the session
+// (which checks the credentials, also in a dry run); 50024 EntityNotFound is "already". A
+// step whose intent an interrupted run recorded without its outcome is sent again: deleting
+// is idempotent on the server (not found once deleted; an inactive user made inactive again).
 type projectorStep struct {
 	c       projectorAPI
 	endDate time.Time // EndDateIfInUse; zero: not sent
 }
 
-func (s *projectorStep) system() string { return "projector" }
+// The projector step: delete-user, target the UserReferenceSystemId.
+const projectorDelete = "delete-user"
 
-func (s *projectorStep) plan(ctx context.Context, u user) plan {
+func (s *projectorStep) name() string { return "projector" }
+
+func (s *projectorStep) authError(err error) bool { return errors.Is(err, projector.ErrAuthentication) }
+
+func (s *projectorStep) offboard(ctx context.Context, u user, x *stepper) (result, error) {
 	res := result{System: "projector", Action: "PwsDeleteUser", Target: u.ProjectorRef}
 	if u.ProjectorRef == "" {
 		res.Action, res.Outcome, res.Detail = "-", outcomeSkipped, "no projector_ref for this user"
-		return plan{result: res}
+		return res, nil
 	}
-	if err := s.c.Authenticate(ctx); err != nil {
+	if r, ok := x.recordedResult(); ok {
+		return r, nil
+	}
+	if rec, ok := x.recorded(projectorDelete, res.Target); ok {
+		res.Outcome, res.Code, res.Message, res.Detail = rec.Outcome, rec.Code, rec.Message, detailRecorded
+		return res, nil
+	}
+	err := s.c.Authenticate(ctx)
+	x.contact(err)
+	if err != nil {
 		res.Action = "PwsAuthenticate"
 		projectorError(&res, err)
-		return plan{result: res}
+		return res, err
 	}
 	res.Outcome, res.Detail = outcomePlanned, "delete the user"
 	if !s.endDate.IsZero() {
 		res.Detail += ", or deactivate it as of " + s.endDate.Format(time.DateOnly) + " if still referenced"
 	}
-	return plan{result: res, apply: func(ctx context.Context) result {
-		res := res
-		r, err := s.c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: u.ProjectorRef},
+	if x.dryRun() {
+		return res, nil
+	}
+	pending := x.pending(projectorDelete, res.Target)
+	out := x.do(ctx, projectorDelete, res.Target, res.Detail, func(ctx context.Context) stepOutcome {
+		r := res
+		pr, err := s.c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: u.ProjectorRef},
 			&projector.DeleteUserOptions{EndDateIfInUse: s.endDate})
-		if err != nil {
-			projectorError(&res, err)
-			if errors.Is(err, projector.ErrNotFound) {
-				res.Outcome, res.Detail = outcomeAlready, "no such user"
+		switch {
+		case errors.Is(err, projector.ErrNotFound):
+			projectorError(&r, err)
+			r.Outcome, r.Detail = outcomeAlready, "no such user"
+			if pending {
+				r.Outcome, r.Detail = outcomeDone, detailRepeated(serverSaid(r.Code, r.Message))
 			}
-			return res
+			err = nil
+		case err != nil:
+			projectorError(&r, err)
+		default:
+			r.Outcome, r.Code, r.Message = outcomeDone, string(pr.Status), messages(pr.Messages)
+			r.TransactionID = responseID(pr.ResponseID)
+			if pr.Outcome == projector.Deactivated {
+				r.Detail = fmt.Sprintf("still referenced: made inactive as of %s", s.endDate.Format(time.DateOnly))
+			} else {
+				r.Detail = "deleted"
+			}
 		}
-		res.Outcome, res.Code, res.Message = outcomeDone, string(r.Status), messages(r.Messages)
-		res.TransactionID = responseID(r.ResponseID)
-		if r.Outcome == projector.Deactivated {
-			res.Detail = fmt.Sprintf("still referenced: made inactive as of %s", s.endDate.Format(time.DateOnly))
-		} else {
-			res.Detail = "deleted"
-		}
-		return res
-	}}
+		res = r
+		return stepOutcome{Outcome: r.Outcome, Code: r.Code, Message: r.Message, Detail: r.Detail, Err: err}
+	})
+	if out.Err != nil && res.Outcome == outcomePlanned {
+		res.Outcome, res.Message = out.Outcome, out.Message
+	}
+	return res, out.Err
 }
 
 // projectorError records every PwsMessage of a *ServiceError, or the error itself.
@@ -70,7 +100,7 @@ func projectorError(res *result, err error) {
 	res.Outcome = outcomeFailed
 	var se *projector.ServiceError
 	if !errors.As(err, &se) {
-		res.Message = err.Error()
+		res.Message = errText(err)
 		return
 	}
 	var codes []string
@@ -81,7 +111,7 @@ func projectorError(res *result, err error) {
 	if len(se.Messages) == 0 {
 		res.Code, res.Message = se.FaultCode, se.FaultReason
 		if res.Code == "" {
-			res.Code, res.Message = string(se.Status), err.Error()
+			res.Code, res.Message = string(se.Status), errText(err)
 		}
 	}
 }

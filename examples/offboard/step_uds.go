@@ -25,46 +25,75 @@ type udsStep struct {
 	lockFrom, lockUntil time.Time
 }
 
-func (s *udsStep) system() string { return "uds" }
+func (s *udsStep) name() string { return "uds" }
 
-func (s *udsStep) plan(ctx context.Context, u user) plan {
+func (s *udsStep) authError(err error) bool { return errors.Is(err, uds.ErrAuthentication) }
+
+// The uds step: set-status, target the user (org/name). Its read is getUserStatus, so a
+// set-status with an intent and no outcome is read back before it is sent again.
+const udsSetStatus = "set-status"
+
+func (s *udsStep) offboard(ctx context.Context, u user, x *stepper) (result, error) {
 	id := uds.UserID{OrgName: u.UDSOrg, UserName: u.UDSUser}
 	res := result{System: "uds", Action: "getUserStatus", Target: udsTarget(id)}
 	if u.UDSUser == "" {
 		res.Action, res.Outcome, res.Detail = "-", outcomeSkipped, "no uds_user for this user"
-		return plan{result: res}
+		return res, nil
+	}
+	if r, ok := x.recordedResult(); ok {
+		return r, nil
+	}
+	action := "updateUserStatus " + string(s.status)
+	if rec, ok := x.recorded(udsSetStatus, res.Target); ok {
+		res.Action, res.Outcome, res.Code, res.Message, res.Detail = action, rec.Outcome, rec.Code, rec.Message, detailRecorded
+		return res, nil
 	}
 	st, err := s.c.GetUserStatus(ctx, id, nil)
+	x.contact(err)
 	if err != nil {
 		udsError(&res, err)
 		if errors.Is(err, uds.ErrNotFound) {
 			res.Outcome, res.Detail = outcomeAlready, "not in the user registry"
+			return res, nil
 		}
-		return plan{result: res}
+		return res, err
 	}
 	res.TransactionID = st.TransactionID
 	if st.Status == s.status || st.Status == uds.StatusDeleted {
 		res.Outcome, res.Detail = outcomeAlready, "status already "+string(st.Status)
-		return plan{result: res}
+		if x.pending(udsSetStatus, res.Target) {
+			res.Action, res.Outcome, res.Detail = action, outcomeDone, detailConfirmed+" (status "+string(st.Status)+")"
+			x.confirm(udsSetStatus, res.Target, res.Detail)
+		}
+		return res, nil
 	}
 	change := fmt.Sprintf("%s → %s%s", st.Status, s.status, s.window())
-	res.Action, res.Outcome, res.Detail = "updateUserStatus "+string(s.status), outcomePlanned, change
-	return plan{result: res, apply: func(ctx context.Context) result {
-		res := res
-		res.TransactionID = ""
+	res.Action, res.Outcome, res.Detail = action, outcomePlanned, change
+	if x.dryRun() {
+		return res, nil
+	}
+	res.TransactionID = ""
+	out := x.do(ctx, udsSetStatus, res.Target, change, func(ctx context.Context) stepOutcome {
 		opts := &uds.UpdateOptions{StartLockTime: s.lockFrom, EndLockTime: s.lockUntil}
 		up, err := s.c.UpdateUserStatus(ctx, []uds.UserID{id}, s.status, opts)
+		r := res
 		switch {
 		case errors.Is(err, uds.ErrNotFound): // removed since it was read
-			udsError(&res, err)
-			res.Outcome, res.Detail = outcomeAlready, "not in the user registry"
+			udsError(&r, err)
+			r.Outcome, r.Detail = outcomeAlready, "not in the user registry"
+			err = nil
 		case err != nil:
-			udsError(&res, err)
+			udsError(&r, err)
 		default:
-			res.Outcome, res.Message, res.TransactionID = outcomeDone, up.Message, up.TransactionID
+			r.Outcome, r.Message, r.TransactionID = outcomeDone, up.Message, up.TransactionID
 		}
-		return res
-	}}
+		res = r
+		return stepOutcome{Outcome: r.Outcome, Code: r.Code, Message: r.Message, Detail: r.Detail, Err: err}
+	})
+	if out.Err != nil && res.Outcome == outcomePlanned { // not sent: stopped, or the journal failed
+		res.Outcome, res.Message = out.Outcome, out.Message
+	}
+	return res, out.Err
 }
 
 // window describes the lock window, if any.
@@ -92,7 +121,7 @@ func udsError(res *result, err error) {
 		}
 		return
 	}
-	res.Message = err.Error()
+	res.Message = errText(err)
 }
 
 func udsTarget(id uds.UserID) string {

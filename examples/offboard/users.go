@@ -51,49 +51,105 @@ func (u user) check() error {
 	return nil
 }
 
+// key is the user's identifiers in one string: two rows with the same key are the same
+// user, and the journal names the user's steps by it (never by line or label, which may
+// change between runs).
+func (u user) key() string {
+	h := ""
+	if u.CASHousehold != 0 {
+		h = strconv.Itoa(u.CASHousehold)
+	}
+	return "uds=" + u.UDSOrg + "/" + u.UDSUser + " cas=" + h + "/" + u.CASUser +
+		" projector=" + u.ProjectorRef + " provisioning=" + u.ProvisioningUser
+}
+
+// maxCSVErrors is how many problems of a users file are listed before "and N more".
+const maxCSVErrors = 50
+
+// csvErrors are all the problems of a users file, each naming its line.
+type csvErrors struct {
+	problems []string
+	more     int
+}
+
+func (e *csvErrors) add(format string, args ...any) {
+	if len(e.problems) < maxCSVErrors {
+		e.problems = append(e.problems, fmt.Sprintf(format, args...))
+	} else {
+		e.more++
+	}
+}
+
+func (e *csvErrors) Error() string {
+	s := fmt.Sprintf("%d problem(s):\n  %s", len(e.problems)+e.more, strings.Join(e.problems, "\n  "))
+	if e.more > 0 {
+		s += fmt.Sprintf("\n  and %d more", e.more)
+	}
+	return s
+}
+
 // readUsers reads a users file: CSV with a header row naming the columns (see csvColumns),
-// then one user per line. Lines starting with # are comments. It refuses unknown or
-// repeated columns, a household id that is not a positive integer, half-given cas
-// identifiers and empty files, naming the line.
-func readUsers(r io.Reader) ([]user, error) {
+// then one user per line. Lines starting with # are comments. It reports every problem at
+// once, each with its line: unknown or repeated columns (with a hint when the file looks
+// separated by something else than commas), a household id that is not a positive integer,
+// half-given cas identifiers, rows with the wrong number of fields, an empty file. A user
+// given twice (the same identifiers) is offboarded once: each repetition is a warning.
+func readUsers(r io.Reader) (users []user, warnings []string, err error) {
 	cr := csv.NewReader(r)
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, errors.New("empty file: want a header row, then one user per line")
+		return nil, nil, errors.New("empty file: want a header row, then one user per line")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	header = slices.Clone(header)
+	var errs csvErrors
 	col := map[string]int{}
 	for i, name := range header {
 		name = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff"))) // a BOM from spreadsheet exports
-		if !slices.Contains(csvColumns, name) {
-			return nil, fmt.Errorf("header: unknown column %q (known: %s)", name, strings.Join(csvColumns, ", "))
+		_, twice := col[name]
+		switch {
+		case !slices.Contains(csvColumns, name):
+			errs.add("header: unknown column %q (known: %s)%s", name, strings.Join(csvColumns, ", "), delimiterHint(name))
+		case twice:
+			errs.add("header: column %q twice", name)
+		default:
+			col[name] = i
 		}
-		if _, dup := col[name]; dup {
-			return nil, fmt.Errorf("header: column %q twice", name)
-		}
-		col[name] = i
+	}
+	if len(errs.problems) > 0 { // the rows cannot be read without their columns
+		return nil, nil, &errs
 	}
 	cell := func(rec []string, name string) string {
-		if i, ok := col[name]; ok {
+		if i, ok := col[name]; ok && i < len(rec) {
 			return strings.TrimSpace(rec[i])
 		}
 		return ""
 	}
 
-	var users []user
+	first := map[string]int{} // user key → the line it was first given on
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if err != nil {
-			return nil, err // csv errors name the line
-		}
 		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+				err = pe.Err
+			}
+			errs.add("line %d: %v", line, err)
+			if pe == nil {
+				break // not a CSV problem (a read error): nothing more can be read
+			}
+			continue
+		}
 		u := user{
 			Label: cell(rec, "label"), Line: line,
 			UDSOrg: cell(rec, "uds_org"), UDSUser: cell(rec, "uds_user"),
@@ -104,18 +160,46 @@ func readUsers(r io.Reader) ([]user, error) {
 		if h := cell(rec, "cas_household"); h != "" {
 			n, err := strconv.Atoi(h)
 			if err != nil || n <= 0 {
-				return nil, fmt.Errorf("line %d: cas_household %q is not a positive integer", line, h)
+				errs.add("line %d: cas_household %q is not a positive integer", line, h)
+				continue
 			}
 			u.CASHousehold = n
 		}
 		if err := u.check(); err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
+			errs.add("line %d: %v", line, err)
+			continue
 		}
 		u.Label = u.label()
+		k := u.key()
+		if at, dup := first[k]; dup {
+			warnings = append(warnings, fmt.Sprintf("line %d: the same user as line %d (%s): offboarded once", line, at, u.Label))
+			continue
+		}
+		first[k] = line
 		users = append(users, u)
 	}
-	if len(users) == 0 {
-		return nil, errors.New("no users: want a header row, then one user per line")
+	if len(errs.problems) > 0 {
+		return nil, warnings, &errs
 	}
-	return users, nil
+	if len(users) == 0 {
+		return nil, warnings, errors.New("no users: want a header row, then one user per line")
+	}
+	return users, warnings, nil
+}
+
+// delimiterHint explains an unknown column that is several known columns joined by another
+// separator: the file was saved with semicolons (or tabs) instead of commas.
+func delimiterHint(name string) string {
+	for _, sep := range []string{";", "\t", "|"} {
+		if !strings.Contains(name, sep) {
+			continue
+		}
+		for _, part := range strings.Split(name, sep) {
+			if slices.Contains(csvColumns, strings.TrimSpace(part)) {
+				what := map[string]string{";": "semicolons", "\t": "tabs", "|": "vertical bars"}[sep]
+				return fmt.Sprintf("; the file looks separated by %s: save it as CSV with commas", what)
+			}
+		}
+	}
+	return ""
 }

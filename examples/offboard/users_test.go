@@ -50,7 +50,7 @@ func TestReadUsers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := readUsers(strings.NewReader(tt.csv))
+			got, _, err := readUsers(strings.NewReader(tt.csv))
 			if tt.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.err)
@@ -64,7 +64,7 @@ func TestReadUsers(t *testing.T) {
 
 func TestProgress(t *testing.T) {
 	var buf bytes.Buffer
-	p := newProgress(&buf, true, 3)
+	p := newProgress(&buf, true, 0, 3)
 	p.add(false)
 	p.add(true)
 	p.add(false)
@@ -72,11 +72,11 @@ func TestProgress(t *testing.T) {
 	assert.Equal(t, "\roffboarding: 1/3 users, 0 with a failure\roffboarding: 2/3 users, 1 with a failure\roffboarding: 3/3 users, 1 with a failure\n", buf.String())
 
 	buf.Reset()
-	for _, p := range []*progress{newProgress(&buf, false, 3), newProgress(&buf, true, 1)} {
+	for _, p := range []*progress{newProgress(&buf, false, 0, 3), newProgress(&buf, true, 0, 1)} {
 		p.add(true)
 		p.finish()
 	}
-	assert.Empty(t, buf.String(), "no progress line off a terminal, nor for a single user")
+	assert.Empty(t, buf.String(), "no progress line off a terminal without -progress, nor for a single user")
 
 	file, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
 	require.NoError(t, err)

@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// The journal is a JSON-lines file: one record per line, appended as the run goes.
+//
+//	{"kind":"run",...}      a run started: version, dry run, where each system's requests go
+//	{"kind":"intent",...}   a destructive step is about to be sent (written and fsync'd first)
+//	{"kind":"outcome",...}  what the step's call answered (or what a re-read found)
+//	{"kind":"result",...}   one user's part in one system is finished: the report row
+//
+// A step is named by its stepID: the user (the key of its identifiers), the system, the step
+// and its target (the household, the task...). Each system may have any number of steps per
+// user; adding a step is adding a name. -resume reads the journal back (priorRuns) and
+//
+//   - takes a recorded result that succeeded (done, already, skipped) as is: no request;
+//   - skips a step whose outcome was recorded as a success: it is never sent again;
+//   - for a step with an intent and no outcome (the run stopped between the two), reads the
+//     system first where it has a read operation (uds: getUserStatus; provisioning: the
+//     user's tasks) and sends the step only if the read shows it was not done. cas and
+//     projector have no read operation: their step is sent again, which is safe because the
+//     server answers a repeated delete with "not found" (or deactivates an inactive user
+//     again); such an answer after an unrecorded intent is reported as done by the
+//     interrupted run.
+//
+// The intent is fsync'd before its call is sent; the outcome and result records are written
+// (to the kernel) at once and made durable by the next intent's fsync, or at the end of the
+// run: a process that is killed loses nothing written, and a machine that crashes loses at
+// most outcomes, which the re-read above recovers. Concurrent intents share one fsync.
+// Records hold identifiers and what servers answered, never a secret.
+
+// recordKind is the kind of a journal record.
+type recordKind string
+
+const (
+	kindRun     recordKind = "run"
+	kindIntent  recordKind = "intent"
+	kindOutcome recordKind = "outcome"
+	kindResult  recordKind = "result"
+)
+
+// stepID names one step of one user in one system. It is stable across runs: it is made of
+// the user's identifiers, never of line numbers or labels.
+type stepID struct {
+	User   string `json:"user"`   // user.key()
+	System string `json:"system"` // uds, cas, projector, provisioning
+	Step   string `json:"step"`   // set-status, remove-from-household, delete-user, remove-from-task, ...
+	Target string `json:"target"` // what the step acts on in that system
+}
+
+// runInfo is the first record of each run in the journal.
+type runInfo struct {
+	Version   string            `json:"version"`
+	DryRun    bool              `json:"dry_run,omitempty"`
+	Endpoints map[string]string `json:"endpoints"` // system → endpoint (user info redacted); absent: not configured
+	Settings  map[string]string `json:"settings,omitempty"`
+	PID       int               `json:"pid"`
+}
+
+// record is one line of the journal.
+type record struct {
+	Time time.Time  `json:"time"`
+	Kind recordKind `json:"kind"`
+	stepID
+	Outcome outcome  `json:"outcome,omitempty"` // outcome records
+	Code    string   `json:"code,omitempty"`
+	Message string   `json:"message,omitempty"`
+	Detail  string   `json:"detail,omitempty"`
+	Result  *result  `json:"result,omitempty"` // result records
+	Run     *runInfo `json:"run,omitempty"`    // run records
+}
+
+// journal appends records to a file. It is safe for concurrent use.
+type journal struct {
+	path  string
+	scrub scrubber
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	f       *os.File
+	written uint64 // records written
+	synced  uint64 // records known to be on disk
+	syncing bool
+	err     error // the first write or sync error: every later append fails with it
+}
+
+// createJournal creates a new journal; it refuses to overwrite one.
+func createJournal(path string, s scrubber) (*journal, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("%s exists: continue it with -resume %s, or give another -journal", path, path)
+		}
+		return nil, err
+	}
+	return newJournal(path, f, s), nil
+}
+
+// appendJournal opens an existing journal to continue it. A last line cut short by a crash
+// is ended, so that the next record starts on a line of its own.
+func appendJournal(path string, s scrubber) (*journal, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, fi.Size()-1); err == nil && last[0] != '\n' {
+			if _, err := f.Write([]byte("\n")); err != nil {
+				f.Close()
+				return nil, err
+			}
+		}
+	}
+	return newJournal(path, f, s), nil
+}
+
+func newJournal(path string, f *os.File, s scrubber) *journal {
+	j := &journal{path: path, f: f, scrub: s}
+	j.cond = sync.NewCond(&j.mu)
+	return j
+}
+
+// append writes rec as one line. With durable, it returns once the line is on disk.
+func (j *journal) append(rec record, durable bool) error {
+	if rec.Time.IsZero() {
+		rec.Time = time.Now().UTC()
+	}
+	rec.Code, rec.Message, rec.Detail = j.scrub.String(rec.Code), j.scrub.String(rec.Message), j.scrub.String(rec.Detail)
+	if rec.Result != nil {
+		r := j.scrub.result(*rec.Result)
+		rec.Result = &r
+	}
+	line, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	line = append(line, '\n')
+
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.err != nil {
+		return j.err
+	}
+	// One write per record: a record is never interleaved with another.
+	if _, err := j.f.Write(line); err != nil {
+		j.err = fmt.Errorf("journal %s: %w", j.path, err)
+		return j.err
+	}
+	j.written++
+	if !durable {
+		return nil
+	}
+	return j.syncLocked(j.written)
+}
+
+// syncLocked waits until record seq is on disk: one caller fsyncs for every record written
+// so far, the others wait for it (group commit). j.mu is held.
+func (j *journal) syncLocked(seq uint64) error {
+	for j.synced < seq && j.err == nil {
+		if j.syncing {
+			j.cond.Wait()
+			continue
+		}
+		j.syncing = true
+		target := j.written
+		j.mu.Unlock()
+		err := j.f.Sync()
+		j.mu.Lock()
+		j.syncing = false
+		if err != nil {
+			j.err = fmt.Errorf("journal %s: fsync: %w", j.path, err)
+		} else {
+			j.synced = max(j.synced, target)
+		}
+		j.cond.Broadcast()
+	}
+	return j.err
+}
+
+// close makes every record durable and closes the file.
+func (j *journal) close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	err := j.syncLocked(j.written)
+	if cerr := j.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// stepState is what earlier runs recorded about one step.
+type stepState struct {
+	intent  bool
+	outcome *record // the last outcome recorded, nil when none
+}
+
+// priorRuns is what -resume read from a journal.
+type priorRuns struct {
+	lastRun *runInfo
+	steps   map[stepID]*stepState
+	// results are the recorded results that succeeded, by user key and system.
+	results map[[2]string]result
+	// bySystem lists the step ids recorded for a user in a system, in journal order.
+	bySystem map[[2]string][]stepID
+	records  int
+	torn     bool // the last line was cut short (the run was killed while writing it)
+}
+
+// readJournal reads a journal written by earlier runs. A last line cut short is ignored (and
+// reported by torn); any other line that is not a record is an error naming the line.
+func readJournal(r io.Reader) (*priorRuns, error) {
+	p := &priorRuns{steps: map[stepID]*stepState{}, results: map[[2]string]result{}, bySystem: map[[2]string][]stepID{}}
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		line, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			var rec record
+			if jerr := json.Unmarshal(line, &rec); jerr != nil || rec.Kind == "" {
+				if errors.Is(err, io.EOF) { // the last line, without its newline: cut short by a crash
+					p.torn = true
+					return p, nil
+				}
+				if jerr == nil {
+					jerr = errors.New("no kind")
+				}
+				return nil, fmt.Errorf("line %d is not a journal record: %v", n, jerr)
+			}
+			p.add(rec)
+		}
+		if errors.Is(err, io.EOF) {
+			return p, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (p *priorRuns) add(rec record) {
+	p.records++
+	us := [2]string{rec.User, rec.System}
+	switch rec.Kind {
+	case kindRun:
+		p.lastRun = rec.Run
+	case kindIntent, kindOutcome:
+		st := p.steps[rec.stepID]
+		if st == nil {
+			st = &stepState{}
+			p.steps[rec.stepID] = st
+			p.bySystem[us] = append(p.bySystem[us], rec.stepID)
+		}
+		if rec.Kind == kindIntent {
+			st.intent = true
+		} else {
+			r := rec
+			st.outcome = &r
+		}
+	case kindResult:
+		if rec.Result != nil && rec.Result.Outcome.success() {
+			p.results[us] = *rec.Result
+		} else {
+			delete(p.results, us) // a later failure: do it again
+		}
+	}
+}
+
+// step returns what was recorded about id (zero when nothing).
+func (p *priorRuns) step(id stepID) stepState {
+	if p == nil {
+		return stepState{}
+	}
+	if st := p.steps[id]; st != nil {
+		return *st
+	}
+	return stepState{}
+}
+
+// result returns the successful result recorded for the user in the system.
+func (p *priorRuns) result(userKey, system string) (result, bool) {
+	if p == nil {
+		return result{}, false
+	}
+	r, ok := p.results[[2]string{userKey, system}]
+	return r, ok
+}
+
+// stepsOf lists the steps recorded for the user in the system.
+func (p *priorRuns) stepsOf(userKey, system string) []stepID {
+	if p == nil {
+		return nil
+	}
+	return p.bySystem[[2]string{userKey, system}]
+}
