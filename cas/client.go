@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/offboard-go/offboard/cas/internal/caswsdl"
+	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
@@ -119,7 +120,9 @@ type Client struct {
 	form     WireForm
 	soap     *soapx.Client
 	stub     caswsdl.ModuleSoap
-	scrub    *scrubber // removes the password from error texts and log records
+	// secrets holds the values scrubbed from everything the client returns and logs (the
+	// password from the start; anything else that becomes known is added to it).
+	secrets *scrub.Set
 }
 
 // New returns a client for endpoint, the module's URL, for example
@@ -141,12 +144,13 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	case creds.WSPassword == "":
 		return nil, &soapx.InputError{Field: "WSPassword", Reason: "must not be empty: the server needs the CAS module's web-service password"}
 	}
-	scrub := newScrubber(creds.WSPassword)
+	secrets := scrub.New(creds.WSPassword)
 	// The module rejects the web-service credentials with HTTP 404 and a normal Status
 	// body, which is the operation's answer (ErrAuthentication), not a transport error.
-	sopts := []soapx.Option{soapx.WithHTTPClient(o.httpClient), soapx.WithAnswerStatus(isNotFound)}
+	sopts := []soapx.Option{soapx.WithHTTPClient(o.httpClient), soapx.WithAnswerStatus(isNotFound),
+		soapx.WithSecrets(secrets)}
 	if o.logger != nil {
-		sopts = append(sopts, soapx.WithLogger(slog.New(scrub.handler(o.logger.Handler()))))
+		sopts = append(sopts, soapx.WithLogger(o.logger))
 	}
 	if o.form == SOAP12 {
 		sopts = append(sopts, soapx.WithVersion(soapx.SOAP12))
@@ -173,7 +177,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		form:     o.form,
 		soap:     sc,
 		stub:     caswsdl.NewModuleSoap(sc),
-		scrub:    scrub,
+		secrets:  secrets,
 	}, nil
 }
 

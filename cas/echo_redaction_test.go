@@ -24,7 +24,7 @@ func TestPasswordEchoedInQuotedMessage(t *testing.T) {
 	_, err = c.DeleteUser(t.Context(), 1, "m")
 	var se *cas.StatusError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, "refused sWSPassword "+creds.WSPassword, se.Message, "the field keeps what the server said")
+	assert.Equal(t, "refused sWSPassword [REDACTED]", se.Message, "the field is scrubbed too")
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 		out := fmt.Sprintf(verb, err)
 		assert.NotContains(t, out, `pa\"ss\\word`, verb)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/offboard-go/offboard/cas/internal/caswsdl"
+	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
@@ -67,10 +68,13 @@ func (c *Client) HandleUserTask(ctx context.Context, domainID int, userID string
 	}
 	st, status, err := c.send(ctx, req)
 	if err != nil {
-		return nil, c.scrub.error(c.wrap(err))
+		return nil, c.secrets.Error(c.wrap(err))
 	}
-	res, err := result(st, status)
-	return res, c.scrub.error(err)
+	res, err := result(st, status, c.secrets)
+	if err != nil {
+		return nil, c.secrets.Error(err)
+	}
+	return res, nil
 }
 
 // DeleteUser removes userID from household domainID: wire operation HandleUserTask
@@ -108,20 +112,23 @@ func validate(domainID int, userID string, action Action) error {
 // result turns the server's Status into a Result or a *StatusError. A Status that arrives
 // with a non-2xx HTTP status is an error even if its code is 0: the server sets 404 only
 // when it rejected the credentials.
-func result(st *caswsdl.Status, httpStatus int) (*Result, error) {
+func result(st *caswsdl.Status, httpStatus int, secrets *scrub.Set) (*Result, error) {
+	// What the server says is free text that may echo a secret: scrubbed before it reaches a
+	// Result or a StatusError.
+	msg := secrets.String(st.Message)
 	var args []KeyValue
 	if st.Args != nil {
 		for _, kv := range st.Args.KeyValuePair {
 			// KeyValuePair is nillable: the runtime leaves out entries sent as xsi:nil, and
 			// an entry with neither key nor value says nothing either.
 			if kv != nil && (kv.Key != "" || kv.Value != "") {
-				args = append(args, KeyValue{Key: kv.Key, Value: kv.Value})
+				args = append(args, KeyValue{Key: secrets.String(kv.Key), Value: secrets.String(kv.Value)})
 			}
 		}
 	}
 	code := Code(st.Code)
 	if code != CodeOK || httpStatus < 200 || httpStatus > 299 {
-		return nil, &StatusError{Operation: opHandleUserTask, Code: code, Message: st.Message, Args: args, HTTPStatus: httpStatus}
+		return nil, &StatusError{Operation: opHandleUserTask, Code: code, Message: msg, Args: args, HTTPStatus: httpStatus}
 	}
-	return &Result{Code: code, Message: st.Message, Args: args, HTTPStatus: httpStatus}, nil
+	return &Result{Code: code, Message: msg, Args: args, HTTPStatus: httpStatus}, nil
 }

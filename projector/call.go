@@ -43,11 +43,14 @@ func (c *client) exchange(ctx context.Context, op string, send func(context.Cont
 		if base.Status != nil {
 			status = Status(*base.Status)
 		}
-		se.Status, se.Messages, se.ResponseID = status, messagesFromWire(base.Messages), int(base.ResponseId)
+		se.Status, se.ResponseID = status, int(base.ResponseId)
 	}
 	// A successful Status with an HTTP error status is not a success: something between
 	// the client and Projector, or Projector itself, failed after the operation answered.
 	if !status.succeeded() || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if base != nil {
+			se.Messages = c.scrubMessages(messagesFromWire(base.Messages))
+		}
 		return se
 	}
 	return nil
@@ -66,7 +69,7 @@ func (c *client) wireError(op string, err error, httpStatus int) error {
 	}
 	return &ServiceError{
 		Operation:   op,
-		Messages:    faultMessages(f.Detail),
+		Messages:    c.scrubMessages(faultMessages(f.Detail)),
 		HTTPStatus:  status,
 		FaultCode:   f.Code,
 		FaultReason: f.Reason,
@@ -160,4 +163,19 @@ func (c *client) waitPause(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// scrubMessages removes the client's secrets from the texts of PWS messages, which are free
+// text a server may fill with an echo of the request (the password, the ticket).
+func (c *client) scrubMessages(msgs []Message) []Message {
+	if c.secrets.Len() == 0 {
+		return msgs
+	}
+	for i := range msgs {
+		m := &msgs[i]
+		m.ErrorCode = c.secrets.String(m.ErrorCode)
+		m.ErrorText = c.secrets.String(m.ErrorText)
+		m.AdditionalErrorText = c.secrets.String(m.AdditionalErrorText)
+	}
+	return msgs
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
@@ -51,6 +52,9 @@ type client struct {
 	opts     options
 	log      *slog.Logger
 	allowed  []allowedHost
+	// secrets holds the values scrubbed from everything the client returns and logs: the
+	// password from the start, each SessionTicket once issued.
+	secrets *scrub.Set
 
 	slots     chan struct{} // in-flight exchanges (WithMaxInFlight)
 	loginSlot chan struct{} // one authentication at a time
@@ -93,7 +97,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	secrets := scrub.New(creds.Password)
 	soapOpts := []soapx.Option{
+		soapx.WithSecrets(secrets),
 		soapx.WithVersion(soapx.SOAP11),
 		soapx.WithRedact("Password", "SessionTicket", "CrossoverTicket", "Fingerprint"),
 		// A result says more than its HTTP status (its Status and PwsMessages): decode it
@@ -122,9 +128,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	log := o.logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	log := slog.New(slog.DiscardHandler)
+	if o.logger != nil {
+		log = slog.New(secrets.Handler(o.logger.Handler()))
 	}
 	return &Client{c: &client{
 		endpoint:  sc.Endpoint(),
@@ -134,6 +140,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		opts:      o,
 		log:       log.With("service", "projector"),
 		allowed:   allowed,
+		secrets:   secrets,
 		slots:     make(chan struct{}, o.maxInFlight),
 		loginSlot: make(chan struct{}, 1),
 	}}, nil
@@ -200,14 +207,14 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 // ErrRedirectRefused.
 func (c *Client) Authenticate(ctx context.Context) error {
 	_, err := c.c.session(ctx)
-	return err
+	return c.c.secrets.Error(err)
 }
 
 // Close ends the session with PwsUnauthenticate (SOAPAction
 // http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsUnauthenticate), if
 // one was opened. After Close every call returns ErrClosed; Close itself may be called again.
 // A ticket the server already considers invalid is not an error.
-func (c *Client) Close(ctx context.Context) error { return c.c.close(ctx) }
+func (c *Client) Close(ctx context.Context) error { return c.c.secrets.Error(c.c.close(ctx)) }
 
 func (c *client) close(ctx context.Context) error {
 	// Wait for an authentication in progress, so its ticket is not left open behind us.

@@ -164,7 +164,7 @@ func (c *Client) DeleteUser(ctx context.Context, user UserRef, opts *DeleteUserO
 				res.Outcome = Deactivated
 			}
 			if b := rs.PwsServiceResponse; b != nil {
-				res.Messages, res.ResponseID, res.ServerTime = messagesFromWire(b.Messages), int(b.ResponseId), b.ServerTimestampUtc.Time
+				res.Messages, res.ResponseID, res.ServerTime = cl.scrubMessages(messagesFromWire(b.Messages)), int(b.ResponseId), b.ServerTimestampUtc.Time
 				if b.Status != nil {
 					res.Status = Status(*b.Status)
 				}
@@ -173,7 +173,7 @@ func (c *Client) DeleteUser(ctx context.Context, user UserRef, opts *DeleteUserO
 		})
 	})
 	if err != nil {
-		return nil, err
+		return nil, cl.secrets.Error(err)
 	}
 	return res, nil
 }

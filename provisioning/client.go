@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 )
@@ -61,6 +62,9 @@ type Client struct {
 
 	soap *soapx.Client
 	stub provisioningwsdl.BSIDCASoap
+	// secrets holds the values scrubbed from everything the client returns and logs: each
+	// OTP as it is used and the session cookie once issued.
+	secrets *scrub.Set
 
 	mu       sync.Mutex
 	gen      uint64  // successful connects so far; the session a call used is known by it
@@ -128,7 +132,9 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	}
 	cfg := config{version: SOAP11, pageSize: DefaultPageSize}
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	if cfg.pageSize <= 0 || cfg.pageSize > maxInt32 {
 		return nil, &soapx.InputError{Field: "WithPageSize", Reason: "must be between 1 and 2147483647"}
@@ -151,7 +157,9 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	if err != nil {
 		return nil, fmt.Errorf("provisioning: cookie jar: %w", err)
 	}
+	secrets := scrub.New()
 	sopts := []soapx.Option{
+		soapx.WithSecrets(secrets),
 		soapx.WithVersion(version),
 		soapx.WithCookieJar(jar),
 		soapx.WithRedact("OTP", "validationCode", "challenge"),
@@ -181,9 +189,9 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	if err != nil {
 		return nil, fmt.Errorf("provisioning: %w", err)
 	}
-	log := cfg.logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	log := slog.New(slog.DiscardHandler)
+	if cfg.logger != nil {
+		log = slog.New(secrets.Handler(cfg.logger.Handler()))
 	}
 	return &Client{
 		endpoint: sc.Endpoint(),
@@ -194,6 +202,7 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 		log:      log,
 		soap:     sc,
 		stub:     provisioningwsdl.NewBSIDCASoap(sc),
+		secrets:  secrets,
 	}, nil
 }
 
@@ -220,3 +229,9 @@ func (c *Client) GoString() string { return c.String() }
 func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 const maxInt32 = 1<<31 - 1
+
+// run is do with the returned error scrubbed of the client's secrets (every fmt verb), the
+// boundary every operation's error crosses on its way to the caller.
+func (c *Client) run(ctx context.Context, op string, call func(context.Context) error) error {
+	return c.secrets.Error(c.do(ctx, op, call))
+}

@@ -20,7 +20,7 @@ func (c *Client) TaskCount(ctx context.Context, organization string) (int, error
 	}
 	req := &provisioningwsdl.GetProvisioningTaskCount{Organization: organization}
 	var n int32
-	err := c.do(ctx, "GetProvisioningTaskCount", func(ctx context.Context) error {
+	err := c.run(ctx, "GetProvisioningTaskCount", func(ctx context.Context) error {
 		resp, err := c.stub.GetProvisioningTaskCount(ctx, req)
 		if err == nil {
 			n = resp.GetProvisioningTaskCountResult
@@ -42,7 +42,7 @@ func (c *Client) TaskCountForUser(ctx context.Context, organization, user string
 	}
 	req := &provisioningwsdl.GetProvisioningTasksForUserCount{User: user, Organization: organization}
 	var n int32
-	err := c.do(ctx, "GetProvisioningTasksForUserCount", func(ctx context.Context) error {
+	err := c.run(ctx, "GetProvisioningTasksForUserCount", func(ctx context.Context) error {
 		resp, err := c.stub.GetProvisioningTasksForUserCount(ctx, req)
 		if err == nil {
 			n = resp.GetProvisioningTasksForUserCountResult
@@ -124,7 +124,7 @@ func (c *Client) RemoveTask(ctx context.Context, organization string, taskID int
 		SendNotificationEmail: sendNotificationEmail,
 		Organization:          organization,
 	}
-	return c.do(ctx, "RemoveProvisioningTask", func(ctx context.Context) error {
+	return c.run(ctx, "RemoveProvisioningTask", func(ctx context.Context) error {
 		_, err := c.stub.RemoveProvisioningTask(ctx, req)
 		return err
 	})
@@ -151,7 +151,7 @@ func (c *Client) RemoveUsersFromTask(ctx context.Context, organization string, t
 		SendNotificationEmail: sendNotificationEmail,
 		Organization:          organization,
 	}
-	err := c.do(ctx, op, func(ctx context.Context) error {
+	err := c.run(ctx, op, func(ctx context.Context) error {
 		resp, err := c.stub.RemoveUsersFromProvisioningTask(ctx, req)
 		if err == nil && !resp.RemoveUsersFromProvisioningTaskResult {
 			return errAnsweredFalse
@@ -185,7 +185,7 @@ func (c *Client) UpdateStopDate(ctx context.Context, organization string, taskID
 		NewStopDate:  soapx.DateTime{Time: newStopDate},
 		Organization: organization,
 	}
-	err := c.do(ctx, op, func(ctx context.Context) error {
+	err := c.run(ctx, op, func(ctx context.Context) error {
 		resp, err := c.stub.UpdateProvisioningStopDate(ctx, req)
 		if err == nil && !resp.UpdateProvisioningStopDateResult {
 			return errAnsweredFalse
@@ -264,7 +264,7 @@ func (c *Client) pages(ctx context.Context, op string, page func(ctx context.Con
 // response streams in.
 func callTable[T any](ctx context.Context, c *Client, op, action string, req any) ([]T, error) {
 	resp := &tableResponse[T]{op: op}
-	err := c.do(ctx, op, func(ctx context.Context) error {
+	err := c.run(ctx, op, func(ctx context.Context) error {
 		return c.soap.Call(ctx, action, req, resp)
 	})
 	if err != nil {

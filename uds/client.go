@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/uds/internal/udswsdl"
 )
@@ -26,6 +27,9 @@ type Client struct {
 	port     udswsdl.ArcotUserRegistrySvcPortType
 	logger   *slog.Logger
 	ana      *ana // nil when AnA is off: no AnA header is sent
+	// secrets holds the values scrubbed from everything the client returns and logs: the
+	// credential from the start, each authToken once issued.
+	secrets *scrub.Set
 }
 
 // Option configures a Client.
@@ -135,19 +139,22 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 	}
 	// The service has a SOAP 1.2 binding only; no Option can change the version, and the
 	// runtime redacts the AnA secrets in its wire log (said again here so it cannot drift).
-	sopts := append(cfg.soap, soapx.WithRedact("credential", "authToken"), soapx.WithVersion(soapx.SOAP12))
+	secrets := scrub.New(cfg.credential)
+	sopts := append(cfg.soap, soapx.WithRedact("credential", "authToken"), soapx.WithVersion(soapx.SOAP12),
+		soapx.WithSecrets(secrets))
 	sc, err := soapx.NewClient(endpoint, sopts...)
 	if err != nil {
 		return nil, fmt.Errorf("uds: %w", err)
 	}
-	logger := cfg.logger
-	if logger == nil {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	logger := slog.New(slog.DiscardHandler)
+	if cfg.logger != nil {
+		logger = slog.New(secrets.Handler(cfg.logger.Handler()))
 	}
 	c := &Client{
 		endpoint: endpoint,
 		port:     udswsdl.NewArcotUserRegistrySvcPortType(sc),
 		logger:   logger,
+		secrets:  secrets,
 	}
 	if cfg.hasCreds {
 		c.ana = newANA(&cfg)

@@ -112,11 +112,11 @@ func (c *Client) UpdateUserStatus(ctx context.Context, users []UserID, status St
 		return err
 	}))
 	if err != nil {
-		return nil, err
+		return nil, c.secrets.Error(err)
 	}
 	res := &UpdateResult{TransactionID: meta.transactionID, NewAuthToken: meta.authToken != ""}
 	if resp.Return_ != nil {
-		res.Message = resp.Return_.Message
+		res.Message = c.secrets.String(resp.Return_.Message)
 	}
 	return res, nil
 }
@@ -140,7 +140,7 @@ func (c *Client) GetUserStatus(ctx context.Context, user UserID, opts *GetOption
 		return err
 	}))
 	if err != nil {
-		return nil, err
+		return nil, c.secrets.Error(err)
 	}
 	if resp.UserId == nil || resp.Status == nil {
 		return nil, fmt.Errorf("uds: %s: %w", op, &soapx.ProtocolError{

@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/offboard-go/offboard/internal/scrub"
 )
 
 // Caller is what generated stubs call. It is the one seam between generated code and the
@@ -114,6 +116,7 @@ type Client struct {
 	ctSOAP11  []string
 	ctForm    []string
 	answerAt  func(int) bool // non-2xx statuses whose non-Fault answer is a result (WithAnswerStatus)
+	secrets   *scrub.Set     // values scrubbed from everything the client produces (WithSecrets)
 }
 
 // NewClient returns a client for an absolute http or https endpoint.
@@ -142,6 +145,10 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 	if hc == nil {
 		hc = newHTTPClient(cfg.rootCAs)
 	}
+	logger := cfg.logger
+	if logger != nil && cfg.secrets != nil {
+		logger = slog.New(cfg.secrets.Handler(logger.Handler()))
+	}
 	return &Client{
 		endpoint:  u.String(),
 		url:       u,
@@ -149,7 +156,7 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 		hc:        hc,
 		timeout:   cfg.timeout,
 		bodyLimit: cfg.bodyLimit,
-		logger:    cfg.logger,
+		logger:    logger,
 		red:       newRedactor(cfg.redact),
 		jar:       cfg.jar,
 		retry:     cfg.retry,
@@ -157,6 +164,7 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 		ctSOAP11:  []string{contentType11},
 		ctForm:    []string{contentTypeForm},
 		answerAt:  cfg.answerAt,
+		secrets:   cfg.secrets,
 	}, nil
 }
 
@@ -360,7 +368,7 @@ func (c *Client) attempt(ctx context.Context, ex *exchange, p *payload, response
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		terr := &TransportError{Op: "POST " + redactURL(ex.url), Err: err, ctx: ctx.Err()}
+		terr := &TransportError{Op: "POST " + redactURL(ex.url), Err: err, ctx: ctx.Err(), secrets: c.secrets}
 		if debug {
 			c.logResponse(ctx, ex, nil, nil, time.Since(start), terr, attempt)
 		}
@@ -384,6 +392,9 @@ func (c *Client) attempt(ctx context.Context, ex *exchange, p *payload, response
 		if _, isFault := err.(*Fault); !isFault {
 			err = &TransportError{Op: "POST " + redactURL(ex.url), Err: err, ctx: ctx.Err()}
 		}
+	}
+	if err != nil {
+		c.seal(err)
 	}
 	if debug {
 		c.logResponse(ctx, ex, resp, br, time.Since(start), err, attempt)
@@ -412,4 +423,29 @@ func mediaType(ct string) string {
 		}
 	}
 	return ct
+}
+
+// seal attaches the client's secrets to the runtime's error and scrubs the texts a server
+// sent in its fields, so that neither a field nor a printed form shows a secret the Set knew
+// when the answer arrived (and Error scrubs again with what it knows when printed).
+func (c *Client) seal(err error) {
+	if c.secrets == nil {
+		return
+	}
+	s := c.secrets
+	switch e := err.(type) {
+	case *Fault:
+		e.scrubFields(s)
+	case *HTTPError:
+		e.secrets = s
+		e.Excerpt = s.String(e.Excerpt)
+	case *ProtocolError:
+		e.secrets = s
+		e.Excerpt = s.String(e.Excerpt)
+		if f, ok := e.Err.(*Fault); ok {
+			f.scrubFields(s)
+		}
+	case *TransportError:
+		e.secrets = s
+	}
 }

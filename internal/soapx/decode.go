@@ -140,7 +140,7 @@ func (c *Client) decode(resp *http.Response, br *bodyReader, ex *exchange, respo
 	if he := redirected(resp); he != nil {
 		br.fill()
 		if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-			he.Excerpt = c.red.excerpt(br.head(), ct, excerptSize)
+			he.Excerpt = c.red.excerpt(br.head(), ct, excerptSize, c.secrets)
 		}
 		return he
 	}
@@ -219,13 +219,13 @@ func (c *Client) classify(resp *http.Response, br *bodyReader, err error) error 
 		return e
 	case *ProtocolError: // version mismatch
 		e.HTTPStatus, e.ContentType = resp.StatusCode, ct
-		e.Excerpt = c.red.excerpt(br.head(), ct, excerptSize)
+		e.Excerpt = c.red.excerpt(br.head(), ct, excerptSize, c.secrets)
 		if f, ok := e.Err.(*Fault); ok {
 			f.HTTPStatus = resp.StatusCode
 		}
 		return e
 	}
-	excerpt := c.red.excerpt(br.head(), ct, excerptSize)
+	excerpt := c.red.excerpt(br.head(), ct, excerptSize, c.secrets)
 	reason, cause := "unusable answer", err
 	if bb, ok := err.(*badBody); ok {
 		reason, cause = bb.reason, bb.err

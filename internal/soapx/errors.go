@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/offboard-go/offboard/internal/scrub"
 )
 
 // Error categories shared by every service package. Each service re-exports them
@@ -58,6 +60,8 @@ type HTTPError struct {
 	RetryAfter time.Duration
 	// Err is why the body was not usable (unexpected Content-Type, XML syntax…), if known.
 	Err error
+
+	secrets *scrub.Set
 }
 
 func (e *HTTPError) Error() string {
@@ -78,11 +82,11 @@ func (e *HTTPError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(defaultRedactor.all(e.Err.Error()))
 	}
-	if x := shortExcerpt(e.Excerpt); x != "" {
+	if x := shortExcerpt(e.secrets.String(e.Excerpt)); x != "" {
 		b.WriteString(": ")
 		b.WriteString(strconv.Quote(x))
 	}
-	return b.String()
+	return e.secrets.String(b.String())
 }
 
 func (e *HTTPError) Unwrap() error { return e.Err }
@@ -120,6 +124,8 @@ type ProtocolError struct {
 	// Excerpt is the start of the body, redacted and cut at 512 bytes.
 	Excerpt string
 	Err     error
+
+	secrets *scrub.Set
 }
 
 func (e *ProtocolError) Error() string {
@@ -147,11 +153,11 @@ func (e *ProtocolError) Error() string {
 	}
 	// An XML excerpt is the envelope's start, which says less than the cause; a foreign
 	// body (a login page) is worth quoting.
-	if x := shortExcerpt(e.Excerpt); x != "" && !isXMLType(e.ContentType) {
+	if x := shortExcerpt(e.secrets.String(e.Excerpt)); x != "" && !isXMLType(e.ContentType) {
 		b.WriteString(": ")
 		b.WriteString(strconv.Quote(x))
 	}
-	return b.String()
+	return e.secrets.String(b.String())
 }
 
 func isXMLType(ct string) bool {
@@ -174,6 +180,8 @@ type TransportError struct {
 	Op  string // "POST https://host/path" (URL without user info)
 	Err error
 	ctx error // the context's error when it ended during the exchange
+
+	secrets *scrub.Set
 }
 
 func (e *TransportError) Error() string {
@@ -181,7 +189,7 @@ func (e *TransportError) Error() string {
 	if e.ctx != nil && !errors.Is(e.Err, e.ctx) {
 		msg += " (" + e.ctx.Error() + ")"
 	}
-	return msg
+	return e.secrets.String(msg)
 }
 
 func (e *TransportError) Unwrap() []error {

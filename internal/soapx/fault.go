@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/offboard-go/offboard/internal/scrub"
 )
 
 // Fault is a SOAP Fault, whatever HTTP status carried it (ASMX and WCF use 500, some
@@ -27,7 +29,18 @@ type Fault struct {
 	Detail     []byte
 	HTTPStatus int
 
-	redact *redactor
+	redact  *redactor
+	secrets *scrub.Set
+}
+
+// scrubFields removes the secrets from the texts the server sent and keeps the Set for Error.
+func (f *Fault) scrubFields(s *scrub.Set) {
+	f.secrets = s
+	f.Code, f.Reason, f.Actor, f.Node = s.String(f.Code), s.String(f.Reason), s.String(f.Actor), s.String(f.Node)
+	for i := range f.Subcodes {
+		f.Subcodes[i] = s.String(f.Subcodes[i])
+	}
+	f.Detail = s.Bytes(f.Detail)
 }
 
 // Error is deliberately short and redacted: the reason of an ASMX fault often echoes
@@ -56,7 +69,7 @@ func (f *Fault) Error() string {
 		b.WriteString(strconv.Itoa(f.HTTPStatus))
 		b.WriteByte(')')
 	}
-	return b.String()
+	return f.secrets.String(b.String())
 }
 
 // GoString shows the Fault with its server texts redacted as in Error, so that %#v cannot
@@ -69,9 +82,9 @@ func (f *Fault) GoString() string {
 	if r == nil {
 		r = defaultRedactor
 	}
-	return fmt.Sprintf("&soapx.Fault{Version:%d, Code:%q, CodeNS:%q, Subcodes:%#v, Reason:%q, Actor:%q, Node:%q, Detail:%q, HTTPStatus:%d}",
+	return f.secrets.String(fmt.Sprintf("&soapx.Fault{Version:%d, Code:%q, CodeNS:%q, Subcodes:%#v, Reason:%q, Actor:%q, Node:%q, Detail:%q, HTTPStatus:%d}",
 		int(f.Version), r.text(f.Code), f.CodeNS, f.Subcodes, r.all(f.Reason), r.all(f.Actor), r.all(f.Node),
-		r.all(string(f.Detail)), f.HTTPStatus)
+		r.all(string(f.Detail)), f.HTTPStatus))
 }
 
 // DecodeDetail unmarshals the first detail element that matches v's XMLName (or the first

@@ -58,6 +58,7 @@ func (c *Client) logBody(b []byte, form bool) string {
 	} else {
 		s = c.red.text(string(c.red.xml(b)))
 	}
+	s = c.secrets.String(s) // before the suffix, so a secret cut at the limit is still seen
 	if truncated {
 		s += "…(truncated at " + strconv.Itoa(debugBodySize) + " bytes)"
 	}

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/offboard-go/offboard/internal/scrub"
 )
 
 // Option configures a Client. Options only fill a config; NewClient validates the whole,
@@ -23,6 +25,7 @@ type config struct {
 	userAgent  string
 	rootCAs    *x509.CertPool
 	answerAt   func(int) bool
+	secrets    *scrub.Set
 }
 
 const (
@@ -100,3 +103,10 @@ func WithRootCAs(pool *x509.CertPool) Option { return func(c *config) { c.rootCA
 func WithAnswerStatus(accept func(status int) bool) Option {
 	return func(c *config) { c.answerAt = accept }
 }
+
+// WithSecrets gives the client the secret values its service package knows (credentials,
+// OTPs, tokens, tickets, cookies; the Set may grow while the client runs). Everything the
+// runtime produces is scrubbed of them besides the name-based redaction: the text fields of a
+// *Fault (code, reason, actor, node, detail), excerpts and causes of *HTTPError and
+// *ProtocolError, *TransportError, and every log record. A nil Set scrubs nothing.
+func WithSecrets(s *scrub.Set) Option { return func(c *config) { c.secrets = s } }

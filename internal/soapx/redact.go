@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/offboard-go/offboard/internal/scrub"
 )
 
 const redacted = "[REDACTED]"
@@ -472,7 +474,7 @@ func isIdentByte(c byte) bool {
 // excerpt turns the start of a body into something safe to put in an error: redacted as
 // XML, as free text and (for forms) as fields, cut at max bytes on a rune boundary, and
 // valid UTF-8.
-func (r *redactor) excerpt(b []byte, contentType string, maxLen int) string {
+func (r *redactor) excerpt(b []byte, contentType string, maxLen int, secrets *scrub.Set) string {
 	if len(b) == 0 {
 		return ""
 	}
@@ -480,6 +482,8 @@ func (r *redactor) excerpt(b []byte, contentType string, maxLen int) string {
 	if strings.HasPrefix(mediaType(contentType), "application/x-www-form-urlencoded") {
 		s = r.form(s)
 	}
+	// Before the cut: a secret cut at maxLen would no longer be recognisable whole.
+	s = secrets.String(s)
 	if len(s) > maxLen {
 		cut := maxLen
 		for cut > 0 && !isRuneStart(s[cut]) {

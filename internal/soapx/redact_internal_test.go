@@ -59,10 +59,10 @@ func TestRedactTextAndForm(t *testing.T) {
 func TestExcerptBounded(t *testing.T) {
 	r := defaultRedactor
 	in := []byte(strings.Repeat("é", 600) + "\xff")
-	out := r.excerpt(in, "text/plain", 512)
+	out := r.excerpt(in, "text/plain", 512, nil)
 	assert.LessOrEqual(t, len(out), 512)
 	assert.True(t, strings.HasPrefix(out, "é"))
-	assert.Equal(t, "", r.excerpt(nil, "", 512))
+	assert.Equal(t, "", r.excerpt(nil, "", 512, nil))
 }
 
 func FuzzRedact(f *testing.F) {
@@ -73,7 +73,7 @@ func FuzzRedact(f *testing.F) {
 		_ = r.xml(b)
 		_ = r.text(string(b))
 		_ = r.form(string(b))
-		if out := r.excerpt(b, "application/x-www-form-urlencoded", 512); len(out) > 512+len("\uFFFD")*512 {
+		if out := r.excerpt(b, "application/x-www-form-urlencoded", 512, nil); len(out) > 512+len("\uFFFD")*512 {
 			t.Fatalf("excerpt too long: %d", len(out))
 		}
 		// A complete secret element never survives, whatever surrounds it.
