@@ -1,0 +1,345 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/projector/projectortest"
+	"github.com/offboard-go/offboard/uds"
+)
+
+// The tests here run the program in a child process (this test binary again, running
+// TestHelperProcess), so that they can kill it or send it signals; the fakes live in the
+// test, outside the child, so that their request logs and state survive the child.
+
+const helperEnv = "OFFBOARD_HELPER_SPEC"
+
+// helperSpec tells the child what to run.
+type helperSpec struct {
+	Args []string
+	// KillAt, when > 0, kills the child (SIGKILL, no clean-up of any kind) at the KillAt-th
+	// step boundary, after writing where to NoteFile.
+	KillAt   int
+	NoteFile string
+	// HeapFile, when set, receives the peak heap the child saw (bytes), sampled every ms.
+	HeapFile string
+}
+
+// killNote is what the child wrote before it killed itself.
+type killNote struct {
+	Point hookPoint
+	Step  stepID
+}
+
+// TestHelperProcess is the child: it runs the program as main does, with hooks.
+func TestHelperProcess(t *testing.T) {
+	raw := os.Getenv(helperEnv)
+	if raw == "" {
+		t.Skip("only run as a child process of the tests")
+	}
+	var spec helperSpec
+	if err := json.Unmarshal([]byte(raw), &spec); err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		os.Exit(99)
+	}
+	var h hooks
+	if spec.KillAt > 0 {
+		// Steps run one at a time (beforeIntent to afterOutcome), so that the kill lands on
+		// a boundary of exactly one step, whatever the lanes' concurrency.
+		var mu sync.Mutex
+		var n atomic.Int64
+		h.step = func(p hookPoint, id stepID) {
+			if p == beforeIntent {
+				mu.Lock()
+			}
+			if int(n.Add(1)) == spec.KillAt {
+				b, _ := json.Marshal(killNote{Point: p, Step: id})
+				_ = os.WriteFile(spec.NoteFile, b, 0o600)
+				_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				select {} // the signal is on its way
+			}
+			if p == afterOutcome {
+				mu.Unlock()
+			}
+		}
+	}
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	if spec.HeapFile != "" {
+		go sampleHeap(&peak, done)
+	}
+	code := mainWith(spec.Args, os.Getenv, os.Stdout, os.Stderr, h)
+	if spec.HeapFile != "" {
+		close(done)
+		_ = os.WriteFile(spec.HeapFile, []byte(fmt.Sprint(peak.Load())), 0o600)
+	}
+	os.Exit(code)
+}
+
+// sampleHeap records the largest live heap (objects, in bytes) until done is closed.
+func sampleHeap(peak *atomic.Uint64, done chan struct{}) {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		metrics.Read(s)
+		if v := s[0].Value.Uint64(); v > peak.Load() {
+			peak.Store(v)
+		}
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// child is a started child process.
+type child struct {
+	cmd            *exec.Cmd
+	stdout, stderr lockedBuffer
+}
+
+// lockedBuffer is a bytes.Buffer that the test reads while the child's output is copied in.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startChild starts the program in a child process with spec and the environment env
+// (secrets; nothing else of the test's environment but PATH and HOME).
+func startChild(t testing.TB, spec helperSpec, env func(string) string) *child {
+	t.Helper()
+	raw, err := json.Marshal(spec)
+	require.NoError(t, err)
+	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")}
+	c.cmd.Env = []string{helperEnv + "=" + string(raw), "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	for _, k := range []string{envUDSCredential, envCASPassword, envProjectorPasswd, envProvisioningOTP} {
+		c.cmd.Env = append(c.cmd.Env, k+"="+env(k))
+	}
+	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
+	require.NoError(t, c.cmd.Start())
+	return c
+}
+
+// wait waits for the child and returns its exit code (-1 when a signal killed it).
+func (c *child) wait(t testing.TB) int {
+	t.Helper()
+	err := c.cmd.Wait()
+	if err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			require.NoError(t, err)
+		}
+	}
+	return c.cmd.ProcessState.ExitCode()
+}
+
+// destructive counts the destructive requests each fake received, by system and target (the
+// targets the journal names the steps with).
+func destructive(f *fakes) map[string]int {
+	n := map[string]int{}
+	for _, r := range f.uds.Requests() {
+		if r.Operation == "updateUserStatus" && r.Update != nil {
+			for _, u := range r.Update.UserId {
+				n["uds "+udsTarget(uds.UserID{OrgName: u.OrgName, UserName: u.UserName})]++
+			}
+		}
+	}
+	for _, r := range f.cas.Requests() {
+		if r.Body != nil {
+			n[fmt.Sprintf("cas household %d user %s", r.Body.DomainId, r.Body.UserId)]++
+		}
+	}
+	for _, r := range f.projector.Requests() {
+		if r.Operation == "PwsDeleteUser" && r.DeleteUser != nil && r.DeleteUser.ServiceRequest != nil {
+			n["projector "+r.DeleteUser.ServiceRequest.UserIdentity.UserReferenceSystemId]++
+		}
+	}
+	for _, r := range f.provisioning.Requests() {
+		if r.Op != "RemoveUsersFromProvisioningTask" {
+			continue
+		}
+		var body struct { // the generated type, through JSON: it is internal to provisioning
+			TaskID       int
+			Organization string
+			UserNames    struct{ Astring []string }
+		}
+		b, _ := json.Marshal(r.Body)
+		_ = json.Unmarshal(b, &body)
+		for _, u := range body.UserNames.Astring {
+			n[fmt.Sprintf("provisioning %s/%s task %d", body.Organization, u, body.TaskID)]++
+		}
+	}
+	return n
+}
+
+// TestCrashAndResume kills the program (SIGKILL, in a child process) at every step boundary
+// of a two-user run through the four systems, then resumes it with -resume: the systems end
+// as after an uninterrupted run, every row is done, and no destructive call is repeated,
+// but for the one cas or projector step the kill cut between its call and its outcome
+// (those systems have no read: the step is sent again and answered "not found").
+func TestCrashAndResume(t *testing.T) {
+	rroe := user{Label: "rroe", UDSOrg: "ACME", UDSUser: "rroe", CASHousehold: 8, CASUser: "rroe", ProjectorRef: "rroe", ProvisioningUser: "rroe"}
+	users := []user{jdoe, rroe}
+	csvLines := []string{"label,uds_org,uds_user,cas_household,cas_user,projector_ref,provisioning_user",
+		"jdoe,ACME,jdoe,7,jdoe,jdoe,jdoe", "rroe,ACME,rroe,8,rroe,rroe,rroe"}
+
+	// The uninterrupted run: how many boundaries, and the state to reach.
+	f := newFakes(t, users...)
+	path := usersCSV(t, csvLines...)
+	clean := runOffboard(t, env(testSecrets), append(f.args(), "-users", path)...)
+	require.Equal(t, exitOK, clean.code, clean.stdout+clean.stderr)
+	want := destructive(f)
+	require.Len(t, want, 10, "uds 2, cas 2, projector 2, provisioning 2×2: %v", want)
+	for target, n := range want {
+		require.Equal(t, 1, n, target)
+	}
+	steps := len(want)
+	boundaries := 4 * steps // beforeIntent, afterIntent, afterCall, afterOutcome
+
+	for killAt := 1; killAt <= boundaries; killAt++ {
+		t.Run(fmt.Sprintf("kill at boundary %d", killAt), func(t *testing.T) {
+			f := newFakes(t, users...)
+			dir := t.TempDir()
+			journalPath, notePath := filepath.Join(dir, "journal.jsonl"), filepath.Join(dir, "note.json")
+			args := append(f.args(), "-users", path)
+			c := startChild(t, helperSpec{Args: append(args, "-journal", journalPath), KillAt: killAt, NoteFile: notePath}, env(testSecrets))
+			require.Equal(t, -1, c.wait(t), "the child was killed\nstdout:\n%s\nstderr:\n%s", &c.stdout, &c.stderr)
+			var note killNote
+			b, err := os.ReadFile(notePath)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(b, &note))
+
+			r := runOffboard(t, env(testSecrets), append(args, "-resume", journalPath)...)
+			require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+			require.Len(t, r.report.Rows, 2)
+			for _, u := range r.report.Rows {
+				assert.Equal(t, all(outcomeDone), outcomes(u), "%s: %+v", u.User, u.Results)
+			}
+			assertOffboarded(t, f, users)
+
+			// Every destructive call once; twice only for the cas or projector step whose
+			// call the kill cut from its outcome.
+			expect := map[string]int{}
+			for target := range want {
+				expect[target] = 1
+			}
+			if note.Point == afterCall && (note.Step.System == "cas" || note.Step.System == "projector") {
+				expect[note.Step.System+" "+note.Step.Target]++
+			}
+			assert.Equal(t, expect, destructive(f), "killed at %s of %+v", note.Point, note.Step)
+		})
+	}
+}
+
+// assertOffboarded checks the fakes' state after every user was offboarded everywhere.
+func assertOffboarded(t *testing.T, f *fakes, users []user) {
+	t.Helper()
+	for _, u := range users {
+		st, _ := f.uds.User(u.UDSOrg, u.UDSUser)
+		assert.Equal(t, uds.StatusInactive, st.Status, u.UDSUser)
+		h, _ := f.cas.Household(u.CASHousehold)
+		assert.NotContains(t, h.Users, u.CASUser)
+		pu, _ := f.projector.User(u.ProjectorRef)
+		assert.Equal(t, projectortest.Removed, pu.State, u.ProjectorRef)
+	}
+	for _, task := range f.provisioning.Tasks(f.org)[:2] {
+		assert.Empty(t, task.Users, "task %d", task.ID)
+	}
+}
+
+// TestSIGINTMidBatch sends SIGINT to a batch while a projector delete is in flight: that
+// step finishes and is recorded, users never started are reported as not started (not
+// failed), the exit code is 1; -resume then finishes the batch without repeating anything.
+func TestSIGINTMidBatch(t *testing.T) {
+	const n = 30
+	users := make([]user, n)
+	lines := []string{"label,uds_user,cas_household,cas_user,projector_ref,provisioning_user"}
+	for i := range users {
+		name := fmt.Sprintf("u%02d", i)
+		users[i] = user{Label: name, UDSUser: name, CASHousehold: 100 + i, CASUser: name, ProjectorRef: name, ProvisioningUser: name}
+		lines = append(lines, fmt.Sprintf("%s,%s,%d,%s,%s,%s", name, name, 100+i, name, name, name))
+	}
+	f := newFakes(t, users...)
+	path := usersCSV(t, lines...)
+	dir := t.TempDir()
+	journalPath, reportPath := filepath.Join(dir, "journal.jsonl"), filepath.Join(dir, "report.json")
+	args := append(f.args(), "-users", path, "-concurrency", "2", "-projector-concurrency", "1")
+
+	release := f.projector.HoldDeleteUser()
+	c := startChild(t, helperSpec{Args: append(args, "-journal", journalPath, "-report", reportPath)}, env(testSecrets))
+	require.Eventually(t, func() bool { return f.projector.InFlight() == 1 }, 20*time.Second, time.Millisecond, "a projector delete in flight")
+	require.NoError(t, c.cmd.Process.Signal(os.Interrupt))
+	require.Eventually(t, func() bool { return strings.Contains(c.stderr.String(), "finishing the steps in flight") }, 10*time.Second, time.Millisecond)
+	release()
+	require.Equal(t, exitFailed, c.wait(t), "stdout:\n%s\nstderr:\n%s", &c.stdout, &c.stderr)
+
+	var rep report
+	b, err := os.ReadFile(reportPath)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &rep), "%s", b)
+	require.Len(t, rep.Rows, n)
+	assert.True(t, rep.Stopped)
+	assert.Zero(t, rep.FailedUsers, "stopping fails no one")
+	assert.Positive(t, rep.NotStartedUsers)
+	notStarted := 0
+	for _, u := range rep.Rows {
+		assert.False(t, u.Failed, u.User)
+		if u.NotStarted {
+			notStarted++
+			assert.Equal(t, all(outcomeNotStarted), outcomes(u), u.User)
+		}
+	}
+	assert.Equal(t, rep.NotStartedUsers, notStarted)
+	// The delete in flight was finished (and recorded: the resume below does not send it
+	// again), and no other started after the signal.
+	deletes := 0
+	for target, count := range destructive(f) {
+		if strings.HasPrefix(target, "projector ") {
+			deletes += count
+		}
+	}
+	assert.Equal(t, 1, deletes, "%v", destructive(f))
+	assert.Contains(t, c.stdout.String(), "-resume "+journalPath)
+	before := destructive(f)
+
+	r := runOffboard(t, env(testSecrets), append(args, "-resume", journalPath)...)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assertOffboarded(t, f, users)
+	for target, count := range destructive(f) {
+		assert.Equal(t, 1, count, "%s sent again (first run: %d)", target, before[target])
+	}
+}
+
+// TestVersion: -version prints something and exits 0, in a child as an operator runs it.
+func TestVersion(t *testing.T) {
+	c := startChild(t, helperSpec{Args: []string{"-version"}}, func(string) string { return "" })
+	require.Equal(t, exitOK, c.wait(t), c.stderr.String())
+	assert.Regexp(t, `^offboard \S+`, c.stdout.String())
+}
