@@ -57,8 +57,8 @@ func flatten(m *model, roots []string) []string {
 				walkType(prefix+"/"+e.Name, ts, tc)
 			}
 		}
-		if c.Extension.Base != "" {
-			if bs, bc := typeOf(c.Extension.Base); bc != nil {
+		if c.base() != "" {
+			if bs, bc := typeOf(c.base()); bc != nil {
 				walkType(prefix, bs, bc)
 			}
 		}
@@ -88,7 +88,7 @@ func enumValues(m *model, simpleType string) []string {
 	for _, s := range m.schemas {
 		for _, st := range s.SimpleTypes {
 			if st.Name == simpleType {
-				for _, e := range st.Enumeration {
+				for _, e := range st.Restriction.Enumeration {
 					out = append(out, e.Value)
 				}
 			}

@@ -1,11 +1,19 @@
-// Package wsdlgen is the project's generator step: it runs gowsdl (as a library) on one WSDL and
-// then fixes, on the Go syntax tree, what gowsdl gets wrong on the wire:
+// Package wsdlgen is the project's generator step. It runs gowsdl (in a child process, see
+// runGowsdl) on one WSDL, keeps gowsdl's choice of declarations and its call stubs, and
+// rebuilds on the Go syntax tree, from its own reading of the WSDL and its schemas, everything
+// gowsdl gets wrong on the wire or cannot compile:
 //
-//   - child elements carry their namespace (gowsdl writes every child in the parent's default
-//     namespace, which WCF silently ignores);
-//   - required elements (minOccurs ≥ 1, not nillable) lose omitempty, so zero values are sent;
+//   - struct members follow the XSD content model in document order (nested xs:sequence,
+//     xs:choice and xs:all included), each with the namespace of the schema that declares it
+//     (gowsdl writes every child in the parent's default namespace, which WCF silently ignores);
+//   - required elements (minOccurs ≥ 1, not nillable, not inside an optional group or a choice)
+//     lose omitempty, so zero values are sent;
+//   - names are unique: see "Naming" below; the wire names never change;
+//   - anonymous complex types become named types (parent type name + member name);
 //   - every operation calls with its real SOAPAction, SOAP 1.2-only bindings included (gowsdl
-//     emits ” there), and the actions are exported as constants;
+//     emits ” there), exported as constants; several bindings of one port type give one method;
+//   - faults declared per operation (wsdl:fault, or soap:fault/soap12:fault written in the
+//     portType as uds does) are listed by OperationFaults for soapx.Fault.DecodeDetail;
 //   - stubs call soapx.Caller (context first, no blocking variants) instead of gowsdl's
 //     soap.Client, and xs:dateTime is soapx.DateTime (host-independent, .NET forms);
 //   - ASMX DataTable results become DataTable (raw XML) instead of a struct naming a type that
@@ -13,26 +21,37 @@
 //   - global elements of a simple type become element structs (usable as SOAP headers);
 //   - gowsdl's unused helper types and import guards are removed; no server stubs.
 //
-// The output is gofmt'd, deterministic and starts with a "Code generated … DO NOT EDIT." line.
+// # Naming
+//
+// Go names are gowsdl's (first letter upper-cased, Go keywords suffixed with "_"). When two
+// declarations would get the same Go name, the first in document order keeps it (global
+// elements come before complex types of the same schema, so a message element keeps its name)
+// and each later one gets the suffix "Type", then "Type2", "Type3", …. Inside a struct, a
+// member whose name is taken gets the suffix "Attr" when it is an attribute (the text of simple
+// content is always Value), else "2", "3", … in document order. A method whose name repeats
+// within a port type, and any other top-level name that is taken, gets "2", "3", ….
+//
+// The output is formatted by go/printer from the syntax tree, deterministic, and starts with a
+// "Code generated … DO NOT EDIT." line naming the gowsdl version found in the build info.
 package wsdlgen
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"go/ast"
-	"go/format"
 	"go/parser"
+	"go/scanner"
 	"go/token"
-	"io"
-	"log"
-	"reflect"
-	"runtime"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/hooklift/gowsdl"
 )
 
 // Config names one generation run.
@@ -41,9 +60,14 @@ type Config struct {
 	Package string // Go package name of the output
 }
 
-const soapxImport = "github.com/offboard-go/offboard/internal/soapx"
+const (
+	soapxImport = "github.com/offboard-go/offboard/internal/soapx"
+	childPkg    = "github.com/offboard-go/offboard/internal/wsdlgen/cmd/gowsdlrun"
+)
 
-// Generate returns the gofmt'd Go source for cfg.
+// Generate returns the formatted Go source for cfg. It runs `go run` of cmd/gowsdlrun, so it
+// needs the go command and a working directory inside this module (go generate and go test
+// provide both).
 func Generate(cfg Config) ([]byte, error) {
 	m, err := loadModel(cfg.WSDL)
 	if err != nil {
@@ -51,110 +75,139 @@ func Generate(cfg Config) ([]byte, error) {
 	}
 	raw, err := runGowsdl(cfg)
 	if err != nil {
-		return nil, err
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "gowsdl.go", raw, 0)
-	if err != nil {
-		return nil, fmt.Errorf("gowsdl output does not parse: %w", err)
-	}
-	fx := &fixer{m: m, infos: map[string]structInfo{}, elemTypes: map[string]structInfo{}}
-	fx.index()
-	if err := fx.fixFile(f); err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.WSDL, err)
 	}
-
-	var body bytes.Buffer
-	if err := format.Node(&body, fset, f); err != nil {
-		return nil, err
-	}
-	// Drop the package clause the printer wrote; the header below writes its own.
-	src := body.Bytes()
-	if i := bytes.IndexByte(src, '\n'); i >= 0 {
-		src = src[i+1:]
-	}
-
-	var out bytes.Buffer
-	fmt.Fprintf(&out, "// Package %s holds the wire types and call stubs of %s.\n// Regenerate with `go generate ./...` at the module root.\n", cfg.Package, cfg.WSDL)
-	fmt.Fprintf(&out, "package %s\n", cfg.Package)
-	out.Write(src)
-	out.WriteString(fx.extraDecls())
-	formatted, err := format.Source(tidyBlankLines(out.Bytes()))
+	out, err := generate(cfg, m, raw)
 	if err != nil {
-		return nil, fmt.Errorf("generated code does not format: %w\n%s", err, out.Bytes())
+		return nil, fmt.Errorf("%s: %w", cfg.WSDL, err)
 	}
-	header := fmt.Sprintf("// Code generated by internal/wsdlgen from %s (gowsdl %s + offboard fixes). DO NOT EDIT.\n\n", cfg.WSDL, gowsdlVersion)
-	return append([]byte(header), formatted...), nil
+	return out, nil
 }
 
-// tidyBlankLines removes the blank lines gowsdl's templates leave inside declarations and puts
-// exactly one before each top-level declaration, so the output reads like hand-formatted Go.
-func tidyBlankLines(src []byte) []byte {
-	var out bytes.Buffer
-	prev := ""
-	for _, line := range strings.Split(string(src), "\n") {
-		if strings.TrimSpace(line) == "" {
+// gowsdlResult is cmd/gowsdlrun's output.
+type gowsdlResult struct {
+	Version    string
+	Header     []byte
+	Types      []byte
+	Operations []byte
+	Warnings   []string
+}
+
+// runGowsdl runs gowsdl in a child process. gowsdl v0.5.0's Start stores its results in one map
+// from two goroutines without a lock (a data race that can crash with "concurrent map writes"),
+// and it reports template errors only through the standard logger, then returns nil. Neither
+// can be contained in this process without changing process-wide state (GOMAXPROCS, the
+// standard logger), so the child does both in a process of its own and reports errors as such.
+func runGowsdl(cfg Config) (*gowsdlResult, error) {
+	goBin, err := goCommand()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(goBin, "run", childPkg, "-wsdl", cfg.WSDL, "-pkg", cfg.Package)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("running gowsdl: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	res := new(gowsdlResult)
+	if err := json.Unmarshal(stdout.Bytes(), res); err != nil {
+		return nil, fmt.Errorf("reading gowsdl's output: %w", err)
+	}
+	switch {
+	case res.Version == "":
+		return nil, errors.New("gowsdl reported no version")
+	case len(bytes.TrimSpace(res.Header)) == 0:
+		return nil, errors.New("gowsdl produced no header")
+	case len(bytes.TrimSpace(res.Types)) == 0:
+		return nil, errors.New("gowsdl produced no types")
+	}
+	return res, nil
+}
+
+func goCommand() (string, error) {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p, nil
+	}
+	if root := os.Getenv("GOROOT"); root != "" {
+		p := filepath.Join(root, "bin", "go")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("the go command is not in PATH (wsdlgen runs gowsdl with go run)")
+}
+
+// part is one of gowsdl's output parts, parsed.
+type part struct {
+	file *ast.File
+	tf   *token.File
+	src  []byte
+	// dropped are nodes left out of the output, whose lines must not leave gaps.
+	dropped []ast.Node
+}
+
+// parsePart parses one of gowsdl's output parts.
+func parsePart(fset *token.FileSet, name, pkg string, src []byte) (*part, error) {
+	full := append([]byte("package "+pkg+"\n"), src...)
+	f, err := parser.ParseFile(fset, name, full, 0)
+	if err != nil {
+		return nil, fmt.Errorf("gowsdl's %s does not parse: %w", name, err)
+	}
+	return &part{file: f, tf: fset.File(f.Pos()), src: full}, nil
+}
+
+// foldLines rewrites the part's line table so that only lines holding a token of the output
+// count: blank lines, comment lines (comments are not printed) and the lines of dropped nodes
+// fold into the line before them. The printer then writes gowsdl's declarations without the
+// gaps its templates and the dropped members leave.
+func (p *part) foldLines() error {
+	inDropped := func(pos token.Pos) bool {
+		for _, n := range p.dropped {
+			if pos >= n.Pos() && pos < n.End() {
+				return true
+			}
+		}
+		return false
+	}
+	var s scanner.Scanner
+	s.Init(p.tf, p.src, nil, 0)
+	keep := map[int]bool{0: true}
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if (tok == token.SEMICOLON && lit == "\n") || inDropped(pos) {
 			continue
 		}
-		topLevel := line[0] != ' ' && line[0] != '\t' && line[0] != ')' && line[0] != '}'
-		if topLevel && prev != "" && !strings.HasPrefix(prev, "//") {
-			out.WriteByte('\n')
-		}
-		if strings.HasPrefix(strings.TrimSpace(line), `"github.com/`) && !strings.HasPrefix(strings.TrimSpace(prev), `"github.com/`) && strings.HasPrefix(strings.TrimSpace(prev), `"`) {
-			out.WriteByte('\n') // standard library imports first, then modules
-		}
-		out.WriteString(line)
-		out.WriteByte('\n')
-		prev = line
+		keep[int(p.tf.LineStart(p.tf.Line(pos)))-p.tf.Base()] = true
 	}
-	return out.Bytes()
+	lines := make([]int, 0, len(keep))
+	for off := range keep {
+		lines = append(lines, off)
+	}
+	sort.Ints(lines)
+	if !p.tf.SetLines(lines) {
+		return errors.New("line table rejected")
+	}
+	return nil
 }
 
-const gowsdlVersion = "v0.5.0"
+// ---- names ----
 
-func runGowsdl(cfg Config) ([]byte, error) {
-	// gowsdl logs every file it reads through the standard logger; keep generation quiet.
-	prevOut, prevFlags := log.Writer(), log.Flags()
-	log.SetOutput(io.Discard)
-	defer func() { log.SetOutput(prevOut); log.SetFlags(prevFlags) }()
-
-	g, err := gowsdl.NewGoWSDL(cfg.WSDL, cfg.Package, false, true)
-	if err != nil {
-		return nil, err
+// gowsdl's reserved-word table: Go keywords get "_", and type names "string" get "astring".
+func replaceReservedWords(id string, forType bool) string {
+	if forType && id == "string" {
+		return "astring"
 	}
-	// gowsdl v0.5.0's Start stores its results in one map from two goroutines without a lock
-	// (a data race that can crash with "concurrent map writes"). With one P the two writes
-	// cannot overlap: runtime map code is not preempted mid-write.
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	parts, err := g.Start()
-	if err != nil {
-		return nil, err
+	if token.Lookup(id).IsKeyword() {
+		return id + "_"
 	}
-	var b bytes.Buffer
-	for _, k := range []string{"header", "types", "operations"} {
-		if len(parts[k]) == 0 && k != "operations" {
-			return nil, fmt.Errorf("gowsdl produced no %s", k)
-		}
-		b.Write(parts[k])
-		b.WriteByte('\n')
-	}
-	return b.Bytes(), nil
+	return normalize(id)
 }
 
-type fixer struct {
-	m *model
-	// infos maps a generated Go type name to the XSD construct it was generated from.
-	infos map[string]structInfo
-	// elemTypes maps Go names of global elements of a built-in simple type.
-	elemTypes    map[string]structInfo
-	usesDataTbl  bool
-	actions      [][2]string // Go op name, action
-	serviceTypes map[string]bool
-}
-
-// goName reproduces gowsdl's naming (replaceReservedWords | makePublic).
-func goName(xsdName string) string {
-	n := strings.Map(func(r rune) rune {
+func normalize(value string) string {
+	return strings.Map(func(r rune) rune {
 		if r == '.' {
 			return '_'
 		}
@@ -162,427 +215,324 @@ func goName(xsdName string) string {
 			return r
 		}
 		return -1
-	}, xsdName)
-	if token.Lookup(n).IsKeyword() {
-		n += "_"
+	}, value)
+}
+
+func upperFirst(id string) string {
+	r := []rune(id)
+	if len(r) == 0 {
+		return id
 	}
-	r := []rune(n)
-	if len(r) > 0 {
-		r[0] = unicode.ToUpper(r[0])
-	}
+	r[0] = unicode.ToUpper(r[0])
 	return string(r)
 }
 
-func (fx *fixer) index() {
-	for _, s := range fx.m.schemas {
-		for _, e := range s.Elements {
-			switch {
-			case e.ComplexType != nil:
-				fx.infos[goName(e.Name)] = structInfo{schema: s, complex: e.ComplexType, element: e}
-			case e.Type != "" && isBuiltin(e.Type):
-				fx.elemTypes[goName(e.Name)] = structInfo{schema: s, element: e}
-			}
-		}
-		for _, c := range s.ComplexTypes {
-			info := structInfo{schema: s, complex: c}
-			if ss, es := fx.m.elementsOfType(c.Name); len(es) == 1 {
-				info.element = es[0]
-				info.elementSchema = ss[0]
-			}
-			fx.infos[goName(c.Name)] = info
-		}
-	}
+// gowsdlBasic are the names gowsdl's makePublic leaves lower-case.
+var gowsdlBasic = map[string]bool{
+	"string": true, "float32": true, "float64": true, "int": true, "int8": true, "int16": true,
+	"int32": true, "int64": true, "bool": true, "time.Time": true, "[]byte": true, "byte": true,
+	"uint16": true, "uint32": true, "uinit64": true, "interface{}": true,
 }
 
-var builtinTypes = map[string]string{
-	"string": "string", "token": "string", "normalizedString": "string", "anyURI": "string",
-	"boolean": "bool", "int": "int32", "integer": "int64", "long": "int64", "short": "int16",
-	"byte": "int8", "unsignedInt": "uint32", "unsignedShort": "uint16", "unsignedByte": "uint8",
-	"unsignedLong": "uint64", "float": "float32", "double": "float64", "decimal": "string",
+func gowsdlMakePublic(id string) string {
+	if gowsdlBasic[id] {
+		return id
+	}
+	return upperFirst(id)
+}
+
+// gowsdlTypeName is the name gowsdl's types template gives a declaration (replaceReservedWords
+// then makePublic).
+func gowsdlTypeName(xsdName string) string {
+	return gowsdlMakePublic(replaceReservedWords(xsdName, true))
+}
+
+// goName is the Go name of an XSD name: gowsdl's, always exported.
+func goName(xsdName string) string {
+	n := replaceReservedWords(xsdName, true)
+	if n == "" {
+		n = "X"
+	}
+	if !unicode.IsLetter([]rune(n)[0]) {
+		n = "X" + n
+	}
+	return upperFirst(n)
+}
+
+// gowsdl's xsd2GoTypes, used only to reproduce which element declarations it skips.
+var gowsdlBuiltins = map[string]string{
+	"string": "string", "token": "string", "float": "float32", "double": "float64",
+	"decimal": "float64", "integer": "int32", "int": "int32", "short": "int16", "byte": "int8",
+	"long": "int64", "boolean": "bool", "datetime": "soap.XSDDateTime", "date": "soap.XSDDate",
+	"time": "soap.XSDTime", "base64binary": "[]byte", "hexbinary": "[]byte", "unsignedint": "uint32",
+	"unsignedshort": "uint16", "unsignedbyte": "byte", "unsignedlong": "uint64", "anytype": "AnyType",
+	"ncname": "NCName", "anyuri": "AnyURI",
+}
+
+func gowsdlToGoType(qname string) string {
+	t := localName(qname)
+	if v, ok := gowsdlBuiltins[strings.ToLower(t)]; ok {
+		return v
+	}
+	return replaceReservedWords(gowsdlMakePublic(t), true)
+}
+
+// xsdGoTypes maps the XSD built-in types to Go. Types whose lexical space Go has no type for
+// (decimal: precision; date, time, duration; the binary encodings: encoding/xml would write
+// []byte raw) are kept as their wire text.
+var xsdGoTypes = map[string]string{
+	"boolean": "bool", "float": "float32", "double": "float64",
+	"int": "int32", "short": "int16", "byte": "int8", "long": "int64", "integer": "int64",
+	"nonPositiveInteger": "int64", "negativeInteger": "int64",
+	"nonNegativeInteger": "uint64", "positiveInteger": "uint64", "unsignedLong": "uint64",
+	"unsignedInt": "uint32", "unsignedShort": "uint16", "unsignedByte": "uint8",
 	"dateTime": "soapx.DateTime",
 }
 
-func isBuiltin(qname string) bool {
-	_, ok := builtinTypes[localName(qname)]
-	return ok && strings.Contains(qname, ":")
-}
+var xsdStringTypes = strings.Fields(`string normalizedString token language Name NCName NMTOKEN
+	NMTOKENS ID IDREF IDREFS ENTITY ENTITIES QName NOTATION anyURI base64Binary hexBinary
+	duration date time gYear gYearMonth gMonth gMonthDay gDay decimal anySimpleType anyType`)
 
-func (fx *fixer) fixFile(f *ast.File) error {
-	var decls []ast.Decl
-	for _, d := range f.Decls {
-		keep, err := fx.fixDecl(d)
-		if err != nil {
-			return err
-		}
-		if keep {
-			decls = append(decls, d)
-		}
+func init() {
+	for _, t := range xsdStringTypes {
+		xsdGoTypes[t] = "string"
 	}
-	f.Decls = decls
-	fx.dropUnused(f)
-	fx.rewriteImports(f)
-	return nil
 }
 
-// gowsdl helper declarations that the project never needs unless something references them.
-var gowsdlLeftovers = map[string]bool{"AnyType": true, "AnyURI": true, "NCName": true}
+// ---- declarations ----
 
-func (fx *fixer) fixDecl(d ast.Decl) (bool, error) {
-	switch d := d.(type) {
-	case *ast.GenDecl:
-		switch d.Tok {
-		case token.IMPORT:
-			return true, nil
-		case token.VAR:
-			// gowsdl's `var _ time.Time` import guards.
-			return false, nil
-		case token.TYPE:
-			for _, spec := range d.Specs {
-				if err := fx.fixTypeSpec(spec.(*ast.TypeSpec)); err != nil {
-					return false, err
-				}
+type originKind int
+
+const (
+	kindSimple  originKind = iota // xs:simpleType
+	kindElement                   // global element with an inline complex type
+	kindTypedEl                   // global element with a type attribute
+	kindComplex                   // global xs:complexType
+)
+
+// origin is one XSD declaration that gowsdl turns into a Go type.
+type origin struct {
+	kind       originKind
+	schema     *xsdSchema
+	simple     *xsdSimpleType
+	complex    *xsdComplex
+	element    *xsdElement
+	gowsdlName string
+	goName     string
+	matched    bool
+	// xmlName is set when the Go type stands for a global element (its XMLName field).
+	xmlName *[2]string
+}
+
+type qkey struct {
+	kind      byte // 'c' complex, 's' simple, 'e' element
+	ns, local string
+}
+
+type gen struct {
+	m       *model
+	origins []*origin
+	byKey   map[qkey]*origin
+	// elements maps global elements to their schema.
+	elements map[qkey]*xsdSchema
+	elDecl   map[qkey]*xsdElement
+	// memberTypes are complex types used as a member, base or element alias somewhere.
+	memberTypes map[qkey]int
+	taken       map[string]bool
+	usesDT      bool
+	actions     []outConst
+	faults      []opFaults
+	nsDecls     map[*xsdSchema]map[string]string
+	// originsOrdered are the declarations to write, in gowsdl's order.
+	originsOrdered []*origin
+}
+
+type outDecl struct {
+	doc  string
+	decl ast.Decl
+}
+
+type outConst struct{ name, value string }
+
+type opFaults struct {
+	op    string
+	types []string
+}
+
+func newGen(m *model) *gen {
+	return &gen{
+		m: m, byKey: map[qkey]*origin{}, elements: map[qkey]*xsdSchema{}, elDecl: map[qkey]*xsdElement{},
+		memberTypes: map[qkey]int{}, taken: map[string]bool{}, nsDecls: map[*xsdSchema]map[string]string{},
+	}
+}
+
+// resolve expands a QName written in schema s (or in the WSDL when s is nil).
+func (g *gen) resolve(s *xsdSchema, qname string) (ns, local string) {
+	prefix, local, ok := strings.Cut(qname, ":")
+	if !ok {
+		prefix, local = "", qname
+	}
+	decls := g.nsDecls[s]
+	if decls == nil {
+		decls = map[string]string{}
+		for _, a := range g.m.doc.Attrs {
+			addNSDecl(decls, a)
+		}
+		if s != nil {
+			for _, a := range s.Attrs {
+				addNSDecl(decls, a)
 			}
 		}
-		return true, nil
-	case *ast.FuncDecl:
-		return fx.fixFunc(d)
+		g.nsDecls[s] = decls
 	}
-	return true, nil
+	if ns, ok := decls[prefix]; ok {
+		return ns, local
+	}
+	if prefix == "" && s != nil {
+		return s.TargetNamespace, local
+	}
+	return "", local
 }
 
-func (fx *fixer) fixTypeSpec(ts *ast.TypeSpec) error {
-	name := ts.Name.Name
-	switch t := ts.Type.(type) {
-	case *ast.StructType:
-		if len(t.Fields.List) == 1 && len(t.Fields.List[0].Names) == 1 && t.Fields.List[0].Names[0].Name == "client" {
-			// The service struct of a port type.
-			t.Fields.List[0].Type = soapxSel("Caller")
-			if fx.serviceTypes == nil {
-				fx.serviceTypes = map[string]bool{}
+func addNSDecl(decls map[string]string, a xml.Attr) {
+	switch {
+	case a.Name.Space == "xmlns":
+		decls[a.Name.Local] = a.Value
+	case a.Name.Space == "" && a.Name.Local == "xmlns":
+		decls[""] = a.Value
+	}
+}
+
+// index lists the declarations in gowsdl's order (per schema: simple types, elements, complex
+// types) and the uses of each complex type.
+func (g *gen) index() error {
+	for _, s := range g.m.schemas {
+		for _, st := range s.SimpleTypes {
+			g.addOrigin(&origin{kind: kindSimple, schema: s, simple: st, gowsdlName: gowsdlTypeName(st.Name)}, 's', s.TargetNamespace, st.Name)
+		}
+		for _, e := range s.Elements {
+			k := qkey{'e', s.TargetNamespace, e.Name}
+			if _, dup := g.elements[k]; !dup {
+				g.elements[k], g.elDecl[k] = s, e
 			}
-			fx.serviceTypes[name] = true
-			return nil
-		}
-		if gowsdlLeftovers[name] {
-			return nil
-		}
-		info, ok := fx.infos[name]
-		if !ok {
-			return fmt.Errorf("type %s: no XSD origin found", name)
-		}
-		return fx.fixStruct(name, t, info)
-	case *ast.Ident:
-		if info, ok := fx.elemTypes[name]; ok {
-			// A global element of a simple type: make it an element, with its qualified name,
-			// so it can be marshalled on its own (SOAP header blocks are such elements).
-			ts.Type = elementStruct(info.schema.TargetNamespace, info.element.Name, builtinTypes[localName(info.element.Type)])
-		}
-	case *ast.InterfaceType:
-		fx.fixInterface(t)
-	}
-	return nil
-}
-
-func elementStruct(ns, local, goType string) *ast.StructType {
-	return &ast.StructType{Fields: &ast.FieldList{List: []*ast.Field{
-		{Names: []*ast.Ident{ast.NewIdent("XMLName")}, Type: &ast.SelectorExpr{X: ast.NewIdent("xml"), Sel: ast.NewIdent("Name")}, Tag: tagLit(`xml:"` + ns + " " + local + `"`)},
-		{Names: []*ast.Ident{ast.NewIdent("Value")}, Type: typeExpr(goType), Tag: tagLit(`xml:",chardata"`)},
-	}}}
-}
-
-func typeExpr(goType string) ast.Expr {
-	if pkg, sel, ok := strings.Cut(goType, "."); ok {
-		return &ast.SelectorExpr{X: ast.NewIdent(pkg), Sel: ast.NewIdent(sel)}
-	}
-	return ast.NewIdent(goType)
-}
-
-func soapxSel(name string) ast.Expr {
-	return &ast.SelectorExpr{X: ast.NewIdent("soapx"), Sel: ast.NewIdent(name)}
-}
-
-func tagLit(tag string) *ast.BasicLit {
-	return &ast.BasicLit{Kind: token.STRING, Value: "`" + tag + "`"}
-}
-
-func (fx *fixer) fixStruct(typeName string, st *ast.StructType, info structInfo) error {
-	var elems []*xsdElement
-	if info.complex != nil {
-		elems = info.complex.elements()
-	}
-	for _, field := range st.Fields.List {
-		if field.Tag == nil {
-			continue // embedded base type (complexContent extension)
-		}
-		tag, err := strconv.Unquote(field.Tag.Value)
-		if err != nil {
-			return err
-		}
-		xmlTag := reflect.StructTag(tag).Get("xml")
-		if len(field.Names) == 1 && field.Names[0].Name == "XMLName" {
-			if info.element != nil {
-				s := info.schema
-				if info.elementSchema != nil {
-					s = info.elementSchema
-				}
-				field.Tag = tagLit(`xml:"` + s.TargetNamespace + " " + info.element.Name + `"`)
-			}
-			continue
-		}
-		name, opts, _ := strings.Cut(xmlTag, ",")
-		if name == "" || strings.Contains(opts, "attr") {
-			// ",chardata", ",any", ",innerxml": not elements. Attributes stay unqualified.
-			field.Tag = tagLit(`xml:"` + xmlTag + `"`)
-			continue
-		}
-		e := findElement(elems, name)
-		if e == nil {
-			return fmt.Errorf("type %s: field %s: element %q not in the schema", typeName, field.Names[0].Name, name)
-		}
-		ns := namespaceOf(info.schema, e)
-		if e.Ref != "" {
-			rs, _, ok := fx.m.globalElement(localName(e.Ref))
-			if !ok {
-				return fmt.Errorf("type %s: ref %q not found once", typeName, e.Ref)
-			}
-			ns = rs.TargetNamespace
-		}
-		newTag := name
-		if ns != "" {
-			newTag = ns + " " + name
-		}
-		if !e.required() {
-			newTag += ",omitempty"
-		}
-		field.Tag = tagLit(`xml:"` + newTag + `"`)
-
-		// Inline anonymous complex types: recurse, or type DataTable results.
-		inner := field.Type
-		if at, ok := inner.(*ast.ArrayType); ok {
-			inner = at.Elt
-		}
-		if ist, ok := inner.(*ast.StructType); ok && e.ComplexType != nil {
-			if e.ComplexType.isDataTable() {
-				fx.usesDataTbl = true
-				field.Type = &ast.StarExpr{X: ast.NewIdent("DataTable")}
-				continue
-			}
-			if err := fx.fixStruct(typeName+"."+name, ist, structInfo{schema: info.schema, complex: e.ComplexType}); err != nil {
-				return err
-			}
-		}
-		field.Type = replaceDateTime(field.Type)
-	}
-	return nil
-}
-
-func findElement(elems []*xsdElement, name string) *xsdElement {
-	for _, e := range elems {
-		if e.Name == name || (e.Name == "" && localName(e.Ref) == name) {
-			return e
-		}
-	}
-	return nil
-}
-
-// replaceDateTime swaps gowsdl's soap.XSDDateTime (zone-less values read in time.Local, so
-// results depend on the host) for soapx.DateTime.
-func replaceDateTime(t ast.Expr) ast.Expr {
-	switch x := t.(type) {
-	case *ast.StarExpr:
-		x.X = replaceDateTime(x.X)
-	case *ast.ArrayType:
-		x.Elt = replaceDateTime(x.Elt)
-	case *ast.SelectorExpr:
-		if id, ok := x.X.(*ast.Ident); ok && id.Name == "soap" && x.Sel.Name == "XSDDateTime" {
-			return soapxSel("DateTime")
-		}
-	}
-	return t
-}
-
-// fixInterface keeps only the context-taking methods and names them after the operation.
-func (fx *fixer) fixInterface(it *ast.InterfaceType) {
-	var keep []*ast.Field
-	for _, meth := range it.Methods.List {
-		if len(meth.Names) != 1 {
-			keep = append(keep, meth)
-			continue
-		}
-		n := meth.Names[0].Name
-		if base, ok := strings.CutSuffix(n, "Context"); ok {
-			meth.Names[0].Name = base
-			meth.Doc, meth.Comment = nil, nil
-			keep = append(keep, meth)
-		}
-	}
-	it.Methods.List = keep
-}
-
-func (fx *fixer) fixFunc(fd *ast.FuncDecl) (bool, error) {
-	if fd.Recv == nil {
-		// New<PortType>(client *soap.Client): take the runtime's interface instead.
-		if strings.HasPrefix(fd.Name.Name, "New") && len(fd.Type.Params.List) == 1 {
-			fd.Type.Params.List[0].Type = soapxSel("Caller")
-		}
-		return true, nil
-	}
-	base, isCtx := strings.CutSuffix(fd.Name.Name, "Context")
-	if !isCtx {
-		return false, nil // blocking variant with context.Background(): not offered
-	}
-	opName := fx.wsdlOperation(base)
-	if opName == "" {
-		return false, fmt.Errorf("method %s: no WSDL operation", fd.Name.Name)
-	}
-	action := fx.m.soapAction(opName)
-	if action == "" {
-		return false, fmt.Errorf("operation %s: no soapAction in any binding", opName)
-	}
-	constName := "Action" + base
-	fx.actions = append(fx.actions, [2]string{constName, action})
-	fd.Name.Name = base
-	var werr error
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "CallContext" {
-			return true
-		}
-		sel.Sel.Name = "Call"
-		if len(call.Args) != 4 {
-			werr = fmt.Errorf("%s: unexpected CallContext arity", fd.Name.Name)
-			return false
-		}
-		call.Args[1] = ast.NewIdent(constName)
-		// gowsdl passes struct{}{} when the operation has no output; the runtime takes nil.
-		if _, ok := call.Args[3].(*ast.CompositeLit); ok {
-			call.Args[3] = ast.NewIdent("nil")
-		}
-		return false
-	})
-	return true, werr
-}
-
-func (fx *fixer) wsdlOperation(goOp string) string {
-	for _, pt := range fx.m.doc.PortTypes {
-		for _, op := range pt.Operations {
-			if goName(op.Name) == goOp {
-				return op.Name
-			}
-		}
-	}
-	return ""
-}
-
-// dropUnused removes gowsdl's helper types when nothing references them.
-func (fx *fixer) dropUnused(f *ast.File) {
-	used := map[string]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if ts, ok := n.(*ast.TypeSpec); ok {
-			ast.Inspect(ts.Type, func(n ast.Node) bool {
-				if id, ok := n.(*ast.Ident); ok {
-					used[id.Name] = true
-				}
-				return true
-			})
-			return false
-		}
-		if id, ok := n.(*ast.Ident); ok {
-			used[id.Name] = true
-		}
-		return true
-	})
-	var decls []ast.Decl
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if ok && gd.Tok == token.TYPE {
-			var specs []ast.Spec
-			for _, s := range gd.Specs {
-				n := s.(*ast.TypeSpec).Name.Name
-				if gowsdlLeftovers[n] && !used[n] {
+			switch {
+			case e.Type == "" && e.ComplexType != nil:
+				g.addOrigin(&origin{kind: kindElement, schema: s, complex: e.ComplexType, element: e, gowsdlName: gowsdlTypeName(e.Name),
+					xmlName: &[2]string{s.TargetNamespace, e.Name}}, 'e', s.TargetNamespace, e.Name)
+			case e.Type != "":
+				// gowsdl skips `type X X`.
+				if gowsdlTypeName(e.Name) == gowsdlToGoType(e.Type) {
 					continue
 				}
-				specs = append(specs, s)
+				g.addOrigin(&origin{kind: kindTypedEl, schema: s, element: e, gowsdlName: gowsdlTypeName(e.Name),
+					xmlName: &[2]string{s.TargetNamespace, e.Name}}, 'e', s.TargetNamespace, e.Name)
 			}
-			if len(specs) == 0 {
-				continue
-			}
-			gd.Specs = specs
 		}
-		decls = append(decls, d)
+		for _, c := range s.ComplexTypes {
+			g.addOrigin(&origin{kind: kindComplex, schema: s, complex: c, gowsdlName: gowsdlTypeName(c.Name)}, 'c', s.TargetNamespace, c.Name)
+		}
 	}
-	f.Decls = decls
+	// Uses of complex types: as members, bases and by global elements.
+	var walk func(s *xsdSchema, c *xsdComplex)
+	walk = func(s *xsdSchema, c *xsdComplex) {
+		if b := c.base(); b != "" {
+			ns, l := g.resolve(s, b)
+			g.memberTypes[qkey{'c', ns, l}] += 2
+		}
+		for _, mb := range c.members() {
+			if mb.el.Type != "" {
+				ns, l := g.resolve(s, mb.el.Type)
+				g.memberTypes[qkey{'c', ns, l}] += 2
+			}
+			if mb.el.ComplexType != nil {
+				walk(s, mb.el.ComplexType)
+			}
+		}
+	}
+	for _, s := range g.m.schemas {
+		for _, c := range s.ComplexTypes {
+			walk(s, c)
+		}
+		for _, e := range s.Elements {
+			if e.ComplexType != nil {
+				walk(s, e.ComplexType)
+			}
+			if e.Type != "" {
+				ns, l := g.resolve(s, e.Type)
+				g.memberTypes[qkey{'c', ns, l}]++
+			}
+		}
+	}
+	return nil
 }
 
-// rewriteImports imports exactly the packages the fixed code uses.
-func (fx *fixer) rewriteImports(f *ast.File) {
-	paths := map[string]string{
-		"context": "context",
-		"xml":     "encoding/xml",
-		"time":    "time",
-		"soap":    "github.com/hooklift/gowsdl/soap",
-		"soapx":   soapxImport,
+func (g *gen) addOrigin(o *origin, kind byte, ns, local string) {
+	g.origins = append(g.origins, o)
+	k := qkey{kind, ns, local}
+	if _, dup := g.byKey[k]; !dup {
+		g.byKey[k] = o
 	}
-	used := map[string]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok {
-				if _, known := paths[id.Name]; known {
-					used[id.Name] = true
-				}
-			}
-		}
-		return true
-	})
-	if fx.usesDataTbl {
-		used["xml"] = true
+}
+
+// gowsdl helper declarations that the project never needs.
+var gowsdlLeftovers = map[string]bool{"AnyType": true, "AnyURI": true, "NCName": true}
+
+// matchTypes pairs gowsdl's type declarations with the XSD declarations they came from, in
+// order, then gives every matched declaration its final, unique Go name.
+func (g *gen) matchTypes(f *ast.File) error {
+	queue := map[string][]*origin{}
+	for _, o := range g.origins {
+		queue[o.gowsdlName] = append(queue[o.gowsdlName], o)
 	}
-	var list []string
-	for k := range used {
-		list = append(list, paths[k])
-	}
-	sort.Strings(list)
-	var specs []ast.Spec
-	for _, p := range list {
-		specs = append(specs, &ast.ImportSpec{Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(p)}})
-	}
-	var decls []ast.Decl
-	if len(specs) > 0 {
-		decls = append(decls, &ast.GenDecl{Tok: token.IMPORT, Lparen: 1, Specs: specs})
-	}
+	var ordered []*origin
 	for _, d := range f.Decls {
-		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
 			continue
 		}
-		decls = append(decls, d)
+		for _, spec := range gd.Specs {
+			name := spec.(*ast.TypeSpec).Name.Name
+			if gowsdlLeftovers[name] && len(queue[name]) == 0 {
+				continue
+			}
+			q := queue[name]
+			if len(q) == 0 {
+				return fmt.Errorf("gowsdl type %s: no XSD declaration left with that name", name)
+			}
+			q[0].matched = true
+			ordered = append(ordered, q[0])
+			queue[name] = q[1:]
+		}
 	}
-	f.Decls = decls
-	f.Imports = nil
+	for _, o := range ordered {
+		o.goName = g.claim(o.gowsdlName, "Type")
+	}
+	// Declarations gowsdl did not write (it skips some shapes) still get names, for references.
+	for _, o := range g.origins {
+		if !o.matched && o.kind != kindTypedEl {
+			o.goName = g.claim(o.gowsdlName, "Type")
+			o.matched = true
+			ordered = append(ordered, o)
+		}
+	}
+	g.originsOrdered = ordered
+	return nil
 }
 
-// extraDecls is source text appended after the fixed gowsdl output.
-func (fx *fixer) extraDecls() string {
-	var b strings.Builder
-	if len(fx.actions) > 0 {
-		b.WriteString("\n// SOAP actions of the operations, from the WSDL bindings (SOAP 1.1 and 1.2 alike).\nconst (\n")
-		for _, a := range fx.actions {
-			fmt.Fprintf(&b, "\t%s = %q\n", a[0], a[1])
+// claim reserves a top-level name: base if free, else base+suffix, base+suffix+"2", ….
+func (g *gen) claim(base, suffix string) string {
+	if !g.taken[base] {
+		g.taken[base] = true
+		return base
+	}
+	for i := 1; ; i++ {
+		n := base + suffix
+		if i > 1 {
+			n += strconv.Itoa(i)
 		}
-		b.WriteString(")\n")
+		if !g.taken[n] {
+			g.taken[n] = true
+			return n
+		}
 	}
-	if fx.usesDataTbl {
-		b.WriteString(`
-// DataTable is an ASMX System.Data.DataTable result (an inline xs:schema followed by a
-// diffgr:diffgram), kept as raw XML. Decode it with internal/dataset; façades stream it instead
-// by calling the operation with a response type whose UnmarshalXML reads the rows as they arrive.
-type DataTable struct {
-	InnerXML []byte ` + "`xml:\",innerxml\"`" + `
-}
-`)
-	}
-	return b.String()
 }

@@ -1,9 +1,3 @@
-//go:build !race
-
-// These tests call Generate, which runs gowsdl's Start: its two goroutines write one map with no
-// happens-before edge (see runGowsdl), which the race detector reports although the writes
-// cannot overlap there. .ci/run runs this package once more without -race.
-
 package wsdlgen
 
 import (

@@ -62,6 +62,7 @@ type PwsServiceResponse struct {
 }
 
 type PwsFault struct {
+	XMLName  xml.Name           `xml:"http://projectorpsa.com/CommonServices/ PwsFault"`
 	Messages *ArrayOfPwsMessage `xml:"http://projectorpsa.com/CommonServices/ Messages,omitempty"`
 }
 
@@ -190,3 +191,14 @@ const (
 	ActionPwsUnauthenticate = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsUnauthenticate"
 	ActionPwsDeleteUser     = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsDeleteUser"
 )
+
+// OperationFaults returns new values of the fault details operation op (named as in the WSDL)
+// declares, for soapx.Fault.DecodeDetail; nil for an operation that declares none. Faults
+// written as soap:fault or soap12:fault in the port type count as declared.
+func OperationFaults(op string) []any {
+	switch op {
+	case "PwsAuthenticate", "PwsUnauthenticate", "PwsDeleteUser":
+		return []any{new(PwsFault)}
+	}
+	return nil
+}

@@ -143,3 +143,14 @@ const (
 	ActionUpdateUserStatus = "urn:UDS.UpdateUserStatus"
 	ActionGetUserStatus    = "urn:UDS.GetUserStatus"
 )
+
+// OperationFaults returns new values of the fault details operation op (named as in the WSDL)
+// declares, for soapx.Fault.DecodeDetail; nil for an operation that declares none. Faults
+// written as soap:fault or soap12:fault in the port type count as declared.
+func OperationFaults(op string) []any {
+	switch op {
+	case "updateUserStatus", "getUserStatus":
+		return []any{new(UserRegistryError)}
+	}
+	return nil
+}
