@@ -173,7 +173,7 @@ func (e *engine) inLane(stop, work context.Context, l *lane, u user) result {
 			l.gate.leave(false)
 		}
 		return result{System: name, Action: "-", Outcome: outcomeSkipped,
-			Detail: "credentials refused: " + name + " refused them for an earlier user, so no request was sent"}
+			Detail: detailRefused + ": " + name + " refused them for an earlier user, so no request was sent"}
 	}
 	if stop.Err() != nil {
 		if holding {
@@ -345,6 +345,7 @@ func (x *stepper) at(p hookPoint, id stepID) {
 
 // Details shared by the steps.
 const (
+	detailRefused   = "credentials refused"
 	detailConfirmed = "done by the interrupted run: confirmed by reading before sending it again"
 	detailRecorded  = "done by an earlier run (journal); not sent again"
 )

@@ -72,20 +72,26 @@ type userReport struct {
 	Results     []result `json:"results"`
 }
 
-// tally sets the user's flags from its rows.
+// tally sets the user's flags from its rows: not started when nothing was started in any
+// system (skipped ones aside), interrupted when the run stopped in the middle of the user.
 func (u *userReport) tally() {
-	u.Failed, u.Interrupted, u.NotStarted = false, false, len(u.Results) > 0
+	anyStopped, onlyStopped := false, true
+	u.Failed = false
 	for _, r := range u.Results {
-		u.Failed = u.Failed || r.Outcome == outcomeFailed
-		if r.Outcome != outcomeNotStarted && r.Outcome != outcomeSkipped {
-			u.NotStarted = false
+		switch r.Outcome {
+		case outcomeFailed:
+			u.Failed = true
+			onlyStopped = false
+		case outcomeNotStarted, outcomeInterrupted:
+			anyStopped = true
+			onlyStopped = onlyStopped && r.Outcome == outcomeNotStarted
+		case outcomeSkipped:
+		default:
+			onlyStopped = false
 		}
 	}
-	for _, r := range u.Results {
-		if !u.NotStarted && (r.Outcome == outcomeInterrupted || r.Outcome == outcomeNotStarted) {
-			u.Interrupted = true
-		}
-	}
+	u.NotStarted = anyStopped && onlyStopped
+	u.Interrupted = anyStopped && !u.NotStarted
 }
 
 // report is the whole run, as written by -report (see reportWriter).
@@ -293,6 +299,8 @@ func compactLine(u userReport) string {
 		b.WriteString(": NOT STARTED ")
 	case u.Interrupted:
 		b.WriteString(": INTERRUPTED ")
+	case allSkipped(u.Results):
+		b.WriteString(": SKIPPED ")
 	default:
 		b.WriteString(": ok ")
 	}
@@ -301,13 +309,25 @@ func compactLine(u userReport) string {
 			b.WriteString(", ")
 		}
 		b.WriteString(r.System + " " + string(r.Outcome))
-		if r.Outcome == outcomeFailed {
+		switch {
+		case r.Outcome == outcomeFailed:
 			if said := serverSaid(r.Code, r.Message); said != "" {
 				b.WriteString(" (" + said + ")")
 			}
+		case r.Outcome == outcomeSkipped && strings.HasPrefix(r.Detail, detailRefused):
+			b.WriteString(" (credentials refused)")
 		}
 	}
 	return b.String()
+}
+
+func allSkipped(rs []result) bool {
+	for _, r := range rs {
+		if r.Outcome != outcomeSkipped {
+			return false
+		}
+	}
+	return len(rs) > 0
 }
 
 // serverSaid joins a code and its message on one line, once when the message only repeats
