@@ -19,7 +19,7 @@ func TestRedirectTarget(t *testing.T) {
 		{redirect: "https://secure3.projectorpsa.com", want: "https://secure3.projectorpsa.com" + path},
 		{redirect: "https://secure3.projectorpsa.com/", want: "https://secure3.projectorpsa.com" + path},
 		{redirect: " https://secure3.projectorpsa.com" + path + " ", want: "https://secure3.projectorpsa.com" + path},
-		{redirect: "HTTPS://Secure3.ProjectorPSA.com", want: "https://Secure3.ProjectorPSA.com" + path},
+		{redirect: "HTTPS://Secure3.ProjectorPSA.com", want: "https://secure3.projectorpsa.com" + path},
 		{redirect: "https://projectorpsa.com", want: "https://projectorpsa.com" + path},
 		{redirect: "https://secure3.projectorpsa.com", hops: 2, want: "https://secure3.projectorpsa.com" + path},
 		{redirect: "https://test.example:8443", want: "https://test.example:8443" + path},
