@@ -102,7 +102,8 @@ func runOffboardCtx(ctx context.Context, t *testing.T, getenv func(string) strin
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.json")
 	args = append(slices.Clone(args), "-report", path)
-	if !hasFlag(args, "-journal") && !hasFlag(args, "-resume") && !hasFlag(args, "-demo") && !hasFlag(args, "-dry-run") {
+	real := slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "-") && systemOf(strings.TrimLeft(a, "-")) != "" })
+	if real && !hasFlag(args, "-journal") && !hasFlag(args, "-resume") && !hasFlag(args, "-dry-run") {
 		args = append(args, "-journal", filepath.Join(dir, "journal.jsonl"))
 	}
 	var stdout, stderr bytes.Buffer

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -49,18 +52,84 @@ func mutations(f *fakes) []string {
 	return ops
 }
 
-// TestDemo: no configuration at all runs against the built-in fakes and offboards the demo
-// user everywhere.
+// TestDemo: no configuration at all, or -demo, runs against the built-in fakes, says so, and
+// offboards the demo user everywhere.
 func TestDemo(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), nil, func(string) string { return "" }, &stdout, &stderr)
-	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
-	out := stdout.String()
-	assert.Contains(t, out, "BUILT-IN FAKE servers")
-	assert.Contains(t, out, "still referenced: made inactive as of "+time.Now().Format(time.DateOnly))
-	assert.Contains(t, out, "removed from tasks 1, 2")
-	assert.Contains(t, out, "1 user(s), 0 with a failure; results: 4 done")
-	assert.Empty(t, stderr.String())
+	for _, args := range [][]string{nil, {"-demo"}, {"-demo", "-output", "compact"}} {
+		t.Run(strings.Join(append([]string{"args"}, args...), " "), func(t *testing.T) {
+			r := runOffboard(t, func(string) string { return "" }, args...)
+			require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+			assert.Contains(t, r.stdout, "DEMO: running against the BUILT-IN FAKE servers")
+			assert.True(t, r.report.AgainstFakes)
+			assert.Empty(t, r.report.Journal, "the demo journals nothing unless asked")
+			assert.Equal(t, all(outcomeDone), outcomes(r.report.Rows[0]))
+			assert.Contains(t, r.stdout, "1 user(s), 0 with a failure; results: 4 done")
+			assert.Empty(t, r.stderr)
+			if len(args) < 2 {
+				assert.Contains(t, r.stdout, "still referenced: made inactive as of "+time.Now().Format(time.DateOnly))
+				assert.Contains(t, r.stdout, "removed from tasks 1, 2")
+			}
+		})
+	}
+}
+
+// TestOutputViews: the stdout views, the JSON-lines stream to a file, the report.
+func TestOutputViews(t *testing.T) {
+	rroe := user{Label: "rroe", UDSUser: "rroe"}
+	csv := []string{"label,uds_org,uds_user,cas_household,cas_user,projector_ref,provisioning_user",
+		"jdoe,ACME,jdoe,7,jdoe,jdoe,jdoe", "rroe,,rroe,,,,"}
+	tests := []struct {
+		name    string
+		args    []string
+		want    []string // regexps stdout matches
+		notWant []string
+	}{
+		{"compact is the batch default", nil,
+			[]string{`(?m)^line 2 jdoe: FAILED uds done, cas done, projector failed \(50045 ViewPermissionDenied .*\), provisioning done$`,
+				`(?m)^line 3 rroe: ok uds done, cas skipped, projector skipped, provisioning skipped$`,
+				`2 user\(s\), 1 with a failure`},
+			[]string{"SYSTEM"}},
+		{"failures", []string{"-output", "failures"},
+			[]string{`(?m)^line 2 jdoe: FAILED `},
+			[]string{"rroe: ok"}},
+		{"table", []string{"-output", "table"},
+			[]string{`(?m)^user jdoe \(line 2\)$`, `SYSTEM +ACTION +OUTCOME +ANSWER +TRANSACTION +DETAIL`, `(?m)^user rroe \(line 3\)$`},
+			nil},
+		{"jsonl", []string{"-output", "jsonl"},
+			[]string{`(?m)^\{"time":"[^"]+","user":"jdoe","line":2,"system":"projector",.*"outcome":"failed"`},
+			[]string{"Offboarding", "user(s)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakes(t, jdoe, rroe)
+			f.projector.FailNext(projector.CodeViewPermissionDenied)
+			stream := filepath.Join(t.TempDir(), "rows.jsonl")
+			r := runOffboard(t, env(testSecrets), append(append(f.args(), "-users", usersCSV(t, csv...), "-jsonl", stream), tt.args...)...)
+			require.Equal(t, exitFailed, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+			for _, re := range tt.want {
+				assert.Regexp(t, re, r.stdout)
+			}
+			for _, s := range tt.notWant {
+				assert.NotContains(t, r.stdout, s)
+			}
+			// The stream: one JSON object per user and system.
+			b, err := os.ReadFile(stream)
+			require.NoError(t, err)
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			require.Len(t, lines, 8)
+			seen := map[string]outcome{}
+			for _, l := range lines {
+				var row jsonRow
+				require.NoError(t, json.Unmarshal([]byte(l), &row), l)
+				seen[row.User+" "+row.System] = row.Outcome
+			}
+			assert.Equal(t, outcomeFailed, seen["jdoe projector"])
+			assert.Equal(t, outcomeSkipped, seen["rroe cas"])
+			require.Len(t, r.report.Rows, 2)
+			assert.Equal(t, 1, r.report.FailedUsers)
+			assert.Equal(t, 2, r.report.Users)
+		})
+	}
 }
 
 func TestFullSuccess(t *testing.T) {
@@ -192,7 +261,7 @@ func TestOneSystemFails(t *testing.T) {
 			uds.CodeNotInitialized, "UDS is not initialized."},
 		{"cas status", "cas", func(f *fakes) { f.cas.FailNext(cas.CodeDomainSuspended, "Domain suspended") },
 			"1009 DomainSuspended", "Domain suspended"},
-		{"cas stopped", "cas", func(f *fakes) { f.cas.Close() }, "", "connect"},
+		{"cas stopped", "cas", func(f *fakes) { f.cas.Close() }, "", "no answer: dial tcp"},
 		{"projector message", "projector", func(f *fakes) { f.projector.FailNext(projector.CodeViewPermissionDenied) },
 			"50045 ViewPermissionDenied", ""},
 		{"provisioning fault", "provisioning", func(f *fakes) { f.provisioning.FailNext("Task store is locked") },
@@ -213,6 +282,7 @@ func TestOneSystemFails(t *testing.T) {
 			assert.Equal(t, tt.code, res.Code)
 			assert.Contains(t, res.Message, tt.message)
 			assert.NotEmpty(t, res.Message, "every failure says what the server said")
+			assert.NotContains(t, res.Message, "http://", "the endpoint is in the run's header, not in every cell")
 			assert.Regexp(t, tt.system+` +\S+.* +failed +`, r.stdout)
 			assert.Contains(t, r.stdout, "1 user(s), 1 with a failure")
 		})
@@ -386,11 +456,27 @@ func TestBadUsage(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	assert.Equal(t, exitOK, run(context.Background(), []string{"-h"}, func(string) string { return "" }, &stdout, &stderr))
+	assert.Equal(t, exitOK, run(context.Background(), []string{"-h"}, func(string) string { return "CAS_DEFAULT_USER" }, &stdout, &stderr))
+	help := stderr.String()
 	for _, want := range []string{"UDS_CREDENTIAL", "CAS_WS_PASSWORD", "PROJECTOR_PASSWORD", "PROVISIONING_OTP",
-		strings.Join(csvColumns, ","), "-dry-run", "-users", "Exit status"} {
-		assert.Contains(t, stderr.String(), want)
+		strings.Join(csvColumns, ","), "-dry-run", "-users", "-resume", "-journal", "-output", "-version", "Exit status"} {
+		assert.Contains(t, help, want)
 	}
+	// Grouped: the global flags, then each system's.
+	groups := []string{"Global flags:", "uds flags:", "cas flags:", "projector flags:", "provisioning flags:"}
+	last := -1
+	for _, g := range groups {
+		i := strings.Index(help, "\n"+g+"\n")
+		require.Positive(t, i, g)
+		assert.Greater(t, i, last, "%s comes after the previous group", g)
+		last = i
+	}
+	global := help[strings.Index(help, "Global flags:"):strings.Index(help, "uds flags:")]
+	assert.NotContains(t, global, "-uds-")
+	assert.Contains(t, global, "-concurrency")
+	// The default of -cas-ws-user is said once, not with the environment's value.
+	assert.Equal(t, 1, strings.Count(help, "default $CAS_WS_USERNAME"))
+	assert.NotContains(t, help, "CAS_DEFAULT_USER")
 }
 
 // TestInterrupted: once the context ends (SIGINT), users not yet started are reported as

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,6 +49,14 @@ func TestReadUsers(t *testing.T) {
 		{name: "org without user", csv: "uds_org,uds_user,projector_ref\nACME,,x\n", err: "line 2: uds_org without uds_user"},
 		{name: "no identifier", csv: "label,uds_user\nsomeone,\n", err: "line 2: no identifier"},
 		{name: "wrong number of fields", csv: "uds_user,projector_ref\na,b,c\n", err: "wrong number of fields"},
+		{name: "semicolons", csv: "uds_user;projector_ref\njdoe;jdoe\n", err: "the file looks separated by semicolons: save it as CSV with commas"},
+		{name: "tabs", csv: "uds_user\tprojector_ref\njdoe\tjdoe\n", err: "separated by tabs"},
+		{
+			name: "every bad row at once, with its line",
+			csv:  "uds_org,uds_user,cas_household,cas_user\nACME,a,1,a\nACME,,,\nACME,b,x,b\nACME,c,1\nACME,d,2,\n",
+			err: "4 problem(s):\n  line 3: uds_org without uds_user\n  line 4: cas_household \"x\" is not a positive integer\n" +
+				"  line 5: wrong number of fields\n  line 6: cas_household and cas_user go together: give both or neither",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,6 +70,30 @@ func TestReadUsers(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// TestReadUsersDuplicates: a user given twice (the same identifiers, whatever the label) is
+// read once, with a warning naming both lines.
+func TestReadUsersDuplicates(t *testing.T) {
+	got, warnings, err := readUsers(strings.NewReader("label,uds_user,projector_ref\nJane,jdoe,jdoe\nRichard,rroe,\nJane D.,jdoe,jdoe\nJane,jdoe,other\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []user{
+		{Label: "Jane", Line: 2, UDSUser: "jdoe", ProjectorRef: "jdoe"},
+		{Label: "Richard", Line: 3, UDSUser: "rroe"},
+		{Label: "Jane", Line: 5, UDSUser: "jdoe", ProjectorRef: "other"},
+	}, got)
+	assert.Equal(t, []string{"line 4: the same user as line 2 (Jane D.): offboarded once"}, warnings)
+}
+
+func TestReadUsersManyProblems(t *testing.T) {
+	rows := []string{"uds_org,uds_user"}
+	for range maxCSVErrors + 7 {
+		rows = append(rows, "ACME,")
+	}
+	_, _, err := readUsers(strings.NewReader(strings.Join(rows, "\n")))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("%d problem(s)", maxCSVErrors+7))
+	assert.Contains(t, err.Error(), "and 7 more")
 }
 
 func TestProgress(t *testing.T) {
@@ -77,6 +111,14 @@ func TestProgress(t *testing.T) {
 		p.finish()
 	}
 	assert.Empty(t, buf.String(), "no progress line off a terminal without -progress, nor for a single user")
+
+	// Off a terminal, with -progress: a line every interval, and one at the end.
+	p = newProgress(&buf, false, time.Hour, 3)
+	p.add(false)
+	p.add(true)
+	p.add(false)
+	p.finish()
+	assert.Regexp(t, `^offboarding: 3/3 users, 1 with a failure, 0s elapsed\n$`, buf.String())
 
 	file, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
 	require.NoError(t, err)
