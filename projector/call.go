@@ -106,24 +106,24 @@ func (c *client) retryRateLimited(ctx context.Context, op string, fn func(contex
 
 // withSession runs fn with the current session, authenticating first if there is none. When
 // the server rejects the ticket (10004, -101) it authenticates again, once for all concurrent
-// callers, and runs fn once more; a second rejection is returned (it is ErrSessionExpired).
+// callers (a caller whose ticket another caller already replaced just uses the new one), and
+// runs fn once more; a second rejection is returned (it is ErrSessionExpired).
 func (c *client) withSession(ctx context.Context, op string, fn func(context.Context, *session) error) error {
 	s, err := c.session(ctx)
 	if err != nil {
 		return err
 	}
-	err = c.retryRateLimited(ctx, op, func(ctx context.Context) error { return fn(ctx, s) })
+	err = c.retryRateLimited(ctx, op, func(ctx context.Context) error { return fn(ctx, &s.Value) })
 	if err == nil || !errorIsSessionExpired(err) {
 		return err
 	}
-	c.invalidate(s)
 	c.log.LogAttrs(ctx, slog.LevelInfo, "session ticket rejected; authenticating again", slog.String("operation", op))
-	if s, err = c.session(ctx); err != nil {
-		return err
+	if s, _, err = c.sessions.Renew(ctx, s, c.loginFn); err != nil {
+		return c.sessionError(ctx, err)
 	}
-	err = c.retryRateLimited(ctx, op, func(ctx context.Context) error { return fn(ctx, s) })
+	err = c.retryRateLimited(ctx, op, func(ctx context.Context) error { return fn(ctx, &s.Value) })
 	if err != nil && errorIsSessionExpired(err) {
-		c.invalidate(s) // a fresh ticket refused at once: let the next call start over
+		c.sessions.Invalidate(s) // a fresh ticket refused at once: let the next call start over
 	}
 	return err
 }

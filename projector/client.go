@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
 )
@@ -57,14 +58,13 @@ type client struct {
 	secrets *scrub.Set
 
 	slots     chan struct{} // in-flight exchanges (WithMaxInFlight)
-	loginSlot chan struct{} // one authentication at a time
 	requestID atomic.Uint64
+	sessions  *engine.Engine[session]
+	loginFn   engine.Login[session] // c.login, bound once so that calls allocate no closure
 
 	mu         sync.Mutex
-	sess       *session      // nil until authenticated, and after the ticket was rejected
 	home       *soapx.Client // where the next PwsAuthenticate goes: the endpoint, or the last redirect target
-	closed     bool
-	pauseUntil int64 // UnixNano before which no request is sent (rate limiting)
+	pauseUntil int64         // UnixNano before which no request is sent (rate limiting)
 }
 
 // New returns a client for a PwsProjectorServices.svc endpoint, typically
@@ -90,6 +90,10 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		return nil, &soapx.InputError{Field: "WithRateLimitRetries", Reason: "must not be negative"}
 	case o.rateLimitWait < 0:
 		return nil, &soapx.InputError{Field: "WithRateLimitWait", Reason: "must not be negative"}
+	case o.session.Lifetime < 0:
+		return nil, &soapx.InputError{Field: "WithSessionLifetime", Reason: "must not be negative"}
+	case o.session.Cooldown < 0:
+		return nil, &soapx.InputError{Field: "WithRefusalCooldown", Reason: "must not be negative"}
 	case len(o.cultureName) > 15:
 		return nil, &soapx.InputError{Field: "WithCultureName", Reason: "longer than the 15 characters PWS accepts"}
 	}
@@ -132,18 +136,24 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if o.logger != nil {
 		log = slog.New(secrets.Handler(o.logger.Handler()))
 	}
-	return &Client{c: &client{
-		endpoint:  sc.Endpoint(),
-		soap:      sc,
-		home:      sc,
-		creds:     creds,
-		opts:      o,
-		log:       log.With("service", "projector"),
-		allowed:   allowed,
-		secrets:   secrets,
-		slots:     make(chan struct{}, o.maxInFlight),
-		loginSlot: make(chan struct{}, 1),
-	}}, nil
+	if o.timeoutSet && o.timeout > 0 {
+		// A login is PwsAuthenticate plus up to maxRedirects redirected ones.
+		o.session.LoginTimeout = max(engine.DefaultLoginTimeout, (maxRedirects+1)*o.timeout)
+	}
+	c := &client{
+		endpoint: sc.Endpoint(),
+		soap:     sc,
+		home:     sc,
+		creds:    creds,
+		opts:     o,
+		log:      log.With("service", "projector"),
+		allowed:  allowed,
+		secrets:  secrets,
+		slots:    make(chan struct{}, o.maxInFlight),
+		sessions: engine.New[session](o.session.Config(refusedCredentials)),
+	}
+	c.loginFn = c.login
+	return &Client{c: c}, nil
 }
 
 // noRedirects wraps a caller's *http.Client so that an HTTP 3xx is never followed: a 307 or
@@ -188,8 +198,9 @@ func (c Client) String() string {
 
 func (c *client) String() string {
 	c.mu.Lock()
-	ep, authenticated, closed := c.home.Endpoint(), c.sess != nil, c.closed
+	ep := c.home.Endpoint()
 	c.mu.Unlock()
+	authenticated, closed := c.sessions.Fresh() != nil, c.sessions.Closed()
 	if u, err := url.Parse(ep); err == nil {
 		ep = u.Redacted()
 	}
@@ -217,26 +228,23 @@ func (c *Client) Authenticate(ctx context.Context) error {
 func (c *Client) Close(ctx context.Context) error { return c.c.secrets.Error(c.c.close(ctx)) }
 
 func (c *client) close(ctx context.Context) error {
-	// Wait for an authentication in progress, so its ticket is not left open behind us.
-	select {
-	case c.loginSlot <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	c.mu.Lock()
-	s := c.sess
-	c.sess, c.closed = nil, true
-	c.mu.Unlock()
-	<-c.loginSlot
+	// The engine waits for an authentication in progress, so its ticket is not left open.
+	s, err := c.sessions.Close(ctx)
 	if s == nil {
-		return nil
+		return err
 	}
-	err := c.unauthenticate(ctx, s)
+	err = c.unauthenticate(ctx, &s.Value)
 	if err != nil && errorIsSessionExpired(err) {
 		return nil
 	}
 	return err
 }
+
+// ResetRefusal forgets that the server refused the credentials, so that the next call
+// authenticates again. Until then (or until WithRefusalCooldown has passed) every call fails
+// with the remembered ErrAuthentication and sends nothing: Projector locks an account after
+// a few failed logins.
+func (c *Client) ResetRefusal() { c.c.sessions.Reset() }
 
 // nextRequestID numbers the requests of this client 1, 2, 3…; PWS echoes it as ResponseId.
 func (c *client) nextRequestID() int32 {

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	engine "github.com/offboard-go/offboard/internal/session"
 )
 
 // Option configures a Client.
@@ -23,6 +25,7 @@ type options struct {
 	cultureName      string
 	bodyLimit        int64
 	rootCAs          *x509.CertPool
+	session          engine.Options
 }
 
 // Defaults. Projector asks clients to pause at least five seconds after a rate-limit error
@@ -100,3 +103,16 @@ func WithBodyLimit(n int64) Option { return func(o *options) { o.bodyLimit = n }
 // (start from x509.SystemCertPool() to extend the system roots). Verification always stays
 // on. It cannot be combined with WithHTTPClient, whose transport is the caller's.
 func WithRootCAs(pool *x509.CertPool) Option { return func(o *options) { o.rootCAs = pool } }
+
+// WithSessionLifetime declares how long a session ticket lasts after PwsAuthenticate, when
+// your Projector installation says so: the client then authenticates again shortly before
+// the end (a tenth of d, at most five minutes, ahead), while other calls keep the current
+// ticket. Without it the ticket is used until Projector rejects it (10004, -101), and then
+// renewed once for all callers.
+func WithSessionLifetime(d time.Duration) Option { return func(o *options) { o.session.Lifetime = d } }
+
+// WithRefusalCooldown makes the client try refused credentials again after d. By default a
+// refusal is final for the client until ResetRefusal: every call fails at once with the
+// remembered ErrAuthentication and sends nothing, since Projector locks an account after a
+// few failed logins.
+func WithRefusalCooldown(d time.Duration) Option { return func(o *options) { o.session.Cooldown = d } }

@@ -2,10 +2,12 @@ package projector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/projector/internal/projectorwsdl"
 )
@@ -22,52 +24,57 @@ type session struct {
 	soap   *soapx.Client
 }
 
-// session returns the current session, authenticating when there is none. Concurrent callers
-// wait for one authentication (single flight) instead of each logging in.
-func (c *client) session(ctx context.Context) (*session, error) {
+// login is the session engine's Login: PwsAuthenticate at the endpoint the last session was
+// redirected to (or the configured one). The engine runs it once for all concurrent callers,
+// on a context their cancellation does not end.
+func (c *client) login(ctx context.Context) (session, error) {
 	c.mu.Lock()
-	s, closed := c.sess, c.closed
+	home := c.home
 	c.mu.Unlock()
-	if closed {
-		return nil, ErrClosed
-	}
-	if s != nil {
-		return s, nil
-	}
-	select {
-	case c.loginSlot <- struct{}{}:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("projector: waiting for PwsAuthenticate: %w", ctx.Err())
-	}
-	defer func() { <-c.loginSlot }()
-	// Whoever held the slot before us may have authenticated already.
-	c.mu.Lock()
-	s, closed, home := c.sess, c.closed, c.home
-	c.mu.Unlock()
-	if closed {
-		return nil, ErrClosed
-	}
-	if s != nil {
-		return s, nil
-	}
 	s, err := c.authenticate(ctx, home)
 	if err != nil {
-		return nil, err
+		return session{}, err
 	}
 	c.mu.Lock()
-	c.sess, c.home = s, s.soap
+	c.home = s.soap
 	c.mu.Unlock()
-	return s, nil
+	return *s, nil
 }
 
-// invalidate drops s if it is still the current session. A caller whose call failed with an
-// already-replaced session changes nothing and simply retries with the new one.
-func (c *client) invalidate(s *session) {
-	c.mu.Lock()
-	if c.sess == s {
-		c.sess = nil
+// refusedCredentials tells the engine which login errors mean that Projector refused the
+// credentials: they are remembered, and not sent again (Projector locks an account after a
+// few failures, without notice).
+func refusedCredentials(err error) bool {
+	return errors.Is(err, ErrAuthentication) && !errors.Is(err, ErrSessionExpired)
+}
+
+// session returns the session to call with, authenticating (once for all concurrent callers)
+// when there is none.
+func (c *client) session(ctx context.Context) (*engine.Session[session], error) {
+	if s := c.sessions.Fresh(); s != nil {
+		return s, nil
 	}
-	c.mu.Unlock()
+	s, _, err := c.sessions.Get(ctx, c.loginFn)
+	return s, c.sessionError(ctx, err)
+}
+
+// sessionError names the engine's own errors in this package's terms. A caller whose context
+// ended while it waited for PwsAuthenticate gets a *TransportError (its exchange did not
+// complete), as if it had waited for its own.
+func (c *client) sessionError(ctx context.Context, err error) error {
+	var re *engine.RefusedError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, engine.ErrClosed):
+		return ErrClosed
+	case errors.As(err, &re):
+		return fmt.Errorf("projector: %s: %w", opAuthenticate, err)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return fmt.Errorf("projector: %w", &soapx.TransportError{
+			Op: "POST " + redacted(c.endpoint), Err: fmt.Errorf("waiting for %s: %w", opAuthenticate, err)})
+	}
+	return err
 }
 
 // authenticate sends PwsAuthenticate (SOAPAction
@@ -121,6 +128,7 @@ func (c *client) authenticate(ctx context.Context, sc *soapx.Client) (*session, 
 		if rs.SessionTicket == "" {
 			return nil, &soapx.ProtocolError{Reason: "PwsAuthenticate succeeded without a SessionTicket or RedirectUrl"}
 		}
+		c.secrets.Add(rs.SessionTicket) // scrubbed from whatever a server echoes from now on
 		c.log.LogAttrs(ctx, slog.LevelDebug, "authenticated", slog.String("endpoint", redacted(sc.Endpoint())))
 		return &session{ticket: rs.SessionTicket, svc: svc, soap: sc}, nil
 	}
@@ -159,3 +167,9 @@ func redacted(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// RefusedError is what a call returns, without sending anything, once the server has refused
+// the client's credentials: Err is the server's answer to the refused login (it is
+// ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
+// client try again.
+type RefusedError = engine.RefusedError

@@ -10,9 +10,9 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
@@ -66,10 +66,8 @@ type Client struct {
 	// OTP as it is used and the session cookie once issued.
 	secrets *scrub.Set
 
-	mu       sync.Mutex
-	gen      uint64  // successful connects so far; the session a call used is known by it
-	live     bool    // the session of gen is believed alive
-	inflight *flight // the connect under way, shared by every caller that needs it
+	sessions *engine.Engine[ConnectResult]
+	loginFn  engine.Login[ConnectResult] // c.connect, bound once so that calls allocate no closure
 }
 
 type config struct {
@@ -81,6 +79,7 @@ type config struct {
 	pageSize   int
 	userAgent  string
 	rootCAs    *x509.CertPool
+	session    engine.Options
 }
 
 // Option configures a Client.
@@ -117,6 +116,18 @@ func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua
 // roots). Verification always stays on. It cannot be combined with WithHTTPClient.
 func WithRootCAs(pool *x509.CertPool) Option { return func(c *config) { c.rootCAs = pool } }
 
+// WithSessionLifetime declares how long a management session lasts after Connect, when your
+// BSIDCA says so: the client then connects again (with a fresh OTP) shortly before the end
+// (a tenth of d, at most five minutes, ahead), while other calls keep the current session.
+// Without it the session is used until the server says it is gone, and then renewed once for
+// all callers.
+func WithSessionLifetime(d time.Duration) Option { return func(c *config) { c.session.Lifetime = d } }
+
+// WithRefusalCooldown makes the client try Connect again after d once the server refused it.
+// By default a refusal is final for the client until ResetRefusal: every call fails at once
+// with the remembered *ConnectError and spends no OTP.
+func WithRefusalCooldown(d time.Duration) Option { return func(c *config) { c.session.Cooldown = d } }
+
 // New returns a Client for the BSIDCA endpoint, for example
 // "https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx", acting as the operator operatorEmail
 // with OTPs from otp. Nothing is sent until the first call.
@@ -147,6 +158,12 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 		version = soapx.SOAP12
 	default:
 		return nil, &soapx.InputError{Field: "WithSOAPVersion", Reason: "must be SOAP11 or SOAP12"}
+	}
+	if cfg.session.Lifetime < 0 {
+		return nil, &soapx.InputError{Field: "WithSessionLifetime", Reason: "is negative"}
+	}
+	if cfg.session.Cooldown < 0 {
+		return nil, &soapx.InputError{Field: "WithRefusalCooldown", Reason: "is negative"}
 	}
 	if cfg.bodyLimit < 0 {
 		return nil, &soapx.InputError{Field: "WithBodyLimit", Reason: "is negative"}
@@ -193,7 +210,10 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	if cfg.logger != nil {
 		log = slog.New(secrets.Handler(cfg.logger.Handler()))
 	}
-	return &Client{
+	if cfg.timeout != nil && *cfg.timeout > 0 {
+		cfg.session.LoginTimeout = max(engine.DefaultLoginTimeout, *cfg.timeout)
+	}
+	c := &Client{
 		endpoint: sc.Endpoint(),
 		operator: operatorEmail,
 		otp:      otp,
@@ -203,7 +223,10 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 		soap:     sc,
 		stub:     provisioningwsdl.NewBSIDCASoap(sc),
 		secrets:  secrets,
-	}, nil
+		sessions: engine.New[ConnectResult](cfg.session.Config(refusedConnect)),
+	}
+	c.loginFn = c.connect
+	return c, nil
 }
 
 // Endpoint returns the service URL the Client calls.

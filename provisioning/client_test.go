@@ -242,10 +242,14 @@ func TestConnectResults(t *testing.T) {
 			assert.NotContains(t, err.Error(), "4711", "the challenge may be secret")
 			assert.NotContains(t, ce.GoString(), "4711")
 
-			// An operation needing the session reports the same refusal, and is not sent.
+			// The refusal is remembered: an operation needing the session reports it and
+			// nothing is sent, not even another Connect (each would spend an OTP).
 			_, err = c.TaskCount(t.Context(), org)
 			require.ErrorAs(t, err, &ce)
-			assert.Equal(t, []string{"Connect", "Connect"}, m.ops())
+			var re *provisioning.RefusedError
+			require.ErrorAs(t, err, &re)
+			assert.Contains(t, err.Error(), "not sent")
+			assert.Equal(t, []string{"Connect"}, m.ops())
 		})
 	}
 }

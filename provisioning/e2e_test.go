@@ -97,9 +97,12 @@ func TestE2EChallenge(t *testing.T) {
 	assert.Equal(t, "Enter the response for 4711", ce.Challenge)
 	require.ErrorIs(t, err, provisioning.ErrAuthentication)
 
+	// The refusal is remembered: the next call reports it without spending another OTP.
 	_, err = c.TasksForUser(t.Context(), org, "alice", 0, 10)
 	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, 2, s.Connects())
+	var re *provisioning.RefusedError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 1, s.Connects())
 	for _, r := range s.Requests() {
 		assert.Equal(t, "Connect", r.Op, "nothing but Connect is sent without a session")
 	}
@@ -339,16 +342,18 @@ func TestE2EFaults(t *testing.T) {
 // error, and another caller, whether it was waiting for that connect or came later, still gets
 // a session of its own.
 func TestE2ELeaderCancelled(t *testing.T) {
+	// The caller whose call started the Connect gives up while the operator is still typing
+	// the OTP: the Connect goes on (it runs detached from that caller), and the caller that
+	// waited for it succeeds with the one session.
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
 	mint := s.OTPSource()
-	inOTP := make(chan struct{})
+	inOTP, release := make(chan struct{}), make(chan struct{})
 	var first atomic.Bool
 	c, err := provisioning.New(s.URL, s.Operator(), func(ctx context.Context) (string, error) {
 		if first.CompareAndSwap(false, true) {
 			close(inOTP)
-			<-ctx.Done() // the operator never answers
-			return "", ctx.Err()
+			<-release
 		}
 		return mint(ctx)
 	})
@@ -367,7 +372,8 @@ func TestE2ELeaderCancelled(t *testing.T) {
 		errB <- err
 	}()
 	cancelA()
-	require.ErrorIs(t, <-errA, context.Canceled)
+	require.ErrorIs(t, <-errA, context.Canceled, "A honours its own context")
+	close(release)
 	require.NoError(t, <-errB)
-	assert.Equal(t, 1, s.Connects(), "only B's connect reached the server")
+	assert.Equal(t, 1, s.Connects(), "A's Connect served B")
 }

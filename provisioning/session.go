@@ -4,19 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 )
-
-// flight is one Connect under way; every caller that needs a session while it runs waits for
-// it instead of spending an OTP of its own.
-type flight struct {
-	done   chan struct{}
-	gen    uint64 // the session it opened, on success
-	result ConnectResult
-	err    error
-}
 
 // Connect opens a new management session (wire operation Connect, SOAPAction
 // "http://www.cryptocard.com/blackshield/Connect") with a fresh OTP from the Client's
@@ -26,88 +19,70 @@ type flight struct {
 // Any result but ConnectAuthSuccess is returned together with a *ConnectError carrying it and
 // the challenge text, if any.
 func (c *Client) Connect(ctx context.Context) (ConnectResult, error) {
-	_, res, err := c.session(ctx, 0, true)
-	return res, err
+	s, _, err := c.sessions.Renew(ctx, c.sessions.Fresh(), c.loginFn)
+	if err != nil {
+		var ce *ConnectError
+		if errors.As(err, &ce) {
+			return ce.Result, c.sessionError(ctx, err)
+		}
+		return "", c.sessionError(ctx, err)
+	}
+	return s.Value, nil
 }
 
 // PingConnection tells whether the management session is still valid (wire operation
 // PingConnection, SOAPAction "http://www.cryptocard.com/blackshield/PingConnection"). It
 // never connects: false means that the next call will connect first.
 func (c *Client) PingConnection(ctx context.Context) (bool, error) {
-	c.mu.Lock()
-	gen := c.gen
-	c.mu.Unlock()
+	s := c.sessions.Fresh()
 	resp, err := c.stub.PingConnection(ctx, &provisioningwsdl.PingConnection{})
 	if err != nil {
 		return false, opError("PingConnection", err)
 	}
 	if !resp.PingConnectionResult {
-		c.markDead(gen)
+		c.sessions.Invalidate(s) // unless another caller has connected again meanwhile
 	}
 	return resp.PingConnectionResult, nil
 }
 
-// markDead records that the session gen is gone, unless a newer one replaced it meanwhile.
-func (c *Client) markDead(gen uint64) {
-	c.mu.Lock()
-	if c.gen == gen {
-		c.live = false
-	}
-	c.mu.Unlock()
+// ResetRefusal forgets that the server refused the operator's Connect, so that the next call
+// connects again with a fresh OTP. Until then (or until WithRefusalCooldown has passed) every
+// call fails at once with the remembered *ConnectError (ErrAuthentication) and spends no OTP:
+// BSIDCA locks a token after a few failed OTPs.
+func (c *Client) ResetRefusal() { c.sessions.Reset() }
+
+// refusedConnect tells the session engine which Connect errors mean that the server refused
+// the operator: any answer but AUTH_SUCCESS (AUTH_FAILURE, a CHALLENGE this client cannot
+// answer, a PIN change it cannot make). Each retry would spend another OTP towards the
+// token's lockout, so they are remembered.
+func refusedConnect(err error) bool {
+	var ce *ConnectError
+	return errors.As(err, &ce)
 }
 
-// session returns a live session newer than stale, connecting when there is none. With force
-// (Connect) it ignores a live session and waits for a connect that is under way or that it
-// starts. Concurrent callers share one connect: only one OTP is spent however many of them
-// find the session gone, and a caller whose call failed on a session that another caller has
-// already replaced (gen > stale) simply uses the new one.
-func (c *Client) session(ctx context.Context, stale uint64, force bool) (uint64, ConnectResult, error) {
-	for {
-		c.mu.Lock()
-		if !force && c.live && c.gen > stale {
-			gen := c.gen
-			c.mu.Unlock()
-			return gen, ConnectAuthSuccess, nil
-		}
-		f := c.inflight
-		lead := f == nil
-		if lead {
-			f = &flight{done: make(chan struct{})}
-			c.inflight = f
-		}
-		c.mu.Unlock()
-
-		if lead {
-			res, err := c.connect(ctx)
-			c.mu.Lock()
-			if err == nil {
-				c.gen++
-				c.live = true
-				f.gen = c.gen
-			} else {
-				c.live = false
-			}
-			f.result, f.err = res, err
-			c.inflight = nil
-			c.mu.Unlock()
-			close(f.done)
-			return f.gen, res, err
-		}
-
-		select {
-		case <-f.done:
-		case <-ctx.Done():
-			return 0, "", fmt.Errorf("provisioning: waiting for Connect: %w", ctx.Err())
-		}
-		// A leader whose own context ended leaves the work undone, not failed: a caller
-		// whose context is still good tries again (and leads, if nobody else does).
-		if f.err != nil && ctx.Err() == nil &&
-			(errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)) {
-			continue
-		}
-		// force is satisfied too: this connect had not finished when the caller asked.
-		return f.gen, f.result, f.err
+// session returns the session to call with, connecting (once for all concurrent callers)
+// when there is none.
+func (c *Client) session(ctx context.Context) (*engine.Session[ConnectResult], error) {
+	if s := c.sessions.Fresh(); s != nil {
+		return s, nil
 	}
+	s, _, err := c.sessions.Get(ctx, c.loginFn)
+	return s, c.sessionError(ctx, err)
+}
+
+// sessionError names the engine's own errors in this package's terms. A caller whose context
+// ended while it waited for a Connect gets a *TransportError (its exchange did not complete),
+// as if it had waited for its own.
+func (c *Client) sessionError(ctx context.Context, err error) error {
+	var re *engine.RefusedError
+	switch {
+	case errors.As(err, &re):
+		return fmt.Errorf("provisioning: Connect: %w", err)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return fmt.Errorf("provisioning: %w", &soapx.TransportError{
+			Op: "POST " + c.soap.Endpoint(), Err: fmt.Errorf("waiting for Connect: %w", err)})
+	}
+	return err
 }
 
 // connect runs the Connect operation with a fresh OTP.
@@ -119,6 +94,7 @@ func (c *Client) connect(ctx context.Context) (ConnectResult, error) {
 	if otp == "" {
 		return "", &soapx.InputError{Field: "otp", Reason: "the OTP source returned an empty OTP"}
 	}
+	c.secrets.Add(otp) // scrubbed from whatever the server echoes (a "code already used" fault)
 	c.log.DebugContext(ctx, "provisioning: connecting", "endpoint", c.endpoint)
 	resp, err := c.stub.Connect(ctx, &provisioningwsdl.Connect{OperatorEmail: c.operator, OTP: otp})
 	if err != nil {
@@ -148,7 +124,7 @@ func (c *Client) do(ctx context.Context, op string, call func(ctx context.Contex
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("provisioning: %s: %w", op, err)
 	}
-	gen, _, err := c.session(ctx, 0, false)
+	s, err := c.session(ctx)
 	if err != nil {
 		return err
 	}
@@ -162,13 +138,18 @@ func (c *Client) do(ctx context.Context, op string, call func(ctx context.Contex
 			return err
 		}
 	case errors.Is(opError(op, err), ErrSessionExpired):
-		c.markDead(gen)
 	default:
 		return opError(op, err)
 	}
-	c.log.DebugContext(ctx, "provisioning: session gone; connecting again", "operation", op)
-	if _, _, err := c.session(ctx, gen, false); err != nil {
-		return err
+	c.log.LogAttrs(ctx, slog.LevelInfo, "provisioning: session gone; connecting again", slog.String("operation", op))
+	if _, _, err := c.sessions.Renew(ctx, s, c.loginFn); err != nil {
+		return c.sessionError(ctx, err)
 	}
 	return opError(op, call(ctx))
 }
+
+// RefusedError is what a call returns, without sending anything, once the server has refused
+// the client's credentials: Err is the server's answer to the refused login (it is
+// ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
+// client try again.
+type RefusedError = engine.RefusedError

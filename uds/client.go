@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/offboard-go/offboard/internal/scrub"
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/uds/internal/udswsdl"
 )
@@ -27,6 +28,9 @@ type Client struct {
 	port     udswsdl.ArcotUserRegistrySvcPortType
 	logger   *slog.Logger
 	ana      *ana // nil when AnA is off: no AnA header is sent
+	// sessions holds the authToken (nil when AnA is off); classes classifies error numbers.
+	sessions *engine.Engine[string]
+	classes  errorClasses
 	// secrets holds the values scrubbed from everything the client returns and logs: the
 	// credential from the start, each authToken once issued.
 	secrets *scrub.Set
@@ -45,6 +49,9 @@ type config struct {
 	targetOrgs    []string
 	targetAllOrgs bool
 	globalEntity  bool
+	classes       map[string]ErrorClass
+	session       engine.Options
+	lifetimeSet   bool
 }
 
 // WithHTTPClient sends the requests through hc (its Transport, Timeout and Jar). It is also
@@ -64,7 +71,31 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithTimeout bounds each HTTP exchange (the runtime's default applies otherwise).
 func WithTimeout(d time.Duration) Option {
-	return func(c *config) { c.soap = append(c.soap, soapx.WithTimeout(d)) }
+	return func(c *config) {
+		c.soap = append(c.soap, soapx.WithTimeout(d))
+		if d > 0 {
+			c.session.LoginTimeout = max(engine.DefaultLoginTimeout, d)
+		}
+	}
+}
+
+// DefaultTokenLifetime is how long an AnA authToken lasts by default: "valid for a
+// configurable duration of 1 day" (the service's documentation).
+const DefaultTokenLifetime = 24 * time.Hour
+
+// WithSessionLifetime declares how long the server's authTokens last (DefaultTokenLifetime
+// unless the server is configured otherwise). The client authenticates again with the
+// credentials shortly before the end (a tenth of d, at most five minutes, ahead) while other
+// calls keep the current token; a token the server rejects earlier is renewed then.
+func WithSessionLifetime(d time.Duration) Option {
+	return func(c *config) { c.session.Lifetime, c.lifetimeSet = d, true }
+}
+
+// WithRefusalCooldown makes the client try refused credentials again after d. By default a
+// refusal is final for the client until ResetRefusal: every call fails at once with the
+// remembered error (ErrAuthentication) and sends nothing.
+func WithRefusalCooldown(d time.Duration) Option {
+	return func(c *config) { c.session.Cooldown = d }
 }
 
 // WithUserAgent sets the User-Agent header of every request.
@@ -150,14 +181,22 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 	if cfg.logger != nil {
 		logger = slog.New(secrets.Handler(cfg.logger.Handler()))
 	}
+	if cfg.classes == nil {
+		cfg.classes = DefaultErrorClasses()
+	}
 	c := &Client{
 		endpoint: endpoint,
 		port:     udswsdl.NewArcotUserRegistrySvcPortType(sc),
 		logger:   logger,
 		secrets:  secrets,
+		classes:  cfg.classes,
 	}
 	if cfg.hasCreds {
 		c.ana = newANA(&cfg)
+		if !cfg.lifetimeSet {
+			cfg.session.Lifetime = DefaultTokenLifetime
+		}
+		c.sessions = engine.New[string](cfg.session.Config(c.refusedCredentials))
 	}
 	return c, nil
 }
@@ -171,6 +210,17 @@ func checkEndpoint(endpoint string) error {
 }
 
 func (cfg *config) check() error {
+	switch {
+	case cfg.session.Lifetime < 0 || (cfg.lifetimeSet && cfg.session.Lifetime == 0):
+		return &soapx.InputError{Field: "WithSessionLifetime", Reason: "must be positive"}
+	case cfg.session.Cooldown < 0:
+		return &soapx.InputError{Field: "WithRefusalCooldown", Reason: "must not be negative"}
+	}
+	for number, class := range cfg.classes {
+		if number == "" || class < ClassUnknown || class > ClassServerError {
+			return &soapx.InputError{Field: "WithErrorClasses", Reason: fmt.Sprintf("entry %q: %v is not a known class", number, class)}
+		}
+	}
 	if cfg.hasCreds {
 		if cfg.userID == "" {
 			return &soapx.InputError{Field: "WithCredentials.userID", Reason: "must not be empty"}
@@ -209,7 +259,7 @@ func (c *Client) String() string {
 		return fmt.Sprintf("uds.Client{endpoint: %q, AnA: off}", c.endpoint)
 	}
 	return fmt.Sprintf("uds.Client{endpoint: %q, AnA: on, userID: %q, orgName: %q, credential: [REDACTED], authToken: %s}",
-		c.endpoint, c.ana.userID, c.ana.orgName, c.ana.tokenState())
+		c.endpoint, c.ana.userID, c.ana.orgName, c.tokenState())
 }
 
 // GoString is String: %#v must not print the secrets either.

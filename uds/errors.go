@@ -58,6 +58,10 @@ const (
 	CodeNotInitialized = "31002"
 	// CodeFatalRestart is 31003 "Fatal error, restart UDS.". VERIFIED.
 	CodeFatalRestart = "31003"
+	// CodeConfigMissing is 31006 "Configuration parameter, {0} not found.". VERIFIED.
+	CodeConfigMissing = "31006"
+	// CodeDatabaseQuery is 31201 "Unable to process the database query, {0}.". VERIFIED.
+	CodeDatabaseQuery = "31201"
 
 	// CodeTokenInvalid: the authToken sent is unknown to the server. GUESS.
 	CodeTokenInvalid = "31101"
@@ -74,18 +78,6 @@ const (
 	// CodeOrgNotFound: no such organisation. GUESS.
 	CodeOrgNotFound = "31302"
 )
-
-// tokenRejected reports whether errorNumber, answering a request that carried an authToken,
-// means "this token is no longer accepted": the client then drops the token, authenticates
-// again with its credentials and retries the call once. Adjust this list, and only this
-// list, when a real server answers a stale token with another number.
-func tokenRejected(errorNumber string) bool {
-	switch errorNumber {
-	case CodeAccessDenied, CodeTokenInvalid, CodeTokenExpired:
-		return true
-	}
-	return false
-}
 
 // categories maps an error number to the shared categories it answers errors.Is with.
 func categories(errorNumber string) []error {
@@ -186,8 +178,6 @@ func (e *RegistryError) Unwrap() error {
 	return e.fault
 }
 
-// tokenRejected reports whether the server refused the authToken of the request.
-func (e *RegistryError) tokenRejected() bool { return tokenRejected(e.ErrorNumber) }
 
 // newRegistryError builds the service error from a SOAP 1.2 Fault.
 func newRegistryError(op string, f *soapx.Fault, txID string) *RegistryError {

@@ -4,47 +4,38 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"log/slog"
 
+	engine "github.com/offboard-go/offboard/internal/session"
+	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/uds/internal/udswsdl"
 )
 
-// ana holds a client's AnA ("Authentication and Authorization") state: the credentials, the
-// authorisation headers, and the authToken the server issued.
+// ana holds a client's AnA ("Authentication and Authorization") settings: the credentials
+// and the authorisation headers. The authToken the server issued lives in the session engine.
 //
 // There is no login operation: a request authenticates by carrying the credentials, and its
 // response carries the token. So "logging in" is sending the caller's own request with the
-// credential headers, and only one caller at a time may do that (the holder of sem); the
-// others wait and then use the token it obtained. That gives one authentication for many
-// concurrent callers, both at the first call and after the token expires.
+// credential headers; the engine lets one caller at a time do that (the others wait and then
+// use the token it obtained), which gives one authentication for many concurrent callers,
+// both at the first call and after the token expires.
 type ana struct {
 	userID, orgName string
 	authz           []any // targetorg…, targetAllOrgs, globalEntity: immutable
-	// secret holds the credential and the token behind a pointer of its own: fmt prints
-	// unexported fields without calling any String method, and for a bad verb (%s of a
-	// Client value) it dereferences one pointer level, which would reach ana's fields.
-	// Two pointers away from Client, fmt only ever prints an address.
+	// secret holds the credential behind a pointer of its own: fmt prints unexported fields
+	// without calling any String method, and for a bad verb (%s of a Client value) it
+	// dereferences one pointer level, which would reach ana's fields. Two pointers away from
+	// Client, fmt only ever prints an address.
 	secret *anaSecret
-
-	sem chan struct{} // capacity 1: held by the caller authenticating with the credentials
-
-	mu         sync.Mutex // guards secret.token and the fields below
-	attempts   uint64     // credential authentications started
-	refusedAt  uint64     // the attempt whose credentials the server refused (0: none)
-	refusedErr error
 }
 
-type anaSecret struct {
-	credential string
-	token      string // "" when none: the next call authenticates with the credentials
-}
+type anaSecret struct{ credential string }
 
 func newANA(cfg *config) *ana {
 	a := &ana{
 		userID:  cfg.userID,
 		orgName: cfg.orgName,
 		secret:  &anaSecret{credential: cfg.credential},
-		sem:     make(chan struct{}, 1),
 	}
 	for _, o := range cfg.targetOrgs {
 		a.authz = append(a.authz, &udswsdl.Targetorg{Value: o})
@@ -73,114 +64,151 @@ func (a *ana) tokenHeaders(token string) []any {
 	return append([]any{&udswsdl.AuthToken{Value: token}}, a.authz...)
 }
 
-func (a *ana) current() (token string, attempts uint64) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.secret.token, a.attempts
-}
+// exchange is one request/response: send performs it with the given header blocks and
+// returns the response header values the client needs.
+type exchange func(ctx context.Context, headers []any) (respMeta, error)
 
-// drop forgets token if it is still the current one. A caller whose rejected token was
-// already replaced by another caller's re-authentication leaves the new token alone.
-func (a *ana) drop(token string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.secret.token == token {
-		a.secret.token = ""
+// call performs one operation with the client's AnA policy:
+//   - AnA off: no AnA header.
+//   - A token is held: the request carries it. If the server answers with a Fault that is not
+//     a recognised business answer (an authentication error, or a number the client does not
+//     know: the vendor's token error numbers are not public), the token is suspect: the
+//     client authenticates again with the credentials (once for all concurrent callers) and
+//     retries the call once; if that fails too, its error is the answer.
+//   - No token (first call, after a rejection, or when it is due for proactive renewal): the
+//     request carries the credentials, one caller at a time; the token in its answer serves
+//     every caller after it.
+func (c *Client) call(ctx context.Context, op string, send exchange) (respMeta, error) {
+	if c.ana == nil {
+		return send(ctx, nil)
+	}
+	s := c.sessions.Fresh()
+	for retried := false; ; retried = true {
+		if s == nil || retried {
+			var out loginOutcome
+			var led bool
+			var err error
+			s, led, err = c.sessions.Renew(ctx, s, c.credentialLogin(op, send, &out))
+			if led {
+				return out.meta, out.err // this caller's own request authenticated
+			}
+			if err != nil {
+				return respMeta{}, c.sessionError(ctx, op, err)
+			}
+		}
+		meta, err := send(ctx, c.ana.tokenHeaders(s.Value))
+		if meta.authToken != "" && meta.authToken != s.Value {
+			c.secrets.Add(meta.authToken)
+			c.sessions.Adopt(s, meta.authToken) // the server rotated the token
+		}
+		if err == nil || retried || !c.tokenSuspect(err) {
+			return meta, err
+		}
+		var re *RegistryError
+		errors.As(err, &re)
+		c.logger.LogAttrs(ctx, slog.LevelInfo, "uds: the AnA token may no longer be valid; authenticating again",
+			slog.String("operation", op), slog.String("errorNumber", re.ErrorNumber),
+			slog.String("udsTransactionID", re.TransactionID))
 	}
 }
 
-// renew adopts a token the server sent in answer to a request authenticated by token (a
-// server that rotates tokens), unless another caller replaced the used one meanwhile.
-func (a *ana) renew(used, fresh string) {
-	if fresh == "" || fresh == used {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.secret.token == used {
-		a.secret.token = fresh
+// loginOutcome is the answer to the request that authenticated with the credentials: it is
+// the leader's own call's answer.
+type loginOutcome struct {
+	meta respMeta
+	err  error
+}
+
+// credentialLogin returns the engine Login that sends the caller's request with the
+// credentials. Its verdict on the credentials:
+//   - a token in the answer: authenticated (whatever the operation itself answered);
+//   - no token, and an authentication error or a number the client does not know: refused
+//     (remembered: every later call fails at once, so a wrong password never locks the
+//     account through retries);
+//   - no token, and a recognised business answer (the user or organisation was not found,
+//     invalid input…): no verdict; the callers waiting try again with their own request;
+//   - no answer at all, or a server that says it is unavailable: this login failed.
+func (c *Client) credentialLogin(op string, send exchange, out *loginOutcome) engine.Login[string] {
+	return func(ctx context.Context) (string, error) {
+		out.meta, out.err = send(ctx, c.ana.credentialHeaders())
+		if out.meta.authToken != "" {
+			c.secrets.Add(out.meta.authToken)
+			return out.meta.authToken, nil
+		}
+		if out.err == nil {
+			return "", engine.Inconclusive(fmt.Errorf("uds: %s: the answer to a request with AnA credentials carried no authToken", op))
+		}
+		if c.classOf(out.err) == ClassBusiness {
+			return "", engine.Inconclusive(out.err)
+		}
+		return "", out.err
 	}
 }
 
-func (a *ana) tokenState() string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.secret.token == "" {
+// refusedCredentials is the engine's verdict on a credential login's error (see
+// credentialLogin): a Fault of class ClassAuthentication or ClassUnknown, with no token.
+func (c *Client) refusedCredentials(err error) bool {
+	var re *RegistryError
+	if !errors.As(err, &re) {
+		return false
+	}
+	cl := c.classes.of(re.ErrorNumber)
+	return cl == ClassAuthentication || cl == ClassUnknown
+}
+
+// tokenSuspect reports whether err, answering a request that carried only the token, may mean
+// that the token is no longer accepted: any Fault that is not a business answer, a server
+// error or the server saying it is unavailable.
+func (c *Client) tokenSuspect(err error) bool {
+	var re *RegistryError
+	if !errors.As(err, &re) {
+		return false // no Fault: a transport or protocol failure says nothing about the token
+	}
+	cl := c.classes.of(re.ErrorNumber)
+	return cl == ClassAuthentication || cl == ClassUnknown
+}
+
+func (c *Client) classOf(err error) ErrorClass {
+	var re *RegistryError
+	if !errors.As(err, &re) {
+		return ClassUnknown
+	}
+	return c.classes.of(re.ErrorNumber)
+}
+
+// sessionError names the engine's own errors in this package's terms. A caller whose context
+// ended while it waited for the authentication of another call gets a *TransportError (the
+// exchange did not complete), as if it had waited for its own.
+func (c *Client) sessionError(ctx context.Context, op string, err error) error {
+	var re *engine.RefusedError
+	switch {
+	case errors.As(err, &re):
+		return fmt.Errorf("uds: %s: %w", op, err)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return fmt.Errorf("uds: %s: %w", op, &soapx.TransportError{
+			Op: "POST " + c.Endpoint(), Err: fmt.Errorf("waiting for the AnA authentication: %w", err)})
+	}
+	return err
+}
+
+// ResetRefusal forgets that the server refused the AnA credentials, so that the next call
+// authenticates again. Until then (or until WithRefusalCooldown has passed) every call fails
+// at once with the remembered error (ErrAuthentication) and sends nothing.
+func (c *Client) ResetRefusal() {
+	if c.sessions != nil {
+		c.sessions.Reset()
+	}
+}
+
+func (c *Client) tokenState() string {
+	if c.sessions.Fresh() == nil {
 		return "none"
 	}
 	return "[REDACTED]"
 }
 
-// exchange is one request/response: send performs it with the given header blocks and
-// returns the response header values the client needs.
-type exchange func(ctx context.Context, headers []any) (respMeta, error)
-
-// call performs one operation with the client's AnA policy: no AnA header when AnA is off;
-// otherwise the current token, or the credentials (one caller at a time) when there is none;
-// and when the server rejects the token, one retry after a single shared re-authentication.
-func (c *Client) call(ctx context.Context, op string, send exchange) (respMeta, error) {
-	if c.ana == nil {
-		return send(ctx, nil)
-	}
-	meta, usedToken, err := c.attempt(ctx, op, send)
-	if re, ok := asRegistryError(err); ok && usedToken != "" && re.tokenRejected() {
-		c.logger.DebugContext(ctx, "uds: AnA token rejected, authenticating again",
-			"operation", op, "errorNumber", re.ErrorNumber, "udsTransactionID", re.TransactionID)
-		c.ana.drop(usedToken)
-		meta, _, err = c.attempt(ctx, op, send)
-	}
-	return meta, err
-}
-
-// attempt sends the request once, with the current token or, when there is none, with the
-// credentials. It returns the token it used ("" when it sent the credentials).
-func (c *Client) attempt(ctx context.Context, op string, send exchange) (respMeta, string, error) {
-	a := c.ana
-	token, seen := a.current()
-	if token != "" {
-		meta, err := send(ctx, a.tokenHeaders(token))
-		a.renew(token, meta.authToken)
-		return meta, token, err
-	}
-
-	select {
-	case a.sem <- struct{}{}:
-	case <-ctx.Done():
-		return respMeta{}, "", fmt.Errorf("uds: %s: waiting for the AnA authentication of another call: %w", op, context.Cause(ctx))
-	}
-	release := func() { <-a.sem }
-
-	a.mu.Lock()
-	token, refusedAt, refusedErr := a.secret.token, a.refusedAt, a.refusedErr
-	if token == "" && refusedAt <= seen {
-		a.attempts++
-	}
-	attempt := a.attempts
-	a.mu.Unlock()
-
-	switch {
-	case token != "":
-		// Another caller authenticated while this one waited: use its token.
-		release()
-		meta, err := send(ctx, a.tokenHeaders(token))
-		a.renew(token, meta.authToken)
-		return meta, token, err
-	case refusedAt > seen:
-		// The server refused these credentials while this caller waited; sending them again
-		// would only count towards locking the account.
-		release()
-		return respMeta{}, "", fmt.Errorf("uds: %s: not sent, the server refused the credentials to a concurrent call: %w", op, refusedErr)
-	}
-
-	defer release()
-	meta, err := send(ctx, a.credentialHeaders())
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if meta.authToken != "" {
-		a.secret.token = meta.authToken
-	}
-	if err != nil && errors.Is(err, ErrAuthentication) && meta.authToken == "" {
-		a.refusedAt, a.refusedErr = attempt, err
-	}
-	return meta, "", err
-}
+// RefusedError is what a call returns, without sending anything, once the server has refused
+// the client's credentials: Err is the server's answer to the refused login (it is
+// ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
+// client try again.
+type RefusedError = engine.RefusedError

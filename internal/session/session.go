@@ -172,9 +172,11 @@ func (e *Engine[S]) renewNow(cur *Session[S], now time.Time) bool {
 // login, after Close (ErrClosed) and while refused credentials are remembered
 // (*RefusedError).
 //
-// led reports whether this caller's login ran: a login that is the leader's own request
-// (uds, cas) has then already carried the caller's call, and its outcome is in the
-// caller's closure, even when err is not nil.
+// led reports whether this caller's login ran to completion: a login that is the leader's
+// own request (uds, cas) has then carried the caller's call, and its outcome is in the
+// caller's closure, whatever err says. When the caller's context ends first, led is false
+// and err is the context's: the login goes on for the others, and its outcome is not the
+// caller's to read.
 func (e *Engine[S]) Get(ctx context.Context, login Login[S]) (s *Session[S], led bool, err error) {
 	for {
 		e.mu.Lock()
@@ -210,7 +212,9 @@ func (e *Engine[S]) Get(ctx context.Context, login Login[S]) (s *Session[S], led
 		select {
 		case <-f.done:
 		case <-ctx.Done():
-			return nil, lead, context.Cause(ctx)
+			// led is false: the login may still be running, and its outcome is not the
+			// caller's to read.
+			return nil, false, context.Cause(ctx)
 		}
 		switch {
 		case f.err == nil:
@@ -273,6 +277,25 @@ func (e *Engine[S]) current() *Session[S] {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.cur
+}
+
+// Adopt replaces old, if it is still the current session, by one holding v: a server that
+// hands out a new token in an answer (uds) renews the session without a login. It returns
+// the session now current.
+func (e *Engine[S]) Adopt(old *Session[S], v S) *Session[S] {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cur != old || old == nil || e.closed {
+		return e.cur
+	}
+	e.gen++
+	s := &Session[S]{Value: v, Gen: e.gen}
+	if e.cfg.Lifetime > 0 {
+		s.expires = e.cfg.Now().Add(e.cfg.Lifetime)
+		s.renewAt = s.expires.Add(-e.cfg.RenewBefore)
+	}
+	e.cur = s
+	return s
 }
 
 // Invalidate drops s if it is still the current session (the server rejected it). A caller
@@ -351,4 +374,25 @@ func (s *Session[S]) expired(now time.Time) bool {
 
 func (s *Session[S]) renewDue(now time.Time) bool {
 	return !s.renewAt.IsZero() && !now.Before(s.renewAt)
+}
+
+// Closed reports whether Close was called.
+func (e *Engine[S]) Closed() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.closed
+}
+
+// Options are the session settings that every client offers with the same options
+// (WithSessionLifetime, WithRefusalCooldown); a client embeds them in its own options.
+type Options struct {
+	Lifetime     time.Duration // WithSessionLifetime; 0: unknown
+	Cooldown     time.Duration // WithRefusalCooldown; 0: until the client's ResetRefusal
+	LoginTimeout time.Duration // from the client's timeout; 0: DefaultLoginTimeout
+}
+
+// Config is the engine configuration for o, with refused classifying the service's login
+// errors.
+func (o Options) Config(refused func(error) bool) Config {
+	return Config{Lifetime: o.Lifetime, Cooldown: o.Cooldown, LoginTimeout: o.LoginTimeout, Refused: refused}
 }

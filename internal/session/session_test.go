@@ -120,8 +120,8 @@ func TestLeaderCancelledOthersSucceed(t *testing.T) {
 	leaderErr := make(chan error, 1)
 	go func() {
 		_, led, err := e.Get(leaderCtx, srv.login)
-		if !led {
-			err = errors.New("the first caller did not lead")
+		if led {
+			err = errors.New("led must be false when the caller gave up before the login ended")
 		}
 		leaderErr <- err
 	}()
@@ -391,6 +391,20 @@ func TestProactiveRenewalFailureKeepsValidSession(t *testing.T) {
 	clk.Add(5 * time.Minute) // expired
 	_, _, err = e.Get(context.Background(), srv.login)
 	assert.Error(t, err)
+}
+
+func TestAdoptRotatedToken(t *testing.T) {
+	srv := &server{}
+	e := session.New[string](session.Config{})
+	s1, _, err := e.Get(context.Background(), srv.login)
+	require.NoError(t, err)
+	s2 := e.Adopt(s1, "rotated")
+	assert.Equal(t, "rotated", s2.Value)
+	assert.Equal(t, uint64(2), s2.Gen)
+	assert.Same(t, s2, e.Fresh())
+	// A caller still holding s1 cannot overwrite the newer session.
+	assert.Same(t, s2, e.Adopt(s1, "stale"))
+	assert.EqualValues(t, 1, srv.logins.Load())
 }
 
 func TestClose(t *testing.T) {
