@@ -11,8 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/scrub"
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/scrub"
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 )

@@ -178,7 +178,6 @@ func (e *RegistryError) Unwrap() error {
 	return e.fault
 }
 
-
 // newRegistryError builds the service error from a SOAP 1.2 Fault.
 func newRegistryError(op string, f *soapx.Fault, txID string) *RegistryError {
 	e := &RegistryError{
