@@ -2,6 +2,7 @@ package wsdlgen
 
 import (
 	"flag"
+	"go/format"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,4 +85,55 @@ func TestGenerateErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(noAction, []byte(strings.ReplaceAll(string(b), `soapAction="urn:fixture:Do"`, "")), 0o644))
 	_, err = Generate(Config{WSDL: noAction, Package: "x"})
 	require.ErrorContains(t, err, "no soapAction")
+}
+
+// TestTorture generates the self-written torture WSDL (every construct the vendor contracts
+// use, see testdata/torture), holds the output to its golden file, and builds, vets and runs
+// the wire tests of testdata/wire/torture_test.go against it.
+func TestTorture(t *testing.T) {
+	const wsdl = "testdata/torture/torture.wsdl"
+	src, err := Generate(Config{WSDL: wsdl, Package: "torture"})
+	require.NoError(t, err)
+	golden := filepath.Join("testdata", "torture", "torture.golden")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, src, 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(src), "run go test ./internal/wsdlgen -update after an intended change")
+	formatted, err := format.Source(src)
+	require.NoError(t, err)
+	assert.Equal(t, string(formatted), string(src), "output is gofmt'd")
+
+	out := string(src)
+	for _, tc := range []struct{ name, want string }{
+		{"element keeps the name it shares with a complex type", "type Record struct {\n\tXMLName xml.Name    `xml:\"urn:torture:ops Record\"`"},
+		{"the complex type takes the Type suffix", "type RecordType struct {\n\t*Entity\n"},
+		{"references follow the rename", "RecordResult *RecordType `"},
+		{"case-only collision: the later member is numbered", "Status2 *State    `xml:\"urn:torture:ops Status\"`"},
+		{"enum constants that normalise alike are numbered", "StateOnhold2 State = \"onhold\""},
+		{"choice members are optional", "ById    int64      `xml:\"urn:torture:ops byId,omitempty\"`"},
+		{"members after a choice keep document order", "Exact   bool       `xml:\"urn:torture:ops exact,omitempty\"`\n\tLimit   uint32     `xml:\"urn:torture:ops limit\"`"},
+		{"xs:all members", "Descending bool   `xml:\"urn:torture:ops descending,omitempty\"`"},
+		{"anonymous types are named after their parent", "type FindResponseHitEntry struct {"},
+		{"text keeps Value, the value attribute becomes ValueAttr", "Value     string `xml:\",chardata\"`\n\tValueAttr string `xml:\"value,attr,omitempty\"`"},
+		{"required attributes are always written", "Kind      string `xml:\"kind,attr\"`"},
+		{"imported schema", "Version int32          `xml:\"version,attr\"`"},
+		{"included chameleon schema takes the includer's namespace", "Amount   string `xml:\"urn:torture:common amount\"`"},
+		{"numeric enumerations are numbers", "Priority2 Priority = 2"},
+		{"decimal keeps its digits", "Dec     string         `xml:\"urn:torture:ops dec\"`"},
+		{"Go keywords", "Type_   string         `xml:\"urn:torture:ops type\"`"},
+		{"element of a shared type wraps it", "type Audit struct {\n\tXMLName xml.Name `xml:\"urn:torture:ops Audit\"`\n\tAuditInfo\n}"},
+		{"GetPlayback and GetPlaybackContext stay two methods", "GetPlayback(ctx context.Context, request *GetPlayback) (*GetPlaybackResponse, error)\n\tGetPlaybackContext(ctx context.Context, request *GetPlaybackContext) (*GetPlaybackContextResponse, error)"},
+		{"one-way operation", "Notify(ctx context.Context, request *Notify) error"},
+		{"SOAP 1.2-only binding keeps its action", `ActionPurge              = "urn:torture:admin/purge"`},
+		{"soap12:fault in the port type is a declared fault", "case \"Record\", \"purge\":\n\t\treturn []any{new(TorturedError)}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { assert.Contains(t, out, tc.want) })
+	}
+	assert.Equal(t, 1, strings.Count(out, "\n\tRecord(ctx context.Context"), "SOAP 1.1 and 1.2 bindings give one method")
+
+	m, err := loadModel(wsdl)
+	require.NoError(t, err)
+	buildAndTest(t, "torture", src, expectedActions(t, m), "torture_test.go")
 }
