@@ -1,28 +1,31 @@
 // Command cas removes one user from a Kaltura OTT household with HandleUserTask (Delete).
 //
-// With no -endpoint it starts the in-process fake (package castest) with a demo household
-// and runs against it:
+// With no flag at all (or -demo) it starts the in-process fake (package castest) with a
+// demo household and runs against it:
 //
 //	go run ./examples/cas
 //
-// Against a real service, the CAS module's web-service credentials come from the
-// environment, never from flags:
+// Against a real service, -endpoint, -household and -user are required (there is no
+// default user), and the CAS module's web-service credentials come from the environment,
+// never from flags:
 //
 //	CAS_WS_USERNAME=… CAS_WS_PASSWORD=… go run ./examples/cas \
 //		-endpoint https://extws.<region>.ott.kaltura.com/ws_cas_module.asmx -household 123 -user 456
+//
+// Exit status: 0 removed or already not in the household, 1 failed, 2 bad usage.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"log/slog"
+	"io"
 	"os"
-	"time"
+	"os/signal"
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
+	"github.com/offboard-go/offboard/examples/internal/cli"
 )
 
 const (
@@ -31,77 +34,78 @@ const (
 )
 
 func main() {
-	os.Exit(run())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run() int {
-	endpoint := flag.String("endpoint", "", "ws_cas_module.asmx URL; empty: run against the built-in fake")
-	household := flag.Int("household", 0, "household (domain) id")
-	user := flag.String("user", "", "id of the user to remove from the household")
-	wire := flag.String("wire", "soap11", "wire form: soap11, soap12 or post")
-	verbose := flag.Bool("v", false, "log every exchange (passwords redacted)")
-	flag.Parse()
+func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	fs, common := cli.NewFlagSet("cas", `cas removes a user from a Kaltura OTT household (HandleUserTask Delete).
 
+  cas                                                     # the built-in fake, a demo household
+  CAS_WS_USERNAME=… CAS_WS_PASSWORD=… cas -endpoint URL -household 123 -user 456
+`, "ws_cas_module.asmx `URL`", stderr)
+	household := fs.Int("household", 0, "household (domain) `id` of the user")
+	user := fs.String("user", "", "`id` of the user to remove from the household")
+	wsUser := fs.String("ws-user", "", "web-service user `name` (default $CAS_WS_USERNAME; password from $CAS_WS_PASSWORD)")
+	wire := fs.String("wire", "soap11", "wire form: soap11, soap12 or post")
+	if err := common.Parse(fs, args); err != nil {
+		return cli.Fail(stderr, "cas", err)
+	}
+	if common.Version {
+		fmt.Fprintln(stdout, "cas", cli.Version())
+		return cli.ExitOK
+	}
 	forms := map[string]cas.WireForm{"soap11": cas.SOAP11, "soap12": cas.SOAP12, "post": cas.HTTPPost}
 	form, ok := forms[*wire]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "unknown -wire %q (soap11, soap12 or post)\n", *wire)
-		return 2
+		return cli.Fail(stderr, "cas", cli.Usagef("unknown -wire %q (soap11, soap12 or post)", *wire))
 	}
-	creds := cas.Credentials{WSUserName: os.Getenv("CAS_WS_USERNAME"), WSPassword: os.Getenv("CAS_WS_PASSWORD")}
+	creds := cas.Credentials{WSUserName: *wsUser, WSPassword: env("CAS_WS_PASSWORD")}
+	if creds.WSUserName == "" {
+		creds.WSUserName = env("CAS_WS_USERNAME")
+	}
 
-	if *endpoint == "" {
-		fakeOpts := []castest.Option{castest.WithHouseholds(castest.Household{
+	endpoint := common.Endpoint
+	if common.Demo {
+		s := castest.NewServer(castest.WithHouseholds(castest.Household{
 			ID: demoHousehold, Users: []string{"demo-master", demoUser}, MasterUsers: []string{"demo-master"},
-		})}
-		if creds.WSUserName != "" && creds.WSPassword != "" {
-			fakeOpts = append(fakeOpts, castest.WithCredentials(creds))
-		}
-		s := castest.NewServer(fakeOpts...)
+		}))
 		defer s.Close()
-		*endpoint, creds = s.Endpoint(), s.Credentials()
-		if *household == 0 {
-			*household = demoHousehold
+		endpoint, creds, *household, *user = s.Endpoint(), s.Credentials(), demoHousehold, demoUser
+		fmt.Fprintf(stdout, "DEMO: running against the built-in fake CAS server (castest) at %s, not a real service.\n", endpoint)
+	} else {
+		err := errors.Join(cli.Require("-user", *user), cli.Require("-ws-user (or $CAS_WS_USERNAME)", creds.WSUserName),
+			cli.Require("$CAS_WS_PASSWORD", creds.WSPassword))
+		if *household <= 0 {
+			err = errors.Join(err, cli.Usagef("-household is required with -endpoint (a positive id)"))
 		}
-		if *user == "" {
-			*user = demoUser
+		if err != nil {
+			return cli.Fail(stderr, "cas", &cli.UsageError{Msg: err.Error()})
 		}
-		fmt.Printf("No -endpoint given: running against the built-in fake CAS server (castest) at %s\n", *endpoint)
-	}
-	if *household <= 0 || *user == "" {
-		fmt.Fprintln(os.Stderr, "-household and -user are required with -endpoint")
-		return 2
-	}
-	if creds.WSUserName == "" || creds.WSPassword == "" {
-		fmt.Fprintln(os.Stderr, "set CAS_WS_USERNAME and CAS_WS_PASSWORD (the CAS module's web-service credentials)")
-		return 2
 	}
 
-	opts := []cas.Option{cas.WithWireForm(form), cas.WithTimeout(30 * time.Second)}
-	if *verbose {
-		opts = append(opts, cas.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	opts := []cas.Option{cas.WithWireForm(form), cas.WithTimeout(common.Timeout)}
+	if l := cli.Logger(common.Debug, stderr); l != nil {
+		opts = append(opts, cas.WithLogger(l))
 	}
-	c, err := cas.New(*endpoint, creds, opts...)
+	c, err := cas.New(endpoint, creds, opts...)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
+		return cli.Fail(stderr, "cas", &cli.UsageError{Msg: err.Error()})
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	res, err := c.DeleteUser(ctx, *household, *user)
 	var se *cas.StatusError
 	switch {
 	case err == nil:
-		fmt.Printf("removed user %s from household %d (%s): code %d %q\n", *user, *household, form, res.Code, res.Message)
-		return 0
+		fmt.Fprintf(stdout, "removed user %s from household %d (%s): code %d %q\n", *user, *household, form, res.Code, res.Message)
+		return cli.ExitOK
 	case errors.Is(err, cas.ErrNotFound) && errors.As(err, &se):
-		fmt.Printf("nothing to remove: household %d / user %s not found (code %d %s)\n", *household, *user, se.Code, se.Code)
-		return 0
+		fmt.Fprintf(stdout, "already done: household %d / user %s not found (code %d %s)\n", *household, *user, se.Code, se.Code)
+		return cli.ExitOK
 	case errors.Is(err, cas.ErrAuthentication):
-		fmt.Fprintln(os.Stderr, "the CAS web-service credentials were rejected:", err)
-	default:
-		fmt.Fprintln(os.Stderr, "failed:", err)
+		return cli.Fail(stderr, "cas", fmt.Errorf("the CAS web-service credentials were refused: %w", err))
 	}
-	return 1
+	return cli.Fail(stderr, "cas", err)
 }

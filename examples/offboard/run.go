@@ -12,12 +12,12 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/offboard-go/offboard/cas"
+	"github.com/offboard-go/offboard/examples/internal/cli"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/uds"
@@ -236,24 +236,7 @@ func udsStatus(cfg *config) uds.Status {
 }
 
 // version is the module version and VCS revision the binary was built from.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			v += " " + s.Value[:min(12, len(s.Value))]
-		case "vcs.modified":
-			if s.Value == "true" {
-				v += "+dirty"
-			}
-		}
-	}
-	return v + " " + bi.GoVersion
-}
+func version() string { return cli.Version() }
 
 // announce says what is about to happen, and where: clearly, when against the fakes.
 func announce(w io.Writer, cfg *config, users []user, journalPath string) {

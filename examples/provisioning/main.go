@@ -1,75 +1,91 @@
 // Command provisioning lists a user's SafeNet BSIDCA provisioning tasks and removes the user
 // from each of them.
 //
-//	go run ./examples/provisioning                      # against an in-process fake server
+//	go run ./examples/provisioning                      # the built-in fake, a demo user
 //	PROVISIONING_OTP=… go run ./examples/provisioning -endpoint https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx \
 //	    -operator operator@example.com -org "Example Org" -user alice
 //
-// The OTP (or static password) comes from the environment variable PROVISIONING_OTP, never from
-// a flag. An OTP is single-use: if the session expires mid-run the client needs a second one,
-// which a static password provides and a token OTP does not.
+// Against a real service, -endpoint, -operator, -org and -user are required (there is no
+// default user). The OTP (or static password) comes from the environment variable
+// PROVISIONING_OTP, never from a flag. An OTP is single-use: if the session expires mid-run
+// the client needs a second one, which a static password provides and a token OTP does not.
+//
+// Exit status: 0 removed from every task (or in none), 1 failed, 2 bad usage.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"log"
+	"io"
 	"os"
 	"os/signal"
 	"time"
 
+	"github.com/offboard-go/offboard/examples/internal/cli"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
 func main() {
-	log.SetFlags(0)
-	endpoint := flag.String("endpoint", "", "BSIDCA endpoint, https://<host>/bsidca/BSIDCA.asmx (default: an in-process fake)")
-	operator := flag.String("operator", "", "operator e-mail (default with the fake: "+provisioningtest.TestOperator+")")
-	org := flag.String("org", "Example Org", "organization (account) name")
-	user := flag.String("user", "alice", "user to remove from their provisioning tasks")
-	notify := flag.Bool("notify", false, "e-mail the user about the removal")
-	flag.Parse()
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-
-	var otp provisioning.OTPSource
-	if *endpoint == "" {
-		s := provisioningtest.NewServer(provisioningtest.Options{})
-		defer s.Close()
-		seed(s, *org, *user)
-		*endpoint, otp = s.URL, s.OTPSource()
-		if *operator == "" {
-			*operator = s.Operator()
-		}
-		fmt.Printf("No -endpoint given: running against an in-process fake BSIDCA server (provisioningtest) at %s\n\n", s.URL)
-	} else {
-		if os.Getenv("PROVISIONING_OTP") == "" {
-			log.Fatal("set PROVISIONING_OTP to the operator's OTP or static password")
-		}
-		otp = func(context.Context) (string, error) { return os.Getenv("PROVISIONING_OTP"), nil }
-	}
-
-	if err := run(ctx, *endpoint, *operator, otp, *org, *user, *notify); err != nil {
-		var ce *provisioning.ConnectError
-		if errors.As(err, &ce) {
-			log.Fatalf("connect refused: %s", ce.Result)
-		}
-		log.Fatal(err)
-	}
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(ctx context.Context, endpoint, operator string, otp provisioning.OTPSource, org, user string, notify bool) error {
-	c, err := provisioning.New(endpoint, operator, otp)
-	if err != nil {
-		return err
+func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	fs, common := cli.NewFlagSet("provisioning", `provisioning removes a user from every SafeNet BSIDCA provisioning task they are in.
+
+  provisioning                                             # the built-in fake, a demo user
+  PROVISIONING_OTP=… provisioning -endpoint URL -operator operator@example.com -org "Example Org" -user alice
+`, "BSIDCA.asmx `URL`", stderr)
+	operator := fs.String("operator", "", "operator e-mail (OTP or static password from $PROVISIONING_OTP)")
+	org := fs.String("org", "", "organization (account) name")
+	user := fs.String("user", "", "`name` of the user to remove from their provisioning tasks")
+	notify := fs.Bool("notify", false, "e-mail the user about the removal")
+	if err := common.Parse(fs, args); err != nil {
+		return cli.Fail(stderr, "provisioning", err)
+	}
+	if common.Version {
+		fmt.Fprintln(stdout, "provisioning", cli.Version())
+		return cli.ExitOK
 	}
 
+	endpoint := common.Endpoint
+	secret := env("PROVISIONING_OTP")
+	otp := provisioning.OTPSource(func(context.Context) (string, error) { return secret, nil })
+	if common.Demo {
+		s := provisioningtest.NewServer(provisioningtest.Options{})
+		defer s.Close()
+		*org, *user = "Example Org", "alice"
+		seed(s, *org, *user)
+		endpoint, otp, *operator = s.URL, s.OTPSource(), s.Operator()
+		fmt.Fprintf(stdout, "DEMO: running against the built-in fake BSIDCA server (provisioningtest) at %s, not a real service.\n\n", s.URL)
+	} else if err := errors.Join(cli.Require("-operator", *operator), cli.Require("-org", *org), cli.Require("-user", *user),
+		cli.Require("$PROVISIONING_OTP (the operator's OTP or static password)", secret)); err != nil {
+		return cli.Fail(stderr, "provisioning", &cli.UsageError{Msg: err.Error()})
+	}
+
+	opts := []provisioning.Option{provisioning.WithTimeout(common.Timeout)}
+	if l := cli.Logger(common.Debug, stderr); l != nil {
+		opts = append(opts, provisioning.WithLogger(l))
+	}
+	c, err := provisioning.New(endpoint, *operator, otp, opts...)
+	if err != nil {
+		return cli.Fail(stderr, "provisioning", &cli.UsageError{Msg: err.Error()})
+	}
+	if err := remove(ctx, c, *org, *user, *notify, stdout); err != nil {
+		var ce *provisioning.ConnectError
+		if errors.As(err, &ce) {
+			err = fmt.Errorf("connect refused: %s", ce.Result)
+		}
+		return cli.Fail(stderr, "provisioning", err)
+	}
+	return cli.ExitOK
+}
+
+func remove(ctx context.Context, c *provisioning.Client, org, user string, notify bool, stdout io.Writer) error {
 	// Collect first: removing the user while paging would shift the later pages.
 	var tasks []provisioning.Task
 	for task, err := range c.AllTasksForUser(ctx, org, user) {
@@ -78,9 +94,9 @@ func run(ctx context.Context, endpoint, operator string, otp provisioning.OTPSou
 		}
 		tasks = append(tasks, task)
 	}
-	fmt.Printf("%d provisioning task(s) for %q in %q:\n", len(tasks), user, org)
+	fmt.Fprintf(stdout, "%d provisioning task(s) for %q in %q:\n", len(tasks), user, org)
 	for _, t := range tasks {
-		fmt.Printf("  task %d  %-10s  %d user(s)  by %s\n", t.TaskID, t.TokenOption, t.Count, t.Operator)
+		fmt.Fprintf(stdout, "  task %d  %-10s  %d user(s)  by %s\n", t.TaskID, t.TokenOption, t.Count, t.Operator)
 	}
 
 	failed := 0
@@ -88,12 +104,12 @@ func run(ctx context.Context, endpoint, operator string, otp provisioning.OTPSou
 		err := c.RemoveUsersFromTask(ctx, org, t.TaskID, []string{user}, notify)
 		switch {
 		case err == nil:
-			fmt.Printf("removed %q from task %d\n", user, t.TaskID)
+			fmt.Fprintf(stdout, "removed %q from task %d\n", user, t.TaskID)
 		case errors.Is(err, provisioning.ErrNotChanged):
-			fmt.Printf("task %d: nothing to remove\n", t.TaskID)
+			fmt.Fprintf(stdout, "task %d: already done (nothing to remove)\n", t.TaskID)
 		default:
 			failed++
-			fmt.Printf("task %d: %v\n", t.TaskID, err)
+			fmt.Fprintf(stdout, "task %d: %v\n", t.TaskID, err)
 		}
 	}
 
@@ -101,7 +117,7 @@ func run(ctx context.Context, endpoint, operator string, otp provisioning.OTPSou
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%q is now in %d provisioning task(s)\n", user, left)
+	fmt.Fprintf(stdout, "%q is now in %d provisioning task(s)\n", user, left)
 	if failed > 0 {
 		return fmt.Errorf("%d removal(s) failed", failed)
 	}

@@ -1,92 +1,120 @@
 // Command uds deactivates a user in CA AuthMinder's User Data Service and reads its status
 // back.
 //
-//	go run ./examples/uds                                  # against the in-process fake
+//	go run ./examples/uds                                  # the in-process fake, a demo user
 //	UDS_CREDENTIAL=… go run ./examples/uds -endpoint https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc \
 //		-admin udsadmin -admin-org MASTERADMIN -org ACME -user jdoe
 //
-// The AnA credential is read from the environment variable UDS_CREDENTIAL, never from a
-// flag (flags end up in shell history and process listings). Without -admin the client
-// sends no AnA header, for services where AnA is off.
+// Against a real service, -endpoint and -user are required (there is no default user). The
+// AnA credential is read from the environment variable UDS_CREDENTIAL, never from a flag
+// (flags end up in shell history and process listings). Without -admin the client sends no
+// AnA header, for services where AnA is off.
+//
+// Exit status: 0 inactive (now or already), 1 failed, 2 bad usage.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"log/slog"
+	"io"
 	"os"
-	"time"
+	"os/signal"
 
+	"github.com/offboard-go/offboard/examples/internal/cli"
 	"github.com/offboard-go/offboard/uds"
 	"github.com/offboard-go/offboard/uds/udstest"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "uds:", err)
-		var re *uds.RegistryError
-		if errors.As(err, &re) && re.TransactionID != "" {
-			fmt.Fprintln(os.Stderr, "udsTransactionID (quote it to CA support):", re.TransactionID)
-		}
-		os.Exit(1)
-	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run() error {
-	endpoint := flag.String("endpoint", "", "ArcotUserRegistrySvc URL; empty: run against the in-process fake")
-	admin := flag.String("admin", "", "AnA userID (credential from $UDS_CREDENTIAL); empty: AnA off")
-	adminOrg := flag.String("admin-org", "", "AnA orgName of the admin")
-	org := flag.String("org", "ACME", "organisation of the user (empty: the server's default)")
-	user := flag.String("user", "jdoe", "user to deactivate")
-	debug := flag.Bool("debug", false, "log the SOAP exchanges (secrets redacted)")
-	flag.Parse()
+func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	fs, common := cli.NewFlagSet("uds", `uds sets a user INACTIVE in CA AuthMinder's User Data Service and reads the status back.
 
-	credential := os.Getenv("UDS_CREDENTIAL")
-	if *endpoint == "" {
+  uds                                                      # the built-in fake, a demo user
+  UDS_CREDENTIAL=… uds -endpoint URL -admin udsadmin -admin-org MASTERADMIN -org ACME -user jdoe
+`, "ArcotUserRegistrySvc `URL`", stderr)
+	admin := fs.String("admin", "", "AnA userID (credential from $UDS_CREDENTIAL); empty: AnA off")
+	adminOrg := fs.String("admin-org", "", "AnA orgName of -admin")
+	org := fs.String("org", "", "organisation of the user (empty: the server's default)")
+	user := fs.String("user", "", "`name` of the user to deactivate")
+	if err := common.Parse(fs, args); err != nil {
+		return cli.Fail(stderr, "uds", err)
+	}
+	if common.Version {
+		fmt.Fprintln(stdout, "uds", cli.Version())
+		return cli.ExitOK
+	}
+
+	endpoint, credential := common.Endpoint, env("UDS_CREDENTIAL")
+	if common.Demo {
 		fake := udstest.NewServer(udstest.Config{AnA: true})
 		defer fake.Close()
+		*org, *user = "ACME", "jdoe"
 		fake.AddUser(*org, *user, uds.StatusActive)
 		a := fake.Admin()
-		*endpoint, *admin, *adminOrg, credential = fake.URL, a.UserID, a.OrgName, a.Credential
-		fmt.Printf("No -endpoint given: running against the in-process fake UDS (udstest) at %s\n", fake.URL)
-		fmt.Printf("with AnA on and user %s/%s in status ACTIVE.\n\n", *org, *user)
+		endpoint, *admin, *adminOrg, credential = fake.URL, a.UserID, a.OrgName, a.Credential
+		fmt.Fprintf(stdout, "DEMO: running against the built-in fake UDS (udstest) at %s, not a real service,\n", fake.URL)
+		fmt.Fprintf(stdout, "with AnA on and user %s/%s in status ACTIVE.\n\n", *org, *user)
+	} else {
+		err := cli.Require("-user", *user)
+		if *admin != "" {
+			err = errors.Join(err, cli.Require("$UDS_CREDENTIAL (the AnA credential of -admin)", credential))
+		}
+		if err != nil {
+			return cli.Fail(stderr, "uds", &cli.UsageError{Msg: err.Error()})
+		}
 	}
 
-	opts := []uds.Option{uds.WithTimeout(30 * time.Second)}
+	opts := []uds.Option{uds.WithTimeout(common.Timeout)}
 	if *admin != "" {
-		if credential == "" {
-			return errors.New("-admin needs the credential in the environment variable UDS_CREDENTIAL")
-		}
 		opts = append(opts, uds.WithCredentials(*admin, *adminOrg, credential))
 	}
-	if *debug {
-		opts = append(opts, uds.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	if l := cli.Logger(common.Debug, stderr); l != nil {
+		opts = append(opts, uds.WithLogger(l))
 	}
-	c, err := uds.New(*endpoint, opts...)
+	c, err := uds.New(endpoint, opts...)
 	if err != nil {
-		return err
+		return cli.Fail(stderr, "uds", &cli.UsageError{Msg: err.Error()})
 	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	id := uds.UserID{OrgName: *org, UserName: *user}
-
-	res, err := c.UpdateUserStatus(ctx, []uds.UserID{id}, uds.StatusInactive, &uds.UpdateOptions{ClientTxID: "offboard-example"})
-	if err != nil {
-		return fmt.Errorf("deactivate %s: %w", *user, err)
+	if err := deactivate(ctx, c, uds.UserID{OrgName: *org, UserName: *user}, stdout); err != nil {
+		var re *uds.RegistryError
+		if errors.As(err, &re) && re.TransactionID != "" {
+			fmt.Fprintln(stderr, "udsTransactionID (quote it to CA support):", re.TransactionID)
+		}
+		return cli.Fail(stderr, "uds", err)
 	}
-	fmt.Printf("updateUserStatus: %s (udsTransactionID %s)\n", res.Message, res.TransactionID)
+	return cli.ExitOK
+}
 
+func deactivate(ctx context.Context, c *uds.Client, id uds.UserID, stdout io.Writer) error {
 	st, err := c.GetUserStatus(ctx, id, nil)
 	if err != nil {
-		return fmt.Errorf("read status of %s: %w", *user, err)
+		return fmt.Errorf("read the status of %s: %w", id.UserName, err)
 	}
-	fmt.Printf("getUserStatus:    %s/%s (ref %d) is %s (udsTransactionID %s)\n",
+	if st.Status == uds.StatusInactive || st.Status == uds.StatusDeleted {
+		fmt.Fprintf(stdout, "already done: %s/%s is %s (udsTransactionID %s)\n", st.User.OrgName, st.User.UserName, st.Status, st.TransactionID)
+		return nil
+	}
+	res, err := c.UpdateUserStatus(ctx, []uds.UserID{id}, uds.StatusInactive, &uds.UpdateOptions{ClientTxID: "offboard-example"})
+	if err != nil {
+		return fmt.Errorf("deactivate %s: %w", id.UserName, err)
+	}
+	fmt.Fprintf(stdout, "updateUserStatus: %s (udsTransactionID %s)\n", res.Message, res.TransactionID)
+
+	st, err = c.GetUserStatus(ctx, id, nil)
+	if err != nil {
+		return fmt.Errorf("read the status of %s: %w", id.UserName, err)
+	}
+	fmt.Fprintf(stdout, "getUserStatus:    %s/%s (ref %d) is %s (udsTransactionID %s)\n",
 		st.User.OrgName, st.User.UserName, st.User.UserRefID, st.Status, st.TransactionID)
 	if st.Status != uds.StatusInactive {
-		return fmt.Errorf("user %s is %s, not INACTIVE", *user, st.Status)
+		return fmt.Errorf("user %s is %s, not INACTIVE", id.UserName, st.Status)
 	}
 	return nil
 }
