@@ -21,6 +21,7 @@ const (
 	debugBodySize   = 64 << 10 // body bytes kept for the debug log
 	maxDrain        = 64 << 10 // bytes read past the envelope to keep the connection reusable
 	maxDepth        = 256      // element nesting allowed anywhere in an answer
+	maxAttrs        = 128      // attributes (namespace declarations included) of one start tag
 	maxHeaderBlocks = 64
 	maxHeaderBytes  = 64 << 10  // inner XML per header block
 	maxDetailBytes  = 256 << 10 // inner XML of a fault detail
@@ -118,6 +119,7 @@ var tokenizerPool = sync.Pool{New: func() any {
 	tk := xmltok.NewReader(nil)
 	tk.Charset = acceptCharset
 	tk.MaxDepth = maxDepth
+	tk.MaxAttrs = maxAttrs
 	return tk
 }}
 
@@ -237,6 +239,9 @@ func (c *Client) classify(resp *http.Response, br *bodyReader, err error) error 
 	case errors.Is(err, xmltok.ErrTooDeep):
 		return &ProtocolError{Reason: fmt.Sprintf("element nesting exceeds %d", maxDepth),
 			HTTPStatus: resp.StatusCode, ContentType: ct, Excerpt: excerpt, Err: xmlscan.ErrTooDeep}
+	case errors.Is(err, xmltok.ErrTooManyAttrs):
+		return &ProtocolError{Reason: fmt.Sprintf("a start tag has more than %d attributes", maxAttrs),
+			HTTPStatus: resp.StatusCode, ContentType: ct, Excerpt: excerpt, Err: xmltok.ErrTooManyAttrs}
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, ContentType: ct, Excerpt: excerpt,
 			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),

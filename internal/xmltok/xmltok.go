@@ -35,6 +35,10 @@ const (
 // ErrTooDeep is the error (wrapped) of an element nested deeper than MaxDepth.
 var ErrTooDeep = errors.New("xmltok: element nesting too deep")
 
+// ErrTooManyAttrs is the error (wrapped) of a start tag with more than MaxAttrs attributes
+// (namespace declarations included).
+var ErrTooManyAttrs = errors.New("xmltok: too many attributes in a start tag")
+
 // errShort means the token continues past the buffered input.
 var errShort = errors.New("xmltok: token continues past the buffer")
 
@@ -58,6 +62,13 @@ type Reader struct {
 	// ends the input with an error wrapping ErrTooDeep, before xml.Decoder above stacks
 	// it: a few MiB of "<a><a><a>…" would otherwise cost hundreds of MiB of stack there.
 	MaxDepth int
+
+	// MaxAttrs bounds the attributes of one start tag, namespace declarations included (0: no
+	// bound). A tag with more ends the input with an error wrapping ErrTooManyAttrs. Each
+	// attribute costs xml.Decoder far more than its bytes (an xml.Attr, the resolved names,
+	// a namespace binding for a declaration): a 16 MiB tag of short attributes would
+	// otherwise cost some 300 MiB of heap.
+	MaxAttrs int
 
 	r         io.Reader
 	buf       []byte
@@ -623,6 +634,11 @@ func (x *Reader) scanStart(b []byte) (xml.Token, int, error) {
 		decl := a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns"
 		if a.Value, i, err = x.scanValue(b, i, decl); err != nil {
 			return nil, 0, err
+		}
+		if x.MaxAttrs > 0 && len(attrs) >= x.MaxAttrs {
+			x.attrs = attrs
+			x.err = fmt.Errorf("%w: more than %d in <%s>", ErrTooManyAttrs, x.MaxAttrs, name.Local)
+			return nil, 0, x.err
 		}
 		attrs = append(attrs, a)
 	}
