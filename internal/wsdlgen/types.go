@@ -294,8 +294,10 @@ func (g *gen) structDecl(b *strings.Builder, s *xsdSchema, c *xsdComplex, name s
 		if repeated {
 			typ = "[]" + typ
 		}
+		// omitempty on a slice applies to each item: an array of int would lose its zeros.
+		// An empty slice writes nothing anyway.
 		opts := ",omitempty"
-		if !mb.optional && e.required() && !repeated {
+		if repeated || (!mb.optional && e.required()) {
 			opts = ""
 		}
 		field(fname, typ, xmlTag(ns, local, opts))

@@ -114,6 +114,7 @@ func TestTorture(t *testing.T) {
 		{"enum constants that normalise alike are numbered", "StateOnhold2 State = \"onhold\""},
 		{"choice members are optional", "ById    int64      `xml:\"urn:torture:ops byId,omitempty\"`"},
 		{"members after a choice keep document order", "Exact   bool       `xml:\"urn:torture:ops exact,omitempty\"`\n\tLimit   uint32     `xml:\"urn:torture:ops limit\"`"},
+		{"repeated members have no omitempty (it would drop zero items)", "Tags    []string  `xml:\"urn:torture:ops tags\"`"},
 		{"xs:all members", "Descending bool   `xml:\"urn:torture:ops descending,omitempty\"`"},
 		{"anonymous types are named after their parent", "type FindResponseHitEntry struct {"},
 		{"text keeps Value, the value attribute becomes ValueAttr", "Value     string `xml:\",chardata\"`\n\tValueAttr string `xml:\"value,attr,omitempty\"`"},

@@ -39,7 +39,7 @@ type Status struct {
 }
 
 type ArrayOfKeyValuePair struct {
-	KeyValuePair []*KeyValuePair `xml:"http://ca.tvinci.com/ KeyValuePair,omitempty"`
+	KeyValuePair []*KeyValuePair `xml:"http://ca.tvinci.com/ KeyValuePair"`
 }
 
 type KeyValuePair struct {

@@ -43,7 +43,7 @@ type PwsMessage struct {
 }
 
 type ArrayOfPwsMessage struct {
-	PwsMessage []*PwsMessage `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ PwsMessage,omitempty"`
+	PwsMessage []*PwsMessage `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ PwsMessage"`
 }
 
 type RequestStatus string

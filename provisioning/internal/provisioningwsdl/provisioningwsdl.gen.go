@@ -142,7 +142,7 @@ type UpdateProvisioningStopDateResponse struct {
 }
 
 type ArrayOfString struct {
-	Astring []*string `xml:"http://www.cryptocard.com/blackshield/ string,omitempty"`
+	Astring []*string `xml:"http://www.cryptocard.com/blackshield/ string"`
 }
 
 type BSIDCASoap interface {

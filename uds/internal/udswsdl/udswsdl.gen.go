@@ -41,7 +41,7 @@ type UserRegistryError UdsRegistryErrorType
 
 type UpdateUserStatusRequest struct {
 	XMLName       xml.Name              `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs updateUserStatusRequest"`
-	UserId        []*UserIdentifierType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs userId,omitempty"`
+	UserId        []*UserIdentifierType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs userId"`
 	Status        *UserStatusType       `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs status"`
 	StartLockTime soapx.DateTime        `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs startLockTime,omitempty"`
 	EndLockTime   soapx.DateTime        `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs endLockTime,omitempty"`

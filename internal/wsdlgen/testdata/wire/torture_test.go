@@ -42,13 +42,13 @@ func TestWire(t *testing.T) {
 					Entity:  &Entity{Id: 7, Created: dt("2024-05-01T10:20:30Z"), Version: 3},
 					Status:  "open",
 					Status2: ptr(StateOnhold),
-					Tags:    []string{"a", "b"},
+					Tags:    []string{"a", "", "b"},
 					Label:   &Labelled{Value: "Label text", ValueAttr: "v", Lang: ptr(LanguageFr)},
 				}})
 			},
 			request: `<Record xmlns="` + nsOps + `"><key>k1</key><last version="3">` +
 				`<c:id xmlns:c="` + nsCommon + `">7</c:id><c:created xmlns:c="` + nsCommon + `">2024-05-01T10:20:30.000Z</c:created>` +
-				`<status>open</status><Status>on-hold</Status><tags>a</tags><tags>b</tags>` +
+				`<status>open</status><Status>on-hold</Status><tags>a</tags><tags></tags><tags>b</tags>` +
 				`<label value="v" lang="fr">Label text</label></last></Record>`,
 			answer: `<RecordResponse xmlns="` + nsOps + `" xmlns:c="` + nsCommon + `"><RecordResult version="4"><c:id>8</c:id>` +
 				`<Status>done</Status><note>n</note><label lang="en">x</label></RecordResult></RecordResponse>`,
