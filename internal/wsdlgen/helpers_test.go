@@ -9,7 +9,7 @@ import (
 )
 
 // moduleRoot is where go generate runs, so WSDL paths in headers match the checked-in files.
-func moduleRoot(t *testing.T) string {
+func moduleRoot(t testing.TB) string {
 	t.Helper()
 	root, err := filepath.Abs("../..")
 	require.NoError(t, err)

@@ -437,45 +437,6 @@ func namespaceOf(s *xsdSchema, e *xsdElement) string {
 	return ""
 }
 
-// globalElement finds a global element by local name; ok is false when none or several match.
-func (m *model) globalElement(local string) (*xsdSchema, *xsdElement, bool) {
-	var hs *xsdSchema
-	var he *xsdElement
-	n := 0
-	for _, s := range m.schemas {
-		for _, e := range s.Elements {
-			if e.Name == local {
-				hs, he = s, e
-				n++
-			}
-		}
-	}
-	return hs, he, n == 1
-}
-
-// complexType finds a global complex type by local name (first schema wins, as in gowsdl).
-func (m *model) complexType(local string) (*xsdSchema, *xsdComplex) {
-	for _, s := range m.schemas {
-		for _, c := range s.ComplexTypes {
-			if c.Name == local {
-				return s, c
-			}
-		}
-	}
-	return nil, nil
-}
-
-func (m *model) simpleType(local string) *xsdSimpleType {
-	for _, s := range m.schemas {
-		for _, st := range s.SimpleTypes {
-			if st.Name == local {
-				return st
-			}
-		}
-	}
-	return nil
-}
-
 func (m *model) message(qname string) *wsdlMessage {
 	for i := range m.doc.Messages {
 		if m.doc.Messages[i].Name == localName(qname) {

@@ -15,7 +15,7 @@ import (
 // the vendors' real WSDL/XSD files (../shared/reference) for every element in scope: name,
 // namespace, type, minOccurs, maxOccurs and nillable, plus the bindings' SOAP actions.
 
-func sharedReference(t *testing.T, parts ...string) string {
+func sharedReference(t testing.TB, parts ...string) string {
 	t.Helper()
 	p := filepath.Join(append([]string{moduleRoot(t), "..", "shared", "reference"}, parts...)...)
 	if _, err := os.Stat(p); err != nil {

@@ -154,6 +154,10 @@ func TestVendorWSDLs(t *testing.T) {
 			require.NoError(t, err)
 			t.Logf("generated %d operations, %d KB of Go from %s in %v", tc.ops, len(src)/1024, filepath.Base(ref), time.Since(start).Round(time.Millisecond))
 
+			again, err := Generate(Config{WSDL: ref, Package: tc.pkg})
+			require.NoError(t, err)
+			require.Equal(t, string(src), string(again), "two runs differ")
+
 			methods := interfaceMethods(t, src)
 			assert.Len(t, methods, tc.ops, "methods")
 			for op := range actions {
@@ -161,5 +165,17 @@ func TestVendorWSDLs(t *testing.T) {
 			}
 			buildAndTest(t, tc.pkg, src, actions, tc.wireTest)
 		})
+	}
+}
+
+// BenchmarkGenerateVendorCAS times the whole generation of the vendor's 403 KB cas WSDL (142
+// operations), gowsdl's child process included: go test -run '^$' -bench GenerateVendorCAS
+// -benchtime 5x ./internal/wsdlgen/
+func BenchmarkGenerateVendorCAS(b *testing.B) {
+	ref := sharedReference(b, "cas", "ws_cas_module.wsdl")
+	for b.Loop() {
+		if _, err := Generate(Config{WSDL: ref, Package: "caswsdl"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -68,14 +68,24 @@ func run(wsdl, pkg string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Start logs template and lookup errors and returns nil: every log line that is not a
-	// file being read or a warning is an error.
+	warnings, err := classify(logged.String())
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = warnings
+	res.Header, res.Types, res.Operations = parts["header"], parts["types"], parts["operations"]
+	return res, nil
+}
+
+// classify sorts gowsdl's log: Start logs template and lookup errors and returns nil, so every
+// line that is not a file being read or a warning is an error.
+func classify(logged string) (warnings []string, err error) {
 	var errs []string
-	for _, line := range strings.Split(strings.TrimSpace(logged.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(logged), "\n") {
 		switch {
 		case line == "", strings.HasPrefix(line, "Reading file "):
 		case strings.HasPrefix(line, "[WARN] "):
-			res.Warnings = append(res.Warnings, strings.TrimPrefix(line, "[WARN] "))
+			warnings = append(warnings, strings.TrimPrefix(line, "[WARN] "))
 		default:
 			errs = append(errs, line)
 		}
@@ -83,8 +93,7 @@ func run(wsdl, pkg string) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
-	res.Header, res.Types, res.Operations = parts["header"], parts["types"], parts["operations"]
-	return res, nil
+	return warnings, nil
 }
 
 func moduleVersion() string {
