@@ -15,6 +15,7 @@ import (
 
 	"github.com/offboard-go/offboard/cas/internal/caswsdl"
 	"github.com/offboard-go/offboard/internal/scrub"
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
@@ -82,6 +83,8 @@ type options struct {
 	userAgent  string
 	bodyLimit  int64
 	rootCAs    *x509.CertPool
+
+	refusalCooldown time.Duration
 }
 
 // WithHTTPClient sends through hc (custom transport, proxy, httpmock). The client never
@@ -112,6 +115,15 @@ func WithBodyLimit(n int64) Option { return func(o *options) { o.bodyLimit = n }
 // is the caller's.
 func WithRootCAs(pool *x509.CertPool) Option { return func(o *options) { o.rootCAs = pool } }
 
+// WithRefusalCooldown makes the client send refused web-service credentials again after d.
+// By default a refusal is final for the client until ResetRefusal: every call fails at once
+// with the remembered *StatusError (ErrAuthentication) and sends nothing.
+func WithRefusalCooldown(d time.Duration) Option { return func(o *options) { o.refusalCooldown = d } }
+
+// refusedCredentials: the module answers bad web-service credentials with HTTP 404 and a
+// Status, which is ErrAuthentication and nothing else is.
+func refusedCredentials(err error) bool { return errors.Is(err, ErrAuthentication) }
+
 // Client calls HandleUserTask on one ws_cas_module.asmx endpoint with one pair of
 // web-service credentials. It holds no per-call state and is safe for concurrent use.
 type Client struct {
@@ -123,6 +135,8 @@ type Client struct {
 	// secrets holds the values scrubbed from everything the client returns and logs (the
 	// password from the start; anything else that becomes known is added to it).
 	secrets *scrub.Set
+	// sessions remembers whether the server accepted or refused the credentials (session.go).
+	sessions *engine.Engine[verified]
 }
 
 // New returns a client for endpoint, the module's URL, for example
@@ -141,6 +155,8 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		return nil, &soapx.InputError{Field: "wire form", Reason: "must be SOAP11, SOAP12 or HTTPPost, got " + o.form.String()}
 	case strings.TrimSpace(creds.WSUserName) == "":
 		return nil, &soapx.InputError{Field: "WSUserName", Reason: "must not be empty: the server needs the CAS module's web-service user"}
+	case o.refusalCooldown < 0:
+		return nil, &soapx.InputError{Field: "WithRefusalCooldown", Reason: "must not be negative"}
 	case creds.WSPassword == "":
 		return nil, &soapx.InputError{Field: "WSPassword", Reason: "must not be empty: the server needs the CAS module's web-service password"}
 	}
@@ -178,6 +194,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		soap:     sc,
 		stub:     caswsdl.NewModuleSoap(sc),
 		secrets:  secrets,
+		sessions: engine.New[verified](engine.Options{Cooldown: o.refusalCooldown}.Config(refusedCredentials)),
 	}, nil
 }
 

@@ -66,11 +66,13 @@ func (c *Client) HandleUserTask(ctx context.Context, domainID int, userID string
 		UserId:      userID,
 		ActionType:  &at,
 	}
-	st, status, err := c.send(ctx, req)
-	if err != nil {
-		return nil, c.secrets.Error(c.wrap(err))
-	}
-	res, err := result(st, status, c.secrets)
+	res, err := c.guarded(ctx, func(ctx context.Context) (*Result, error) {
+		st, status, err := c.send(ctx, req)
+		if err != nil {
+			return nil, c.wrap(err)
+		}
+		return result(st, status, c.secrets)
+	})
 	if err != nil {
 		return nil, c.secrets.Error(err)
 	}

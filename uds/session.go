@@ -88,7 +88,7 @@ func (c *Client) call(ctx context.Context, op string, send exchange) (respMeta, 
 			var out loginOutcome
 			var led bool
 			var err error
-			s, led, err = c.sessions.Renew(ctx, s, c.credentialLogin(op, send, &out))
+			s, led, err = c.sessions.RenewOwn(ctx, s, c.credentialLogin(op, send, &out))
 			if led {
 				return out.meta, out.err // this caller's own request authenticated
 			}

@@ -17,9 +17,10 @@
 //     session; reactive renewal is Invalidate followed by Get.
 //
 // A login is whatever establishes the session: a dedicated operation (PwsAuthenticate,
-// Connect) or, for services without one (uds, cas), the leader's own request sent with the
-// credentials. Such a login reports "no verdict" with Inconclusive, and the callers waiting
-// for it then try again themselves rather than inherit an answer that was not theirs.
+// Connect; Get runs it detached) or, for services without one (uds, cas), the leader's own
+// request sent with the credentials (GetOwn runs it on the leader's context, since it is the
+// leader's call). Such a login reports "no verdict" with Inconclusive, and the callers
+// waiting for it then try again themselves rather than inherit an answer that was not theirs.
 package session
 
 import (
@@ -178,6 +179,26 @@ func (e *Engine[S]) renewNow(cur *Session[S], now time.Time) bool {
 // and err is the context's: the login goes on for the others, and its outcome is not the
 // caller's to read.
 func (e *Engine[S]) Get(ctx context.Context, login Login[S]) (s *Session[S], led bool, err error) {
+	return e.get(ctx, login, false)
+}
+
+// GetOwn is Get for a login that is the caller's own request (uds, cas: there is no login
+// operation, a request authenticates by carrying the credentials). That request stays the
+// caller's: it runs on the caller's context, not a detached one, so the caller's deadline
+// bounds it. If the caller's context ends before the server answered, the login gives no
+// verdict and one of the waiting callers leads with its own request instead; so a caller
+// that gives up still never fails the others.
+func (e *Engine[S]) GetOwn(ctx context.Context, login Login[S]) (s *Session[S], led bool, err error) {
+	return e.get(ctx, login, true)
+}
+
+// RenewOwn is Renew with GetOwn's login.
+func (e *Engine[S]) RenewOwn(ctx context.Context, stale *Session[S], login Login[S]) (*Session[S], bool, error) {
+	e.Invalidate(stale)
+	return e.get(ctx, login, true)
+}
+
+func (e *Engine[S]) get(ctx context.Context, login Login[S], own bool) (s *Session[S], led bool, err error) {
 	for {
 		e.mu.Lock()
 		if e.closed {
@@ -206,15 +227,20 @@ func (e *Engine[S]) Get(ctx context.Context, login Login[S]) (s *Session[S], led
 		}
 		e.mu.Unlock()
 
-		if lead {
+		switch {
+		case lead && own:
+			e.runOwn(ctx, f, login)
+		case lead:
 			go e.run(context.WithoutCancel(ctx), f, login)
 		}
-		select {
-		case <-f.done:
-		case <-ctx.Done():
-			// led is false: the login may still be running, and its outcome is not the
-			// caller's to read.
-			return nil, false, context.Cause(ctx)
+		if !lead || !own { // an own login has already run to its end, in this goroutine
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				// led is false: the login may still be running, and its outcome is not the
+				// caller's to read.
+				return nil, false, context.Cause(ctx)
+			}
 		}
 		switch {
 		case f.err == nil:
@@ -233,11 +259,26 @@ func (e *Engine[S]) Get(ctx context.Context, login Login[S]) (s *Session[S], led
 	}
 }
 
-// run performs one login and publishes its outcome.
+// run performs one detached login and publishes its outcome.
 func (e *Engine[S]) run(ctx context.Context, f *flight[S], login Login[S]) {
 	ctx, cancel := context.WithTimeout(ctx, e.cfg.LoginTimeout)
 	defer cancel()
 	v, err := login(ctx)
+	e.publish(f, v, err)
+}
+
+// runOwn performs a login that is the caller's own request, on the caller's context. A
+// context that ended makes it inconclusive: the waiters try again themselves.
+func (e *Engine[S]) runOwn(ctx context.Context, f *flight[S], login Login[S]) {
+	v, err := login(ctx)
+	if _, ok := err.(*inconclusive); !ok && err != nil && ctx.Err() != nil {
+		err = Inconclusive(err)
+	}
+	e.publish(f, v, err)
+}
+
+// publish records the outcome of the login of f and wakes its waiters.
+func (e *Engine[S]) publish(f *flight[S], v S, err error) {
 	now := e.cfg.Now()
 
 	e.mu.Lock()

@@ -428,3 +428,48 @@ func TestClose(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Nil(t, s, "a second Close has nothing to end")
 }
+
+func TestOwnLoginLeaderCancelledWaiterLeads(t *testing.T) {
+	// uds and cas: the login is the leader's own request, bounded by the leader's context.
+	// When the leader gives up, one waiter sends its own request and the others use its
+	// session.
+	var calls atomic.Int64
+	inFirst := make(chan struct{})
+	login := func(ctx context.Context) (string, error) {
+		if calls.Add(1) == 1 {
+			close(inFirst)
+			<-ctx.Done() // the leader's own request ends with the leader's context
+			return "", ctx.Err()
+		}
+		return "token", nil
+	}
+	e := session.New[string](session.Config{Refused: refused})
+	leaderCtx, cancel := context.WithCancel(context.Background())
+	leader := make(chan error, 1)
+	go func() {
+		_, led, err := e.GetOwn(leaderCtx, login)
+		if !led {
+			err = errors.New("an own login that ran must report led")
+		}
+		leader <- err
+	}()
+	<-inFirst
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if s, _, err := e.GetOwn(context.Background(), login); err == nil && s.Value == "token" {
+				ok.Add(1)
+			}
+		}()
+	}
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	assert.ErrorIs(t, <-leader, context.Canceled, "the leader's request ended with its context")
+	wg.Wait()
+	assert.EqualValues(t, 16, ok.Load(), "no waiter fails because the leader gave up")
+	assert.EqualValues(t, 2, calls.Load(), "one waiter led; the other 15 used its session")
+	assert.Nil(t, e.Refused(), "a cancelled request is no refusal")
+}
