@@ -241,6 +241,18 @@ func (g *gen) fixOperations(p *part) ([]outDecl, error) {
 			out = append(out, outDecl{decl: d})
 		}
 	}
+	// Every operation of every port type must have become a method, in the interface and as
+	// a stub: gowsdl's output missing one (or all) is an error, not a smaller client.
+	for _, q := range []map[string]map[string][]opRef{ifaceQ, funcQ} {
+		for _, pt := range g.m.doc.PortTypes {
+			for _, op := range pt.Operations {
+				n := replaceReservedWords(gowsdlMakePublic(op.Name), true) + "Context"
+				if len(q[pt.Name][n]) > 0 {
+					return nil, fmt.Errorf("port type %s: operation %s: gowsdl wrote no method for it", pt.Name, op.Name)
+				}
+			}
+		}
+	}
 	return out, nil
 }
 

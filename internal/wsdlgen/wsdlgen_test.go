@@ -3,6 +3,7 @@ package wsdlgen
 import (
 	"flag"
 	"go/format"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -188,4 +189,29 @@ func TestTorture(t *testing.T) {
 	m, err := loadModel(wsdl)
 	require.NoError(t, err)
 	buildAndTest(t, "torture", src, expectedActions(t, m), "torture_test.go")
+}
+
+// gowsdl's output is checked, not trusted: no types, or an operation without a method, fails.
+func TestGowsdlOutputIsChecked(t *testing.T) {
+	t.Run("no types", func(t *testing.T) {
+		b, err := os.ReadFile("testdata/fixture.wsdl")
+		require.NoError(t, err)
+		s := string(b)
+		start, end := strings.Index(s, "<wsdl:types>"), strings.Index(s, "</wsdl:types>")
+		require.True(t, start > 0 && end > start)
+		path := filepath.Join(t.TempDir(), "notypes.wsdl")
+		require.NoError(t, os.WriteFile(path, []byte(s[:start]+s[end+len("</wsdl:types>"):]), 0o644))
+		_, err = Generate(Config{WSDL: path, Package: "x"})
+		require.ErrorContains(t, err, "gowsdl produced no types")
+	})
+	t.Run("operation without a method", func(t *testing.T) {
+		m, err := loadModel("testdata/fixture.wsdl")
+		require.NoError(t, err)
+		g := newGen(m)
+		require.NoError(t, g.index())
+		p, err := parsePart(token.NewFileSet(), "operations.go", "x", []byte("type FixturePort interface {\n}\n"))
+		require.NoError(t, err)
+		_, err = g.fixOperations(p)
+		require.ErrorContains(t, err, "operation Do: gowsdl wrote no method")
+	})
 }
