@@ -114,9 +114,10 @@ func TestClientFormatting(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		assert.Equal(t, want, fmt.Sprintf(verb, c), verb)
 	}
-	c, err = provisioning.New("https://admin:hunter2@bsidca.example.test/bsidca/BSIDCA.asmx", operator, otp)
-	require.NoError(t, err)
-	assert.NotContains(t, fmt.Sprintf("%+v", c), "hunter2")
+	// User info in the endpoint is refused, and the refusal does not repeat it.
+	_, err = provisioning.New("https://admin:hunter2@bsidca.example.test/bsidca/BSIDCA.asmx", operator, otp)
+	require.ErrorIs(t, err, provisioning.ErrInvalidInput)
+	assert.NotContains(t, err.Error(), "hunter2")
 	var nilClient *provisioning.Client
 	assert.Equal(t, "provisioning.Client(nil)", fmt.Sprint(nilClient))
 }

@@ -117,6 +117,7 @@ type Client struct {
 	ctForm    []string
 	answerAt  func(int) bool // non-2xx statuses whose non-Fault answer is a result (WithAnswerStatus)
 	secrets   *scrub.Set     // values scrubbed from everything the client produces (WithSecrets)
+	maxWait   time.Duration  // cap on a server's Retry-After (WithMaxRetryAfter)
 }
 
 // NewClient returns a client for an absolute http or https endpoint.
@@ -134,6 +135,8 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 		return nil, &InputError{Field: "timeout", Reason: "negative"}
 	case cfg.bodyLimit <= 0:
 		return nil, &InputError{Field: "body limit", Reason: "must be positive"}
+	case cfg.maxRetryAfter < 0:
+		return nil, &InputError{Field: "max Retry-After", Reason: "negative"}
 	case cfg.rootCAs != nil && cfg.httpClient != nil:
 		return nil, &InputError{Field: "root CAs", Reason: "cannot be combined with WithHTTPClient; configure that client's transport"}
 	}
@@ -144,6 +147,8 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 	hc := cfg.httpClient
 	if hc == nil {
 		hc = newHTTPClient(cfg.rootCAs)
+	} else {
+		hc = noFollow(hc)
 	}
 	logger := cfg.logger
 	if logger != nil && cfg.secrets != nil {
@@ -165,6 +170,7 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 		ctForm:    []string{contentTypeForm},
 		answerAt:  cfg.answerAt,
 		secrets:   cfg.secrets,
+		maxWait:   cfg.maxRetryAfter,
 	}, nil
 }
 
@@ -183,6 +189,11 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	}
 	if u.Host == "" {
 		return nil, &InputError{Field: "endpoint", Reason: "has no host"}
+	}
+	if u.User != nil {
+		// Not stripped silently: the caller would believe the server gets them. Not kept
+		// either: every printed form of the client and its errors would have to hide them.
+		return nil, &InputError{Field: "endpoint", Reason: "must not carry user info (user:password@); give credentials to the client's options"}
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u, nil
@@ -216,6 +227,30 @@ func newHTTPClient(roots *x509.CertPool) *http.Client {
 		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+}
+
+// noFollow wraps a caller's *http.Client so that no HTTP 3xx is ever followed, whatever
+// its CheckRedirect: a 301/302/303 would copy the request's headers (a session cookie
+// applied by the runtime) to another host or port, and a 307/308 would re-post the body
+// (credentials) there. The 3xx itself comes back and is reported as an *HTTPError. The
+// caller's transport is looked up on every request, so httpmock activated on hc after the
+// client was made still applies; hc is never modified.
+func noFollow(hc *http.Client) *http.Client {
+	return &http.Client{
+		Transport:     callerTransport{hc},
+		Jar:           hc.Jar,
+		Timeout:       hc.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+type callerTransport struct{ hc *http.Client }
+
+func (t callerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if rt := t.hc.Transport; rt != nil {
+		return rt.RoundTrip(r)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // Endpoint returns the URL the client posts to.
@@ -385,8 +420,9 @@ func (c *Client) attempt(ctx context.Context, ex *exchange, p *payload, response
 	}
 	br := newBodyReader(resp.Body, c.bodyLimit, debug)
 	err = c.decode(resp, br, ex, response, capture)
-	// Drain what is left (bounded) so the connection goes back to the pool.
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	if !br.eof {
+		drain(resp.Body)
+	}
 	resp.Body.Close()
 	if err != nil && ctx.Err() != nil {
 		if _, isFault := err.(*Fault); !isFault {
@@ -448,4 +484,14 @@ func (c *Client) seal(err error) {
 	case *TransportError:
 		e.secrets = s
 	}
+}
+
+// drain reads what is left of a body the decoder is done with, so that the connection can
+// go back to the pool, but only a little and only briefly (maxDrain bytes, drainTimeout):
+// a server that keeps sending after a complete answer must not hold the call. Past either
+// bound the body is closed and the connection given up.
+func drain(body io.ReadCloser) {
+	t := time.AfterFunc(drainTimeout, func() { _ = body.Close() })
+	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	t.Stop()
 }

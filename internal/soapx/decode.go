@@ -16,12 +16,13 @@ import (
 )
 
 const (
-	prefixSize      = 1 << 10  // body start kept for error excerpts
-	excerptSize     = 512      // excerpt length in errors
-	debugBodySize   = 64 << 10 // body bytes kept for the debug log
-	maxDrain        = 64 << 10 // bytes read past the envelope to keep the connection reusable
-	maxDepth        = 256      // element nesting allowed anywhere in an answer
-	maxAttrs        = 128      // attributes (namespace declarations included) of one start tag
+	prefixSize      = 1 << 10               // body start kept for error excerpts
+	excerptSize     = 512                   // excerpt length in errors
+	debugBodySize   = 64 << 10              // body bytes kept for the debug log
+	maxDrain        = 4 << 10               // bytes read past the answer to keep the connection reusable
+	drainTimeout    = 50 * time.Millisecond // and how long that may take
+	maxDepth        = 256                   // element nesting allowed anywhere in an answer
+	maxAttrs        = 128                   // attributes (namespace declarations included) of one start tag
 	maxHeaderBlocks = 64
 	maxHeaderBytes  = 64 << 10  // inner XML per header block
 	maxDetailBytes  = 256 << 10 // inner XML of a fault detail
@@ -47,6 +48,7 @@ type bodyReader struct {
 	n        int64
 	err      error // sticky: cap exceeded
 	tooLarge bool
+	eof      bool // the body reported its end: nothing to drain
 	prefixN  int
 	prefix   [prefixSize]byte
 	debug    []byte // nil unless debug logging is on
@@ -68,6 +70,9 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 		p = p[:room]
 	}
 	n, err := b.r.Read(p)
+	if err == io.EOF {
+		b.eof = true
+	}
 	if b.n+int64(n) > b.limit {
 		n = int(b.limit - b.n)
 		b.tooLarge = true
@@ -244,7 +249,7 @@ func (c *Client) classify(resp *http.Response, br *bodyReader, err error) error 
 			HTTPStatus: resp.StatusCode, ContentType: ct, Excerpt: excerpt, Err: xmltok.ErrTooManyAttrs}
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, ContentType: ct, Excerpt: excerpt,
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+			RetryAfter: min(parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), c.maxWait),
 			Err:        &badBody{reason: reason, err: cause}}
 	}
 	return &ProtocolError{Reason: reason, HTTPStatus: resp.StatusCode, ContentType: ct, Excerpt: excerpt, Err: cause}

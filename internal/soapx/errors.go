@@ -56,7 +56,8 @@ type HTTPError struct {
 	ContentType string
 	// Excerpt is the start of the body, redacted and cut at 512 bytes.
 	Excerpt string
-	// RetryAfter is the parsed Retry-After header (seconds or HTTP date), zero when absent.
+	// RetryAfter is the parsed Retry-After header (seconds or HTTP date), zero when absent,
+	// never more than the client's WithMaxRetryAfter (one minute by default).
 	RetryAfter time.Duration
 	// Err is why the body was not usable (unexpected Content-Type, XML syntax…), if known.
 	Err error
@@ -235,12 +236,17 @@ func shortExcerpt(s string) string {
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
+const maxRetryAfterSeconds = 1 << 32
+
 // parseRetryAfter reads Retry-After as delay-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+	if secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && secs >= 0 {
+		if secs > int64(maxRetryAfterSeconds) {
+			secs = maxRetryAfterSeconds // no overflow; the client's cap applies after
+		}
 		return time.Duration(secs) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {

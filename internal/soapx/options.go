@@ -26,12 +26,17 @@ type config struct {
 	rootCAs    *x509.CertPool
 	answerAt   func(int) bool
 	secrets    *scrub.Set
+
+	maxRetryAfter time.Duration
 }
 
 const (
 	defaultTimeout   = 60 * time.Second
 	defaultBodyLimit = 16 << 20
 	defaultUserAgent = "offboard-go"
+
+	// DefaultMaxRetryAfter caps how long a server's Retry-After can make a client wait.
+	DefaultMaxRetryAfter = time.Minute
 )
 
 func defaultConfig() config {
@@ -40,6 +45,8 @@ func defaultConfig() config {
 		timeout:   defaultTimeout,
 		bodyLimit: defaultBodyLimit,
 		userAgent: defaultUserAgent,
+
+		maxRetryAfter: DefaultMaxRetryAfter,
 	}
 }
 
@@ -110,3 +117,9 @@ func WithAnswerStatus(accept func(status int) bool) Option {
 // *Fault (code, reason, actor, node, detail), excerpts and causes of *HTTPError and
 // *ProtocolError, *TransportError, and every log record. A nil Set scrubs nothing.
 func WithSecrets(s *scrub.Set) Option { return func(c *config) { c.secrets = s } }
+
+// WithMaxRetryAfter caps the wait a server's Retry-After header asks for (default
+// DefaultMaxRetryAfter, one minute): HTTPError.RetryAfter, and so every wait based on it
+// (RetryTransient, projector's pause), is never longer. One answer with "Retry-After: 3600"
+// must not freeze a client for an hour.
+func WithMaxRetryAfter(d time.Duration) Option { return func(c *config) { c.maxRetryAfter = d } }

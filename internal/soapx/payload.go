@@ -31,13 +31,25 @@ func getPayload() *payload {
 }
 
 // release zeroes the request (it held the credentials, OTP or token of the call) and
-// returns the buffer to the pool, so no secret lingers in memory waiting for reuse.
+// returns the buffer to the pool, so no secret lingers in memory waiting for reuse. That
+// includes the xml.Encoder's own 4 KiB bufio.Writer, which keeps the last bytes it encoded
+// (the password element, say) after Flush: it is overwritten with spaces first.
 func (p *payload) release() {
-	clear(p.buf.Bytes())
-	p.buf.Reset()
+	clearBuffer(&p.buf)
+	if !p.broken {
+		p.scrubEncoder()
+		clearBuffer(&p.buf)
+	}
 	if !p.broken && p.buf.Cap() <= maxPooledPayload {
 		payloadPool.Put(p)
 	}
+}
+
+// clearBuffer zeroes b's whole backing array and empties it.
+func clearBuffer(b *bytes.Buffer) {
+	s := b.Bytes()
+	clear(s[:cap(s)])
+	b.Reset()
 }
 
 // writeEnvelope frames the header blocks and the request with constant envelope bytes.
@@ -65,4 +77,24 @@ func writeEnvelope(p *payload, v Version, headers []any, request any) error {
 	}
 	b.WriteString(f.end)
 	return nil
+}
+
+// encoderBufSize is the size of the bufio.Writer xml.NewEncoder wraps its writer in.
+const encoderBufSize = 4096
+
+var spaces = xml.CharData(bytes.Repeat([]byte{' '}, encoderBufSize/8))
+
+// scrubEncoder overwrites the encoder's buffer: after a Flush its next writes start at the
+// buffer's beginning, and writes smaller than the buffer are copied into it, so eight writes
+// of an eighth of it cover it whole. What they produce lands in p.buf, which is cleared next.
+func (p *payload) scrubEncoder() {
+	for range encoderBufSize / len(spaces) {
+		if p.enc.EncodeToken(spaces) != nil {
+			p.broken = true
+			return
+		}
+	}
+	if p.enc.Flush() != nil {
+		p.broken = true
+	}
 }
