@@ -112,6 +112,9 @@ type xsdSchema struct {
 	Imports            []xsdImportRef   `xml:"import"`
 	Includes           []xsdImportRef   `xml:"include"`
 	Attrs              []xml.Attr       `xml:",any,attr"` // namespace declarations
+	// external is set for a schema read from its own file: the WSDL's namespace declarations
+	// do not reach it.
+	external bool
 }
 
 type xsdImportRef struct {
@@ -383,7 +386,7 @@ func loadModel(path string) (*model, error) {
 				continue
 			}
 			seen[p] = true
-			loaded := new(xsdSchema)
+			loaded := &xsdSchema{external: true}
 			if err := decodeFile(p, loaded); err != nil {
 				return err
 			}

@@ -302,7 +302,7 @@ func (g *gen) structDecl(b *strings.Builder, s *xsdSchema, c *xsdComplex, name s
 		}
 		field(fname, typ, xmlTag(ns, local, opts))
 	}
-	if g := c.content(); g != nil && hasAny(g) && !c.isDataTable() {
+	if grp := c.content(); grp != nil && hasAny(grp) && !c.isDataTable() {
 		field(names.claim("Any", ""), "[]byte", ",innerxml")
 	}
 	for _, a := range c.attributes() {

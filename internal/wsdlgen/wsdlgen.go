@@ -376,8 +376,10 @@ func (g *gen) resolve(s *xsdSchema, qname string) (ns, local string) {
 	decls := g.nsDecls[s]
 	if decls == nil {
 		decls = map[string]string{}
-		for _, a := range g.m.doc.Attrs {
-			addNSDecl(decls, a)
+		if s == nil || !s.external {
+			for _, a := range g.m.doc.Attrs {
+				addNSDecl(decls, a)
+			}
 		}
 		if s != nil {
 			for _, a := range s.Attrs {
