@@ -28,6 +28,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/offboard-go/offboard/internal/soapx"
 )
 
 // ErrClosed is returned by Get after Close.
@@ -105,6 +107,10 @@ func (e *RefusedError) Error() string {
 
 func (e *RefusedError) Unwrap() error { return e.Err }
 
+// Is reports the shared authentication category: the client took the answer for refused
+// credentials even when the server's own error number is not one it knows.
+func (e *RefusedError) Is(target error) bool { return target == soapx.ErrAuthentication }
+
 // flight is one login under way; callers that need a session meanwhile wait for it.
 type flight[S any] struct {
 	done chan struct{}
@@ -112,6 +118,8 @@ type flight[S any] struct {
 	err  error       // on failure, as Login returned it (Inconclusive unwrapped)
 	// retry: the login gave no verdict (Inconclusive), so a waiter tries again.
 	retry bool
+	// refused: the login was refused; the waiters, who sent nothing, get this.
+	refused *RefusedError
 }
 
 // Engine holds one client's session. It is safe for concurrent use; its zero value is not
@@ -254,6 +262,8 @@ func (e *Engine[S]) get(ctx context.Context, login Login[S], own bool) (s *Sessi
 			return nil, true, f.err
 		case f.retry && ctx.Err() == nil:
 			continue // the leader's request said nothing about the credentials
+		case f.refused != nil:
+			return nil, false, f.refused
 		}
 		return nil, false, f.err
 	}
@@ -304,6 +314,7 @@ func (e *Engine[S]) publish(f *flight[S], v S, err error) {
 		f.err = err
 		if e.cfg.Refused != nil && e.cfg.Refused(err) {
 			e.refused = &RefusedError{Err: err, At: now}
+			f.refused = e.refused
 			e.cur = nil
 		}
 	}
@@ -427,13 +438,14 @@ func (e *Engine[S]) Closed() bool {
 // Options are the session settings that every client offers with the same options
 // (WithSessionLifetime, WithRefusalCooldown); a client embeds them in its own options.
 type Options struct {
-	Lifetime     time.Duration // WithSessionLifetime; 0: unknown
-	Cooldown     time.Duration // WithRefusalCooldown; 0: until the client's ResetRefusal
-	LoginTimeout time.Duration // from the client's timeout; 0: DefaultLoginTimeout
+	Lifetime     time.Duration    // WithSessionLifetime; 0: unknown
+	Cooldown     time.Duration    // WithRefusalCooldown; 0: until the client's ResetRefusal
+	LoginTimeout time.Duration    // from the client's timeout; 0: DefaultLoginTimeout
+	Now          func() time.Time // the clock (tests); nil: time.Now
 }
 
 // Config is the engine configuration for o, with refused classifying the service's login
 // errors.
 func (o Options) Config(refused func(error) bool) Config {
-	return Config{Lifetime: o.Lifetime, Cooldown: o.Cooldown, LoginTimeout: o.LoginTimeout, Refused: refused}
+	return Config{Lifetime: o.Lifetime, Cooldown: o.Cooldown, LoginTimeout: o.LoginTimeout, Refused: refused, Now: o.Now}
 }

@@ -215,9 +215,9 @@ func (s *Server) authenticate(h AnAHeader, rp *reply) *Fault {
 		exp, ok := s.tokens[h.AuthToken]
 		switch {
 		case !ok:
-			return &Fault{Code: "Sender", Number: uds.CodeTokenInvalid, Message: "The authentication token is invalid."}
+			return &Fault{Code: "Sender", Number: s.cfg.TokenErrorNumbers[0], Message: "The authentication token is invalid."}
 		case !now.Before(exp):
-			return &Fault{Code: "Sender", Number: uds.CodeTokenExpired, Message: "The authentication token has expired."}
+			return &Fault{Code: "Sender", Number: s.cfg.TokenErrorNumbers[1], Message: "The authentication token has expired."}
 		}
 		return nil
 	}
@@ -227,7 +227,7 @@ func (s *Server) authenticate(h AnAHeader, rp *reply) *Fault {
 	a := s.cfg.Admin
 	if h.UserID != a.UserID || !strings.EqualFold(h.OrgName, a.OrgName) || h.Credential != a.Credential {
 		s.authFails++
-		return &Fault{Code: "Sender", Number: uds.CodeBadCredential, Message: "Authentication failed: invalid user or credential."}
+		return &Fault{Code: "Sender", Number: s.cfg.BadCredentialNumber, Message: "Authentication failed: invalid user or credential."}
 	}
 	s.auths++
 	rp.newToken = newID(24)

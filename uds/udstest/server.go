@@ -46,6 +46,13 @@ type Config struct {
 	Admin Admin
 	// TokenTTL is how long an issued authToken is valid (default 24h, as the product).
 	TokenTTL time.Duration
+	// TokenErrorNumbers are the errorNumbers answering an unknown and an expired authToken
+	// (default uds.CodeTokenInvalid and uds.CodeTokenExpired). The vendor's real numbers are
+	// not public: tests set numbers the client has never seen to hold it to that.
+	TokenErrorNumbers [2]string
+	// BadCredentialNumber is the errorNumber answering refused credentials (default
+	// uds.CodeBadCredential).
+	BadCredentialNumber string
 	// DefaultOrg is the organisation of requests that name none (default DefaultOrg).
 	DefaultOrg string
 	// Now is the server's clock (default time.Now): tests move it to expire tokens and to
@@ -139,6 +146,15 @@ func NewServer(cfg Config) *Server {
 	}
 	if cfg.Admin.Credential == "" {
 		cfg.Admin.Credential = DefaultAdminCredential
+	}
+	if cfg.TokenErrorNumbers[0] == "" {
+		cfg.TokenErrorNumbers[0] = uds.CodeTokenInvalid
+	}
+	if cfg.TokenErrorNumbers[1] == "" {
+		cfg.TokenErrorNumbers[1] = uds.CodeTokenExpired
+	}
+	if cfg.BadCredentialNumber == "" {
+		cfg.BadCredentialNumber = uds.CodeBadCredential
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = 24 * time.Hour

@@ -1,0 +1,207 @@
+package uds_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/uds"
+	"github.com/offboard-go/offboard/uds/udstest"
+)
+
+// The session rules of the one engine, held with exact request counts against udstest.
+
+// parallel runs f in n goroutines at once and returns how many failed.
+func parallel(n int, f func() error) (failed int64, errs []error) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failures atomic.Int64
+	start := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			if err := f(); err != nil {
+				failures.Add(1)
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return failures.Load(), errs
+}
+
+func TestSessionBadCredentialsOneAuthentication(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		number string // the errorNumber the server refuses credentials with
+	}{
+		{"documented number", ""},
+		{"a number the client has never seen", "47110"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := udstest.New(t, udstest.Config{AnA: true, BadCredentialNumber: tc.number})
+			s.AddUser("ACME", "jdoe", uds.StatusActive)
+			a := s.Admin()
+			c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, "wrong password"))
+			require.NoError(t, err)
+
+			failed, errs := parallel(64, func() error { _, err := c.GetUserStatus(t.Context(), jdoe, nil); return err })
+			require.EqualValues(t, 64, failed)
+			sent := 0
+			for _, err := range errs {
+				var re *uds.RegistryError
+				require.ErrorAs(t, err, &re, "the server's answer is kept")
+				if !errors.As(err, new(*uds.RefusedError)) {
+					sent++ // the one caller whose request carried the credentials
+					continue
+				}
+				assert.ErrorIs(t, err, uds.ErrAuthentication, "every caller that sent nothing learns that the credentials were refused")
+			}
+			assert.Equal(t, 1, sent)
+			for range 16 {
+				_, err := c.GetUserStatus(t.Context(), jdoe, nil)
+				var re *uds.RefusedError
+				require.ErrorAs(t, err, &re)
+				assert.ErrorIs(t, err, uds.ErrAuthentication)
+			}
+			assert.Equal(t, 1, s.FailedAuthentications(), "exactly one credential authentication on the wire")
+			assert.Len(t, s.Requests(), 1)
+
+			// ResetRefusal lets the client try again (one more request).
+			c.ResetRefusal()
+			_, err = c.GetUserStatus(t.Context(), jdoe, nil)
+			require.ErrorAs(t, err, new(*uds.RegistryError))
+			assert.Equal(t, 2, s.FailedAuthentications())
+		})
+	}
+}
+
+func TestSessionUnknownTokenNumberReauthenticatesOnce(t *testing.T) {
+	clk := newClock()
+	s := udstest.New(t, udstest.Config{AnA: true, Now: clk.Now, TokenTTL: time.Hour,
+		TokenErrorNumbers: [2]string{"90001", "90002"}}) // numbers the client has never seen
+	s.AddUser("ACME", "jdoe", uds.StatusActive)
+	a := s.Admin()
+	c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, a.Credential),
+		uds.WithSessionLifetime(24*time.Hour)) // the client believes the token lasts a day
+	require.NoError(t, err)
+
+	_, err = c.GetUserStatus(t.Context(), jdoe, nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, s.Authentications())
+
+	clk.Advance(2 * time.Hour) // the server expired the token; the client does not know
+	st, err := c.GetUserStatus(t.Context(), jdoe, nil)
+	require.NoError(t, err, "the dead token is dropped and the call succeeds")
+	assert.Equal(t, uds.StatusActive, st.Status)
+	assert.Equal(t, 2, s.Authentications(), "exactly one re-authentication")
+
+	// The new token serves the next calls: no more authentications.
+	for range 5 {
+		_, err = c.GetUserStatus(t.Context(), jdoe, nil)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 2, s.Authentications())
+}
+
+func TestSessionBusinessAnswerKeepsToken(t *testing.T) {
+	s := udstest.New(t, udstest.Config{AnA: true})
+	s.AddUser("ACME", "jdoe", uds.StatusActive)
+	c, err := s.Client()
+	require.NoError(t, err)
+	_, err = c.GetUserStatus(t.Context(), jdoe, nil)
+	require.NoError(t, err)
+	for range 3 {
+		_, err = c.GetUserStatus(t.Context(), uds.UserID{OrgName: "ACME", UserName: "nobody"}, nil)
+		require.ErrorIs(t, err, uds.ErrNotFound)
+	}
+	assert.Equal(t, 1, s.Authentications(), "a business answer says nothing against the token")
+}
+
+func TestSessionProactiveRenewal(t *testing.T) {
+	clk := newClock()
+	s := udstest.New(t, udstest.Config{AnA: true, Now: clk.Now, TokenTTL: time.Hour})
+	s.AddUser("ACME", "jdoe", uds.StatusActive)
+	a := s.Admin()
+	c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, a.Credential),
+		uds.WithSessionLifetime(time.Hour), uds.WithClock(clk.Now))
+	require.NoError(t, err)
+
+	_, err = c.GetUserStatus(t.Context(), jdoe, nil)
+	require.NoError(t, err)
+	clk.Advance(57 * time.Minute) // inside the renewal window (6 min before the end)
+	st, err := c.GetUserStatus(t.Context(), jdoe, nil)
+	require.NoError(t, err)
+	assert.True(t, st.NewAuthToken, "the call inside the window authenticated with the credentials")
+	assert.Equal(t, 2, s.Authentications())
+
+	clk.Advance(5 * time.Minute) // the first token has expired now; the renewed one has not
+	st, err = c.GetUserStatus(t.Context(), jdoe, nil)
+	require.NoError(t, err)
+	assert.False(t, st.NewAuthToken)
+	assert.Equal(t, 2, s.Authentications(), "the token was replaced before it expired: no failure, no reactive renewal")
+	assert.Len(t, s.Requests(), 3, "no request was refused and retried")
+}
+
+func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
+	s := udstest.New(t, udstest.Config{AnA: true})
+	s.AddUser("ACME", "jdoe", uds.StatusActive)
+	url, arrived, release, closeFn := gated(s)
+	defer closeFn()
+	a := s.Admin()
+	c, err := uds.New(url, uds.WithCredentials(a.UserID, a.OrgName, a.Credential))
+	require.NoError(t, err)
+
+	leaderCtx, cancel := context.WithCancel(t.Context())
+	leader := make(chan error, 1)
+	go func() { _, err := c.GetUserStatus(leaderCtx, jdoe, nil); leader <- err }()
+	<-arrived // the leader's credential request is at the server
+
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.GetUserStatus(t.Context(), jdoe, nil); err == nil {
+				ok.Add(1)
+			}
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	require.ErrorIs(t, <-leader, context.Canceled)
+	release()
+	wg.Wait()
+	assert.EqualValues(t, 8, ok.Load(), "no caller fails because the leader gave up")
+	assert.LessOrEqual(t, s.Authentications(), 2, "the leader's request (if it got through) and one waiter's")
+}
+
+func TestSession256CallersFourExpiries(t *testing.T) {
+	clk := newClock()
+	s := udstest.New(t, udstest.Config{AnA: true, Now: clk.Now, TokenTTL: time.Hour})
+	s.AddUser("ACME", "jdoe", uds.StatusActive)
+	a := s.Admin()
+	c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, a.Credential),
+		uds.WithSessionLifetime(24*time.Hour))
+	require.NoError(t, err)
+	for round := range 5 {
+		if round > 0 {
+			clk.Advance(2 * time.Hour) // every token expires on the server
+		}
+		failed, errs := parallel(256, func() error { _, err := c.GetUserStatus(t.Context(), jdoe, nil); return err })
+		require.Zero(t, failed, "round %d: %v", round, errs)
+	}
+	assert.Equal(t, 5, s.Authentications(), "one authentication per expiry")
+}
