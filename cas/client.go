@@ -160,6 +160,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	case creds.WSPassword == "":
 		return nil, &soapx.InputError{Field: "WSPassword", Reason: "must not be empty: the server needs the CAS module's web-service password"}
 	}
+	if err := soapx.CheckTexts("WSUserName", creds.WSUserName, "WSPassword", creds.WSPassword); err != nil {
+		return nil, err
+	}
 	secrets := scrub.New(creds.WSPassword)
 	// The module rejects the web-service credentials with HTTP 404 and a normal Status
 	// body, which is the operation's answer (ErrAuthentication), not a transport error.

@@ -108,7 +108,7 @@ func validate(domainID int, userID string, action Action) error {
 	case action == ActionDelete && strings.TrimSpace(userID) == "":
 		return &soapx.InputError{Field: "userID", Reason: "must not be empty for ActionDelete"}
 	}
-	return nil
+	return soapx.CheckText("userID", userID)
 }
 
 // result turns the server's Status into a Result or a *StatusError. A Status that arrives

@@ -97,6 +97,10 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	case len(o.cultureName) > 15:
 		return nil, &soapx.InputError{Field: "WithCultureName", Reason: "longer than the 15 characters PWS accepts"}
 	}
+	if err := soapx.CheckTexts("Credentials.AccountCode", creds.AccountCode, "Credentials.UserName", creds.UserName,
+		"Credentials.Password", creds.Password, "WithCultureName", o.cultureName); err != nil {
+		return nil, err
+	}
 	allowed, err := parseAllowedHosts(o.redirectHosts)
 	if err != nil {
 		return nil, err

@@ -126,6 +126,10 @@ func (c *Client) DeleteUser(ctx context.Context, user UserRef, opts *DeleteUserO
 	if user.UserUID < 0 {
 		return nil, &soapx.InputError{Field: "user.UserUID", Reason: "must not be negative"}
 	}
+	if err := soapx.CheckTexts("user.UserReferenceSystemID", user.UserReferenceSystemID, "user.UserID", user.UserID,
+		"user.UserDisplayName", user.UserDisplayName); err != nil {
+		return nil, err
+	}
 	var o DeleteUserOptions
 	if opts != nil {
 		o = *opts
@@ -134,6 +138,9 @@ func (c *Client) DeleteUser(ctx context.Context, user UserRef, opts *DeleteUserO
 		if _, err := base64.StdEncoding.DecodeString(o.UserTimestamp); err != nil {
 			return nil, &soapx.InputError{Field: "opts.UserTimestamp", Reason: "not Base64"}
 		}
+	}
+	if err := soapx.CheckDateTime("opts.EndDateIfInUse", o.EndDateIfInUse); err != nil {
+		return nil, err
 	}
 	var endDate *soapx.DateTime
 	if !o.EndDateIfInUse.IsZero() {

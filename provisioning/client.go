@@ -141,6 +141,9 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	if otp == nil {
 		return nil, &soapx.InputError{Field: "otp", Reason: "is nil"}
 	}
+	if err := soapx.CheckText("operatorEmail", operatorEmail); err != nil {
+		return nil, err
+	}
 	cfg := config{version: SOAP11, pageSize: DefaultPageSize}
 	for _, o := range opts {
 		if o != nil {

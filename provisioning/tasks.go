@@ -178,6 +178,9 @@ func (c *Client) UpdateStopDate(ctx context.Context, organization string, taskID
 	if newStopDate.IsZero() {
 		return &soapx.InputError{Field: "newStopDate", Reason: "is the zero time"}
 	}
+	if err := soapx.CheckDateTime("newStopDate", newStopDate); err != nil {
+		return err
+	}
 	const op = "UpdateProvisioningStopDate"
 	req := &provisioningwsdl.UpdateProvisioningStopDate{
 		TaskID:       int32(taskID),
@@ -293,14 +296,14 @@ func checkOrganization(org string) error {
 	if strings.TrimSpace(org) == "" {
 		return &soapx.InputError{Field: "organization", Reason: "is empty"}
 	}
-	return nil
+	return soapx.CheckText("organization", org)
 }
 
 func checkUser(user string) error {
 	if strings.TrimSpace(user) == "" {
 		return &soapx.InputError{Field: "user", Reason: "is empty"}
 	}
-	return nil
+	return soapx.CheckText("user", user)
 }
 
 func checkTaskID(id int) error {
@@ -327,6 +330,9 @@ func checkUserNames(names []string) error {
 	for i, n := range names {
 		if strings.TrimSpace(n) == "" {
 			return &soapx.InputError{Field: fmt.Sprintf("userNames[%d]", i), Reason: "is empty"}
+		}
+		if err := soapx.CheckText(fmt.Sprintf("userNames[%d]", i), n); err != nil {
+			return err
 		}
 	}
 	return nil

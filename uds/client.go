@@ -228,9 +228,16 @@ func (cfg *config) check() error {
 		if cfg.credential == "" {
 			return &soapx.InputError{Field: "WithCredentials.credential", Reason: "must not be empty"}
 		}
+		if err := soapx.CheckTexts("WithCredentials.userID", cfg.userID, "WithCredentials.orgName", cfg.orgName,
+			"WithCredentials.credential", cfg.credential); err != nil {
+			return err
+		}
 		for i, o := range cfg.targetOrgs {
 			if o == "" {
 				return &soapx.InputError{Field: fmt.Sprintf("WithTargetOrgs[%d]", i), Reason: "must not be empty"}
+			}
+			if err := soapx.CheckText(fmt.Sprintf("WithTargetOrgs[%d]", i), o); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -130,6 +130,12 @@ func (c *Client) GetUserStatus(ctx context.Context, user UserID, opts *GetOption
 	if strings.TrimSpace(user.UserName) == "" {
 		return nil, &soapx.InputError{Field: "user.UserName", Reason: "must not be empty"}
 	}
+	if err := checkUser("user", user); err != nil {
+		return nil, err
+	}
+	if err := soapx.CheckText("opts.ClientTxID", opts.ClientTxID); err != nil {
+		return nil, err
+	}
 	req := &udswsdl.GetUserStatusRequest{UserId: wireUser(user), ClientTxId: opts.ClientTxID}
 
 	const op = "getUserStatus"
@@ -167,6 +173,18 @@ func checkUpdate(users []UserID, status Status, opts *UpdateOptions) error {
 		if strings.TrimSpace(u.UserName) == "" {
 			return &soapx.InputError{Field: fmt.Sprintf("users[%d].UserName", i), Reason: "must not be empty"}
 		}
+		if err := checkUser(fmt.Sprintf("users[%d]", i), u); err != nil {
+			return err
+		}
+	}
+	if err := soapx.CheckText("opts.ClientTxID", opts.ClientTxID); err != nil {
+		return err
+	}
+	if err := soapx.CheckDateTime("opts.StartLockTime", opts.StartLockTime); err != nil {
+		return err
+	}
+	if err := soapx.CheckDateTime("opts.EndLockTime", opts.EndLockTime); err != nil {
+		return err
 	}
 	if !status.Valid() {
 		return &soapx.InputError{Field: "status", Reason: fmt.Sprintf("unknown status %q (want INITIAL, ACTIVE, INACTIVE or DELETED)", string(status))}
@@ -179,4 +197,9 @@ func checkUpdate(users []UserID, status Status, opts *UpdateOptions) error {
 
 func wireUser(u UserID) *udswsdl.UserIdentifierType {
 	return &udswsdl.UserIdentifierType{OrgName: u.OrgName, UserName: u.UserName, UserRefId: u.UserRefID}
+}
+
+// checkUser refuses names that would not reach the server as given (see soapx.CheckText).
+func checkUser(field string, u UserID) error {
+	return soapx.CheckTexts(field+".OrgName", u.OrgName, field+".UserName", u.UserName)
 }
