@@ -1,0 +1,77 @@
+package cas_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/cas"
+	"github.com/offboard-go/offboard/cas/castest"
+)
+
+// cas has no session, but a refused web-service password is never sent twice by a client.
+
+func parallel(n int, f func() error) []error {
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = f()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+func TestRefusedPasswordSentOnce(t *testing.T) {
+	for _, form := range []cas.WireForm{cas.SOAP11, cas.SOAP12, cas.HTTPPost} {
+		t.Run(form.String(), func(t *testing.T) {
+			s := castest.NewServer(seeded()...)
+			defer s.Close()
+			creds := s.Credentials()
+			creds.WSPassword = "wrong password"
+			c, err := cas.New(s.Endpoint(), creds, cas.WithWireForm(form), cas.WithHTTPClient(s.HTTPClient()))
+			require.NoError(t, err)
+
+			errs := parallel(64, func() error { _, err := c.DeleteUser(t.Context(), 42, "bob"); return err })
+			errs = append(errs, parallel(16, func() error { _, err := c.DeleteUser(t.Context(), 42, "bob"); return err })...)
+			refusedLater := 0
+			for _, err := range errs {
+				require.ErrorIs(t, err, cas.ErrAuthentication)
+				var se *cas.StatusError
+				require.ErrorAs(t, err, &se, "the server's Status is kept")
+				if errors.As(err, new(*cas.RefusedError)) {
+					refusedLater++
+				}
+			}
+			assert.Equal(t, 79, refusedLater, "every caller but the one that sent it learns of the refusal without a request")
+			assert.Len(t, s.Requests(), 1, "exactly one request carried the refused password")
+
+			c.ResetRefusal()
+			_, err = c.DeleteUser(t.Context(), 42, "bob")
+			require.ErrorIs(t, err, cas.ErrAuthentication)
+			assert.Len(t, s.Requests(), 2)
+		})
+	}
+}
+
+func TestAcceptedPasswordCallsRunConcurrently(t *testing.T) {
+	s := castest.NewServer(seeded()...)
+	defer s.Close()
+	c, err := s.NewClient(cas.WithHTTPClient(s.HTTPClient()))
+	require.NoError(t, err)
+	// A business answer (household not found) is proof that the credentials passed.
+	_, err = c.DeleteUser(t.Context(), 999, "bob")
+	require.ErrorIs(t, err, cas.ErrNotFound)
+	errs := parallel(32, func() error { _, err := c.DeleteHouseholdRecordings(t.Context(), 42); return err })
+	require.NoError(t, errors.Join(errs...))
+	assert.Len(t, s.Requests(), 33)
+}

@@ -1,0 +1,95 @@
+package provisioning_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/provisioning"
+	"github.com/offboard-go/offboard/provisioning/provisioningtest"
+)
+
+// The session rules of the one engine, held with exact request counts against
+// provisioningtest.
+
+func parallel(n int, f func() error) []error {
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = f()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+func TestSessionRefusedOTPOneConnect(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	defer s.Close()
+	c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return "000000", nil })
+	require.NoError(t, err)
+
+	errs := parallel(64, func() error { _, err := c.TaskCount(t.Context(), org); return err })
+	errs = append(errs, parallel(16, func() error { _, err := c.TaskCount(t.Context(), org); return err })...)
+	for _, err := range errs {
+		var ce *provisioning.ConnectError
+		require.ErrorAs(t, err, &ce)
+		assert.Equal(t, provisioning.ConnectAuthFailure, ce.Result)
+		assert.ErrorIs(t, err, provisioning.ErrAuthentication)
+	}
+	assert.Equal(t, 1, s.Connects(), "exactly one refused Connect (one OTP spent) for 80 calls")
+	assert.Len(t, s.Requests(), 1)
+
+	res, err := c.Connect(t.Context())
+	var re *provisioning.RefusedError
+	require.ErrorAs(t, err, &re, "an explicit Connect reports the remembered refusal too")
+	assert.Equal(t, provisioning.ConnectAuthFailure, res)
+	assert.Equal(t, 1, s.Connects())
+
+	c.ResetRefusal()
+	_, err = c.Connect(t.Context())
+	require.ErrorIs(t, err, provisioning.ErrAuthentication)
+	assert.Equal(t, 2, s.Connects(), "ResetRefusal allows one new attempt")
+}
+
+func TestSessionRefusalCooldown(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	defer s.Close()
+	c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return "000000", nil },
+		provisioning.WithRefusalCooldown(50*time.Millisecond))
+	require.NoError(t, err)
+	for range 5 {
+		_, err = c.TaskCount(t.Context(), org)
+		require.ErrorIs(t, err, provisioning.ErrAuthentication)
+	}
+	assert.Equal(t, 1, s.Connects())
+	time.Sleep(60 * time.Millisecond)
+	_, err = c.TaskCount(t.Context(), org)
+	require.ErrorIs(t, err, provisioning.ErrAuthentication)
+	assert.Equal(t, 2, s.Connects(), "one new attempt after the cooldown")
+}
+
+func TestSession256CallersFourExpiries(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	defer s.Close()
+	c := s.NewClient(t)
+	for round := range 5 {
+		if round > 0 {
+			s.ExpireSessions()
+		}
+		errs := parallel(256, func() error { _, err := c.TaskCount(t.Context(), org); return err })
+		require.NoError(t, errors.Join(errs...), "round %d", round)
+	}
+	assert.Equal(t, 5, s.Connects(), "one Connect (one OTP) per expiry")
+}
