@@ -164,6 +164,9 @@ func (e *Engine[S]) Fresh() *Session[S] {
 	if e.closed || e.cur == nil {
 		return nil
 	}
+	if e.cur.expires.IsZero() {
+		return e.cur // no known lifetime: nothing to compare with the clock
+	}
 	now := e.cfg.Now()
 	if e.cur.expired(now) || e.renewNow(e.cur, now) {
 		return nil
