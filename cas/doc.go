@@ -16,7 +16,12 @@
 // (sWSUserName, sWSPassword) in its body. Kaltura issues these per module: the CAS pair is
 // not the pair of the users or domains modules. Wrong credentials are answered with HTTP 404
 // and a normal Status{Code: 1, Message: "Error"}; this package reports that as a
-// *StatusError that is ErrAuthentication. The password never appears in logs
+// *StatusError that is ErrAuthentication, and the client remembers it: a refused password is
+// never sent again by the same client. Until the server has answered one request, the
+// client's requests go out one at a time (the others wait for that answer); after a refusal
+// every call fails at once with a *RefusedError (ErrAuthentication) and sends nothing, until
+// ResetRefusal or WithRefusalCooldown; after an accepted answer, calls run concurrently with
+// no coordination. The password never appears in logs
 // (WithLogger), error strings or fmt output of any value of this package.
 //
 // # Wire forms

@@ -30,10 +30,18 @@
 // # Sessions
 //
 // The client authenticates lazily on the first call (or with Authenticate) and reuses the
-// SessionTicket. When a call fails with 10004 InvalidSessionTicket or -101 InvalidSession (as
-// Status Fail or inside a PwsFault) it authenticates again, once for any number of concurrent
-// callers, and retries the call once; if that fails the same way the error is
-// ErrSessionExpired. Close sends PwsUnauthenticate.
+// SessionTicket. Any number of concurrent callers that need a session cause one
+// PwsAuthenticate, which runs detached from the cancellation of the caller that started it,
+// so a caller that gives up never fails the others. When a call fails with 10004
+// InvalidSessionTicket or -101 InvalidSession (as Status Fail or inside a PwsFault) the client
+// authenticates again, once for all concurrent callers, and retries the call once; a second
+// rejection is ErrSessionExpired. WithSessionLifetime renews the ticket shortly before a
+// known end instead.
+//
+// Refused credentials are remembered: after one failed PwsAuthenticate every call fails at
+// once with a *RefusedError (ErrAuthentication) and sends nothing, until ResetRefusal or
+// WithRefusalCooldown (Projector locks accounts after a few failed logins, without notice).
+// Close sends PwsUnauthenticate.
 //
 // When PwsAuthenticate answers with a RedirectUrl (the account lives on another server) the
 // same request is sent to RedirectUrl + the endpoint's path, and the session stays there.

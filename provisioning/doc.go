@@ -21,11 +21,18 @@
 //
 // The management session is the ASP.NET session cookie that Connect sets; the Client keeps it
 // in a cookie jar of its own (an http.Client given with WithHTTPClient is not modified). The
-// first call connects, taking an OTP from the OTPSource. When a call fails because the session
-// is gone (a "not connected" Fault, an expired cookie), the Client connects again once, with a
-// fresh OTP, and retries the call once; concurrent callers share that one connect. A change
-// answered false (RemoveUsersFromTask, UpdateStopDate) is checked with PingConnection first, in
-// case the session had lapsed. A ConnectResult other than AUTH_SUCCESS is a *ConnectError.
+// first call connects, taking an OTP from the OTPSource. Any number of concurrent callers
+// that need a session cause one Connect (one OTP), which runs detached from the cancellation
+// of the caller that started it, so a caller that gives up never fails the others. When a
+// call fails because the session is gone (a "not connected" Fault, an expired cookie), the
+// Client connects again once, with a fresh OTP, and retries the call once. A change
+// answered false (RemoveUsersFromTask, UpdateStopDate) is checked with PingConnection first,
+// in case the session had lapsed. WithSessionLifetime renews the session shortly before a
+// known end instead.
+//
+// A ConnectResult other than AUTH_SUCCESS is a *ConnectError, and it is remembered: every
+// later call fails at once with a *RefusedError and spends no OTP (BSIDCA locks a token after
+// a few failed OTPs), until ResetRefusal or WithRefusalCooldown.
 //
 // # Errors
 //

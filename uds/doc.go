@@ -18,9 +18,21 @@
 // sends no AnA header. With it, the first call carries userID, orgName and credential as
 // SOAP header blocks (namespace http://ws.arcot.com/UDSTransaction/1.0); the server answers
 // with an authToken header, which the client keeps and sends instead of the credentials on
-// later calls. When the server rejects the token (it expires after one day by default), the
-// client drops it, authenticates again with the credentials and retries the call once; many
-// concurrent callers share one re-authentication. The credential and the token never appear
+// later calls. Concurrent callers share one authentication: while one caller's request
+// carries the credentials, the others wait for the token it brings back.
+//
+// The vendor's token error numbers are not public, so the client does not depend on them:
+// when a call that carried the token fails with a Fault that is not a recognised business
+// answer (see ErrorClass and WithErrorClasses), the client drops the token, authenticates
+// again once (for all concurrent callers) and retries the call once; if that fails too, its
+// error is the answer. Tokens last one day by default (WithSessionLifetime): the client
+// authenticates again shortly before that, while other calls keep the current token.
+//
+// Refused credentials are remembered: once a request with the credentials is answered with
+// an authentication error (or a number the client does not know) and no token, every call
+// fails at once with a *RefusedError (ErrAuthentication) and sends nothing, until
+// ResetRefusal or WithRefusalCooldown. A wrong password never locks the account through
+// retries, whatever the number of callers. The credential and the token never appear
 // in logs, errors or fmt output of the client. Every result carries the udsTransactionID
 // the server returned (quote it to CA support) and whether a new token came back.
 //
