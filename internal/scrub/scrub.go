@@ -339,6 +339,16 @@ func matchBackslash(text string, i int, sec string, k int, budget *int) int {
 	}
 	var simple byte
 	switch text[i+1] {
+	case '&':
+		// A quoted string escaped again for XML: \&quot; is \" (JSON inside an XML text).
+		p := i + 2
+		for n := 0; n < maxEscapes && strings.HasPrefix(text[p:], "amp;"); n++ {
+			p += 4
+		}
+		if r, n := entity(text[p:]); n > 0 && (r == '"' || r == '\'' || r == '\\' || r == '/') && byte(r) == sec[k] {
+			return match(text, p+n, sec, k+1, budget)
+		}
+		return -1
 	case '"', '\\', '\'', '/':
 		simple = text[i+1]
 	case 'n':

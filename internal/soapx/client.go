@@ -412,6 +412,9 @@ func (c *Client) attempt(ctx context.Context, ex *exchange, p *payload, response
 	if c.jar != nil {
 		if cks := resp.Cookies(); len(cks) > 0 {
 			c.jar.SetCookies(req.URL, cks)
+			for _, ck := range cks {
+				c.secrets.Add(ck.Value) // a session cookie is a secret from now on
+			}
 		}
 	}
 	if capture != nil {
@@ -475,11 +478,14 @@ func (c *Client) seal(err error) {
 	case *HTTPError:
 		e.secrets = s
 		e.Excerpt = s.String(e.Excerpt)
+		e.Err = sealCause(e.Err, s)
 	case *ProtocolError:
 		e.secrets = s
 		e.Excerpt = s.String(e.Excerpt)
 		if f, ok := e.Err.(*Fault); ok {
 			f.scrubFields(s)
+		} else {
+			e.Err = sealCause(e.Err, s)
 		}
 	case *TransportError:
 		e.secrets = s
@@ -494,4 +500,16 @@ func drain(body io.ReadCloser) {
 	t := time.AfterFunc(drainTimeout, func() { _ = body.Close() })
 	_, _ = io.CopyN(io.Discard, body, maxDrain)
 	t.Stop()
+}
+
+// sealCause scrubs the cause of an *HTTPError or *ProtocolError, which a caller reaches with
+// errors.Unwrap and may print on its own: a redirect's Location, an XML syntax error quoting
+// the body.
+func sealCause(err error, s *scrub.Set) error {
+	if bb, ok := err.(*badBody); ok {
+		bb.reason = s.String(bb.reason)
+		bb.err = s.Error(bb.err)
+		return bb
+	}
+	return s.Error(err)
 }
