@@ -29,7 +29,8 @@ func (c *Client) exchange(op string, do func(ctx context.Context) error) exchang
 		ctx, resp := soapx.CaptureResponse(ctx)
 		err := do(ctx)
 		meta := respMeta{
-			transactionID: headerText(resp, "udsTransactionID"),
+			// Free text from the server, shown in results and errors: scrubbed like the rest.
+			transactionID: c.secrets.String(headerText(resp, "udsTransactionID")),
 			authToken:     headerText(resp, "authToken"),
 		}
 		return meta, convertError(op, err, resp, meta)
