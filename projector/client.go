@@ -132,6 +132,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if o.rootCAs != nil {
 		soapOpts = append(soapOpts, soapx.WithRootCAs(o.rootCAs))
 	}
+	if o.maxRetryAfter != nil {
+		soapOpts = append(soapOpts, soapx.WithMaxRetryAfter(*o.maxRetryAfter))
+	}
 	sc, err := soapx.NewClient(endpoint, soapOpts...)
 	if err != nil {
 		return nil, err

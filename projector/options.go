@@ -25,6 +25,7 @@ type options struct {
 	cultureName      string
 	bodyLimit        int64
 	rootCAs          *x509.CertPool
+	maxRetryAfter    *time.Duration
 	session          engine.Options
 }
 
@@ -116,3 +117,8 @@ func WithSessionLifetime(d time.Duration) Option { return func(o *options) { o.s
 // remembered ErrAuthentication and sends nothing, since Projector locks an account after a
 // few failed logins.
 func WithRefusalCooldown(d time.Duration) Option { return func(o *options) { o.session.Cooldown = d } }
+
+// WithMaxRetryAfter caps how long an HTTP 429 or 503's Retry-After header can pause the
+// client (default one minute, soapx.DefaultMaxRetryAfter): the pause holds every call of the
+// client, so one answer asking for an hour must not freeze it for an hour.
+func WithMaxRetryAfter(d time.Duration) Option { return func(o *options) { o.maxRetryAfter = &d } }

@@ -123,6 +123,12 @@ func WithRetry(maxAttempts int, backoff time.Duration) Option {
 	return func(c *config) { c.soap = append(c.soap, soapx.WithRetry(soapx.RetryTransient(maxAttempts, backoff))) }
 }
 
+// WithMaxRetryAfter caps how long a server's Retry-After can make WithRetry wait (default
+// one minute, soapx.DefaultMaxRetryAfter).
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(c *config) { c.soap = append(c.soap, soapx.WithMaxRetryAfter(d)) }
+}
+
 // WithCredentials turns AnA (Authentication and Authorization) on: the first call sends
 // userID, orgName and credential as SOAP header blocks, and later calls send the authToken
 // the server answered with instead. When the server rejects the token (expired after its
