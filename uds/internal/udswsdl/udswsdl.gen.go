@@ -37,6 +37,74 @@ type UdsRegistrySuccessType struct {
 	Message string `xml:"http://ws.arcot.com/UserSchema/1.0 message"`
 }
 
+type UserBaseFilterType struct {
+	IncludeImage    bool `xml:"http://ws.arcot.com/UserSchema/1.0 includeImage,omitempty"`
+	IncludeAccounts bool `xml:"http://ws.arcot.com/UserSchema/1.0 includeAccounts,omitempty"`
+}
+
+type UserFilterType struct {
+	*UserBaseFilterType
+	DeepSearch bool `xml:"http://ws.arcot.com/UserSchema/1.0 deepSearch,omitempty"`
+}
+
+type CustomAttributeType struct {
+	Name  string  `xml:"http://ws.arcot.com/UserSchema/1.0 name"`
+	Value *string `xml:"http://ws.arcot.com/UserSchema/1.0 value,omitempty"`
+}
+
+type AccountCustomAttributeType struct {
+	AttributeName  string  `xml:"http://ws.arcot.com/UserSchema/1.0 attributeName"`
+	AttributeValue *string `xml:"http://ws.arcot.com/UserSchema/1.0 attributeValue,omitempty"`
+}
+
+type AccountIDAttribute struct {
+	Value string `xml:",chardata"`
+	Key   int32  `xml:"key,attr,omitempty"`
+}
+
+type UserAccountType struct {
+	AccountType            string                        `xml:"http://ws.arcot.com/UserSchema/1.0 accountType"`
+	AccountID              string                        `xml:"http://ws.arcot.com/UserSchema/1.0 accountID,omitempty"`
+	AccountStatus          int32                         `xml:"http://ws.arcot.com/UserSchema/1.0 accountStatus,omitempty"`
+	AccountIDAttribute     []*AccountIDAttribute         `xml:"http://ws.arcot.com/UserSchema/1.0 accountIDAttribute"`
+	DateCreated            soapx.DateTime                `xml:"http://ws.arcot.com/UserSchema/1.0 dateCreated,omitempty"`
+	DateModified           soapx.DateTime                `xml:"http://ws.arcot.com/UserSchema/1.0 dateModified,omitempty"`
+	AccountCustomAttribute []*AccountCustomAttributeType `xml:"http://ws.arcot.com/UserSchema/1.0 accountCustomAttribute"`
+}
+
+type UserDetailsType struct {
+	UserId          *UserIdentifierType               `xml:"http://ws.arcot.com/UserSchema/1.0 userId"`
+	DateCreated     soapx.DateTime                    `xml:"http://ws.arcot.com/UserSchema/1.0 dateCreated,omitempty"`
+	DateModified    soapx.DateTime                    `xml:"http://ws.arcot.com/UserSchema/1.0 dateModified,omitempty"`
+	EmailId         []*UserDetailsTypeEmailId         `xml:"http://ws.arcot.com/UserSchema/1.0 emailId"`
+	TelephoneNumber []*UserDetailsTypeTelephoneNumber `xml:"http://ws.arcot.com/UserSchema/1.0 telephoneNumber"`
+	FirstName       string                            `xml:"http://ws.arcot.com/UserSchema/1.0 firstName,omitempty"`
+	MiddleName      string                            `xml:"http://ws.arcot.com/UserSchema/1.0 middleName,omitempty"`
+	LastName        string                            `xml:"http://ws.arcot.com/UserSchema/1.0 lastName,omitempty"`
+	Pam             string                            `xml:"http://ws.arcot.com/UserSchema/1.0 pam,omitempty"`
+	PamImageURL     string                            `xml:"http://ws.arcot.com/UserSchema/1.0 pamImageURL,omitempty"`
+	Image           string                            `xml:"http://ws.arcot.com/UserSchema/1.0 image,omitempty"`
+	Status          *UserStatusType                   `xml:"http://ws.arcot.com/UserSchema/1.0 status,omitempty"`
+	CustomAttribute []*CustomAttributeType            `xml:"http://ws.arcot.com/UserSchema/1.0 customAttribute"`
+	StartLockTime   soapx.DateTime                    `xml:"http://ws.arcot.com/UserSchema/1.0 startLockTime,omitempty"`
+	EndLockTime     soapx.DateTime                    `xml:"http://ws.arcot.com/UserSchema/1.0 endLockTime,omitempty"`
+}
+
+type UserDetailsTypeEmailId struct {
+	Value     string `xml:",chardata"`
+	Qualifier string `xml:"qualifier,attr,omitempty"`
+}
+
+type UserDetailsTypeTelephoneNumber struct {
+	Value     string `xml:",chardata"`
+	Qualifier string `xml:"qualifier,attr,omitempty"`
+}
+
+type UserDetailsTypeEx struct {
+	*UserDetailsType
+	Account []*UserAccountType `xml:"http://ws.arcot.com/UserSchema/1.0 account"`
+}
+
 type UserRegistryError UdsRegistryErrorType
 
 type UpdateUserStatusRequest struct {
@@ -63,6 +131,55 @@ type GetUserStatusResponse struct {
 	XMLName xml.Name            `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs getUserStatusResponse"`
 	UserId  *UserIdentifierType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs userId"`
 	Status  *UserStatusType     `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs status"`
+}
+
+type RetrieveUserRequest struct {
+	XMLName        xml.Name        `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs retrieveUserRequest"`
+	UserIdentifier string          `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs userIdentifier"`
+	OrgName        string          `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs orgName,omitempty"`
+	AccountType    string          `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs accountType,omitempty"`
+	Filter         *UserFilterType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs filter,omitempty"`
+	ClientTxId     string          `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs clientTxId,omitempty"`
+}
+
+type RetrieveUserResponse struct {
+	XMLName xml.Name           `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs retrieveUserResponse"`
+	Return_ *UserDetailsTypeEx `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs return"`
+}
+
+type DeleteUserRequest struct {
+	XMLName    xml.Name            `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs deleteUserRequest"`
+	UserId     *UserIdentifierType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs userId"`
+	ClientTxId string              `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs clientTxId,omitempty"`
+}
+
+type DeleteUserResponse struct {
+	XMLName xml.Name                `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs deleteUserResponse"`
+	Return_ *UdsRegistrySuccessType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs return"`
+}
+
+type ListUserAccountRequest struct {
+	XMLName    xml.Name            `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs listUserAccountRequest"`
+	UserId     *UserIdentifierType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs userId"`
+	Account    *UserAccountType    `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs account,omitempty"`
+	ClientTxId string              `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs clientTxId,omitempty"`
+}
+
+type ListUserAccountResponse struct {
+	XMLName xml.Name           `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs listUserAccountResponse"`
+	Account []*UserAccountType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs account"`
+}
+
+type DeleteUserAccountRequest struct {
+	XMLName    xml.Name            `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs deleteUserAccountRequest"`
+	UserId     *UserIdentifierType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs userId"`
+	Account    *UserAccountType    `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs account"`
+	ClientTxId string              `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs clientTxId,omitempty"`
+}
+
+type DeleteUserAccountResponse struct {
+	XMLName xml.Name                `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs deleteUserAccountResponse"`
+	Return_ *UdsRegistrySuccessType `xml:"http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs return"`
 }
 
 type UserID struct {
@@ -108,6 +225,10 @@ type UdsTransactionID struct {
 type ArcotUserRegistrySvcPortType interface {
 	UpdateUserStatus(ctx context.Context, request *UpdateUserStatusRequest) (*UpdateUserStatusResponse, error)
 	GetUserStatus(ctx context.Context, request *GetUserStatusRequest) (*GetUserStatusResponse, error)
+	RetrieveUser(ctx context.Context, request *RetrieveUserRequest) (*RetrieveUserResponse, error)
+	DeleteUser(ctx context.Context, request *DeleteUserRequest) (*DeleteUserResponse, error)
+	ListUserAccounts(ctx context.Context, request *ListUserAccountRequest) (*ListUserAccountResponse, error)
+	DeleteUserAccount(ctx context.Context, request *DeleteUserAccountRequest) (*DeleteUserAccountResponse, error)
 }
 
 type arcotUserRegistrySvcPortType struct {
@@ -138,10 +259,50 @@ func (service *arcotUserRegistrySvcPortType) GetUserStatus(ctx context.Context, 
 	return response, nil
 }
 
+func (service *arcotUserRegistrySvcPortType) RetrieveUser(ctx context.Context, request *RetrieveUserRequest) (*RetrieveUserResponse, error) {
+	response := new(RetrieveUserResponse)
+	err := service.client.Call(ctx, ActionRetrieveUser, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *arcotUserRegistrySvcPortType) DeleteUser(ctx context.Context, request *DeleteUserRequest) (*DeleteUserResponse, error) {
+	response := new(DeleteUserResponse)
+	err := service.client.Call(ctx, ActionDeleteUser, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *arcotUserRegistrySvcPortType) ListUserAccounts(ctx context.Context, request *ListUserAccountRequest) (*ListUserAccountResponse, error) {
+	response := new(ListUserAccountResponse)
+	err := service.client.Call(ctx, ActionListUserAccounts, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *arcotUserRegistrySvcPortType) DeleteUserAccount(ctx context.Context, request *DeleteUserAccountRequest) (*DeleteUserAccountResponse, error) {
+	response := new(DeleteUserAccountResponse)
+	err := service.client.Call(ctx, ActionDeleteUserAccount, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
 // SOAP actions of the operations, from the WSDL bindings (SOAP 1.1 and 1.2 alike).
 const (
-	ActionUpdateUserStatus = "urn:UDS.UpdateUserStatus"
-	ActionGetUserStatus    = "urn:UDS.GetUserStatus"
+	ActionUpdateUserStatus  = "urn:UDS.UpdateUserStatus"
+	ActionGetUserStatus     = "urn:UDS.GetUserStatus"
+	ActionRetrieveUser      = "urn:UDS.RetrieveUser"
+	ActionDeleteUser        = "urn:UDS.DeleteUser"
+	ActionListUserAccounts  = "urn:UDS.ListUserAccounts"
+	ActionDeleteUserAccount = "urn:UDS.DeleteUserAccount"
 )
 
 // OperationFaults returns new values of the fault details operation op (named as in the WSDL)
@@ -149,7 +310,7 @@ const (
 // written as soap:fault or soap12:fault in the port type count as declared.
 func OperationFaults(op string) []any {
 	switch op {
-	case "updateUserStatus", "getUserStatus":
+	case "updateUserStatus", "getUserStatus", "retrieveUser", "deleteUser", "listUserAccounts", "deleteUserAccount":
 		return []any{new(UserRegistryError)}
 	}
 	return nil
