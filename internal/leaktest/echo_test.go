@@ -65,6 +65,7 @@ func TestServerEchoesSecrets(t *testing.T) {
 			s.FailNext(udstest.Fault{Code: "Sender", Number: "31999", Message: e, Context: e})
 			_, err = c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "jdoe"}, nil)
 			require.Error(t, l.err(err))
+			c.ResetRefusal() // a fault to the credentials is remembered as a refusal: each echo is sent
 		}
 		total.add(l, 4)
 	})
@@ -91,6 +92,7 @@ func TestServerEchoesSecrets(t *testing.T) {
 		for _, e := range echoes("Password", pw) {
 			reason = e
 			require.ErrorIs(t, l.err(c.Authenticate(ctx)), projector.ErrAuthentication)
+			c.ResetRefusal() // the refusal is remembered: each echo is sent
 		}
 		total.add(l, 4)
 	})

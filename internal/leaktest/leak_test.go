@@ -145,6 +145,7 @@ func udsFlows(t *testing.T, total *tally) {
 	s.FailNext(expired, expired) // still refused after renewing
 	_, err = c.GetUserStatus(ctx, jdoe, nil)
 	require.ErrorIs(t, l.err(err), uds.ErrSessionExpired)
+	c.ResetRefusal() // the fault to the credentials is remembered as a refusal
 	s.FailNext(udstest.NotInitializedFault())
 	_, err = c.GetUserStatus(ctx, jdoe, nil)
 	require.ErrorIs(t, l.err(err), uds.ErrUnavailable)
