@@ -104,8 +104,7 @@ func (c *Client) call(ctx context.Context, op string, send exchange) (respMeta, 
 		if err == nil || retried || !c.tokenSuspect(err) {
 			return meta, err
 		}
-		var re *RegistryError
-		errors.As(err, &re)
+		re, _ := asRegistryError(err)
 		c.logger.LogAttrs(ctx, slog.LevelInfo, "uds: the AnA token may no longer be valid; authenticating again",
 			slog.String("operation", op), slog.String("errorNumber", re.ErrorNumber),
 			slog.String("udsTransactionID", re.TransactionID))
@@ -138,7 +137,7 @@ func (c *Client) credentialLogin(op string, send exchange, out *loginOutcome) en
 		if out.err == nil {
 			return "", engine.Inconclusive(fmt.Errorf("uds: %s: the answer to a request with AnA credentials carried no authToken", op))
 		}
-		if c.classOf(out.err) == ClassBusiness {
+		if cl, _ := c.classOf(out.err); cl == ClassBusiness {
 			return "", engine.Inconclusive(out.err)
 		}
 		return "", out.err
@@ -147,33 +146,27 @@ func (c *Client) credentialLogin(op string, send exchange, out *loginOutcome) en
 
 // refusedCredentials is the engine's verdict on a credential login's error (see
 // credentialLogin): a Fault of class ClassAuthentication or ClassUnknown, with no token.
-func (c *Client) refusedCredentials(err error) bool {
-	var re *RegistryError
-	if !errors.As(err, &re) {
-		return false
-	}
-	cl := c.classes.of(re.ErrorNumber)
-	return cl == ClassAuthentication || cl == ClassUnknown
-}
+func (c *Client) refusedCredentials(err error) bool { return c.authSuspect(err) }
 
 // tokenSuspect reports whether err, answering a request that carried only the token, may mean
-// that the token is no longer accepted: any Fault that is not a business answer, a server
-// error or the server saying it is unavailable.
-func (c *Client) tokenSuspect(err error) bool {
-	var re *RegistryError
-	if !errors.As(err, &re) {
-		return false // no Fault: a transport or protocol failure says nothing about the token
-	}
-	cl := c.classes.of(re.ErrorNumber)
-	return cl == ClassAuthentication || cl == ClassUnknown
+// that the token is no longer accepted: the same classes (a Fault that is not a business
+// answer, a server error or the server saying it is unavailable). A transport or protocol
+// failure says nothing about the token.
+func (c *Client) tokenSuspect(err error) bool { return c.authSuspect(err) }
+
+// authSuspect reports a Fault of class ClassAuthentication or ClassUnknown.
+func (c *Client) authSuspect(err error) bool {
+	cl, ok := c.classOf(err)
+	return ok && (cl == ClassAuthentication || cl == ClassUnknown)
 }
 
-func (c *Client) classOf(err error) ErrorClass {
-	var re *RegistryError
-	if !errors.As(err, &re) {
-		return ClassUnknown
+// classOf classifies err's error number; ok is false when err is not a Fault of the service.
+func (c *Client) classOf(err error) (ErrorClass, bool) {
+	re, ok := asRegistryError(err)
+	if !ok {
+		return ClassUnknown, false
 	}
-	return c.classes.of(re.ErrorNumber)
+	return c.classes.of(re.ErrorNumber), true
 }
 
 // sessionError names the engine's own errors in this package's terms. A caller whose context
