@@ -18,6 +18,53 @@ const (
 	UserTaskTypeDeleteDomain UserTaskType = "DeleteDomain"
 )
 
+type ETransactionType string
+
+const (
+	ETransactionTypePPV                    ETransactionType = "PPV"
+	ETransactionTypeSubscription           ETransactionType = "Subscription"
+	ETransactionTypeCollection             ETransactionType = "Collection"
+	ETransactionTypeProgramAssetGroupOffer ETransactionType = "ProgramAssetGroupOffer"
+)
+
+type EntitlementOrderBy string
+
+const (
+	EntitlementOrderByPurchaseDateAsc  EntitlementOrderBy = "PurchaseDateAsc"
+	EntitlementOrderByPurchaseDateDesc EntitlementOrderBy = "PurchaseDateDesc"
+)
+
+type EPaymentMethod string
+
+const (
+	EPaymentMethodUnknown            EPaymentMethod = "Unknown"
+	EPaymentMethodCreditCard         EPaymentMethod = "CreditCard"
+	EPaymentMethodSMS                EPaymentMethod = "SMS"
+	EPaymentMethodPayPal             EPaymentMethod = "PayPal"
+	EPaymentMethodDebitCard          EPaymentMethod = "DebitCard"
+	EPaymentMethodIdeal              EPaymentMethod = "Ideal"
+	EPaymentMethodIncaso             EPaymentMethod = "Incaso"
+	EPaymentMethodGift               EPaymentMethod = "Gift"
+	EPaymentMethodChangeSubscription EPaymentMethod = "ChangeSubscription"
+	EPaymentMethodVisa               EPaymentMethod = "Visa"
+	EPaymentMethodMasterCard         EPaymentMethod = "MasterCard"
+	EPaymentMethodOffline            EPaymentMethod = "Offline"
+	EPaymentMethodM1                 EPaymentMethod = "M1"
+	EPaymentMethodSmartSun           EPaymentMethod = "SmartSun"
+	EPaymentMethodInApp              EPaymentMethod = "InApp"
+)
+
+type UserCAStatus string
+
+const (
+	UserCAStatusAnnonymus      UserCAStatus = "Annonymus"
+	UserCAStatusNeverPurchased UserCAStatus = "NeverPurchased"
+	UserCAStatusExPPV          UserCAStatus = "ExPPV"
+	UserCAStatusExSub          UserCAStatus = "ExSub"
+	UserCAStatusCurrentPPV     UserCAStatus = "CurrentPPV"
+	UserCAStatusCurrentSub     UserCAStatus = "CurrentSub"
+)
+
 type HandleUserTask struct {
 	XMLName     xml.Name      `xml:"http://ca.tvinci.com/ HandleUserTask"`
 	SWSUserName string        `xml:"http://ca.tvinci.com/ sWSUserName,omitempty"`
@@ -30,6 +77,91 @@ type HandleUserTask struct {
 type HandleUserTaskResponse struct {
 	XMLName              xml.Name `xml:"http://ca.tvinci.com/ HandleUserTaskResponse"`
 	HandleUserTaskResult *Status  `xml:"http://ca.tvinci.com/ HandleUserTaskResult,omitempty"`
+}
+
+type GetDomainEntitlements struct {
+	XMLName     xml.Name            `xml:"http://ca.tvinci.com/ GetDomainEntitlements"`
+	SWSUserName string              `xml:"http://ca.tvinci.com/ sWSUserName,omitempty"`
+	SWSPassword string              `xml:"http://ca.tvinci.com/ sWSPassword,omitempty"`
+	DomainId    int32               `xml:"http://ca.tvinci.com/ domainId"`
+	Type_       *ETransactionType   `xml:"http://ca.tvinci.com/ type"`
+	IsExpired   bool                `xml:"http://ca.tvinci.com/ isExpired"`
+	PageSize    int32               `xml:"http://ca.tvinci.com/ pageSize"`
+	PageIndex   int32               `xml:"http://ca.tvinci.com/ pageIndex"`
+	OrderBy     *EntitlementOrderBy `xml:"http://ca.tvinci.com/ orderBy"`
+}
+
+type GetDomainEntitlementsResponse struct {
+	XMLName                     xml.Name      `xml:"http://ca.tvinci.com/ GetDomainEntitlementsResponse"`
+	GetDomainEntitlementsResult *Entitlements `xml:"http://ca.tvinci.com/ GetDomainEntitlementsResult,omitempty"`
+}
+
+type GetDomainPermittedSubscriptions struct {
+	XMLName     xml.Name `xml:"http://ca.tvinci.com/ GetDomainPermittedSubscriptions"`
+	SWSUserName string   `xml:"http://ca.tvinci.com/ sWSUserName,omitempty"`
+	SWSPassword string   `xml:"http://ca.tvinci.com/ sWSPassword,omitempty"`
+	NDomainID   int32    `xml:"http://ca.tvinci.com/ nDomainID"`
+}
+
+type GetDomainPermittedSubscriptionsResponse struct {
+	XMLName                               xml.Name                               `xml:"http://ca.tvinci.com/ GetDomainPermittedSubscriptionsResponse"`
+	GetDomainPermittedSubscriptionsResult *ArrayOfPermittedSubscriptionContainer `xml:"http://ca.tvinci.com/ GetDomainPermittedSubscriptionsResult,omitempty"`
+}
+
+type GetUserPermittedSubscriptions struct {
+	XMLName     xml.Name `xml:"http://ca.tvinci.com/ GetUserPermittedSubscriptions"`
+	SWSUserName string   `xml:"http://ca.tvinci.com/ sWSUserName,omitempty"`
+	SWSPassword string   `xml:"http://ca.tvinci.com/ sWSPassword,omitempty"`
+	SSiteGUID   string   `xml:"http://ca.tvinci.com/ sSiteGUID,omitempty"`
+}
+
+type GetUserPermittedSubscriptionsResponse struct {
+	XMLName                             xml.Name                               `xml:"http://ca.tvinci.com/ GetUserPermittedSubscriptionsResponse"`
+	GetUserPermittedSubscriptionsResult *ArrayOfPermittedSubscriptionContainer `xml:"http://ca.tvinci.com/ GetUserPermittedSubscriptionsResult,omitempty"`
+}
+
+type GetUserCAStatus struct {
+	XMLName     xml.Name `xml:"http://ca.tvinci.com/ GetUserCAStatus"`
+	SWSUserName string   `xml:"http://ca.tvinci.com/ sWSUserName,omitempty"`
+	SWSPassword string   `xml:"http://ca.tvinci.com/ sWSPassword,omitempty"`
+	SSiteGUID   string   `xml:"http://ca.tvinci.com/ sSiteGUID,omitempty"`
+}
+
+type GetUserCAStatusResponse struct {
+	XMLName               xml.Name      `xml:"http://ca.tvinci.com/ GetUserCAStatusResponse"`
+	GetUserCAStatusResult *UserCAStatus `xml:"http://ca.tvinci.com/ GetUserCAStatusResult"`
+}
+
+type CancelSubscriptionRenewal struct {
+	XMLName           xml.Name `xml:"http://ca.tvinci.com/ CancelSubscriptionRenewal"`
+	SWSUserName       string   `xml:"http://ca.tvinci.com/ sWSUserName,omitempty"`
+	SWSPassword       string   `xml:"http://ca.tvinci.com/ sWSPassword,omitempty"`
+	NDomainId         int32    `xml:"http://ca.tvinci.com/ nDomainId"`
+	SSubscriptionCode string   `xml:"http://ca.tvinci.com/ sSubscriptionCode,omitempty"`
+	UserId            string   `xml:"http://ca.tvinci.com/ userId,omitempty"`
+	Udid              string   `xml:"http://ca.tvinci.com/ udid,omitempty"`
+	UserIp            string   `xml:"http://ca.tvinci.com/ userIp,omitempty"`
+}
+
+type CancelSubscriptionRenewalResponse struct {
+	XMLName                         xml.Name `xml:"http://ca.tvinci.com/ CancelSubscriptionRenewalResponse"`
+	CancelSubscriptionRenewalResult *Status  `xml:"http://ca.tvinci.com/ CancelSubscriptionRenewalResult,omitempty"`
+}
+
+type CancelServiceNow struct {
+	XMLName         xml.Name          `xml:"http://ca.tvinci.com/ CancelServiceNow"`
+	SWSUserName     string            `xml:"http://ca.tvinci.com/ sWSUserName,omitempty"`
+	SWSPassword     string            `xml:"http://ca.tvinci.com/ sWSPassword,omitempty"`
+	NDomainId       int32             `xml:"http://ca.tvinci.com/ nDomainId"`
+	NAssetID        int32             `xml:"http://ca.tvinci.com/ nAssetID"`
+	TransactionType *ETransactionType `xml:"http://ca.tvinci.com/ transactionType"`
+	BIsForce        bool              `xml:"http://ca.tvinci.com/ bIsForce"`
+	Udid            string            `xml:"http://ca.tvinci.com/ udid,omitempty"`
+}
+
+type CancelServiceNowResponse struct {
+	XMLName                xml.Name `xml:"http://ca.tvinci.com/ CancelServiceNowResponse"`
+	CancelServiceNowResult *Status  `xml:"http://ca.tvinci.com/ CancelServiceNowResult,omitempty"`
 }
 
 type Status struct {
@@ -47,8 +179,77 @@ type KeyValuePair struct {
 	Value string `xml:"http://ca.tvinci.com/ value,omitempty"`
 }
 
+type Entitlements struct {
+	Status       *Status             `xml:"http://ca.tvinci.com/ status,omitempty"`
+	Entitelments *ArrayOfEntitlement `xml:"http://ca.tvinci.com/ entitelments,omitempty"`
+	TotalItems   int32               `xml:"http://ca.tvinci.com/ totalItems"`
+}
+
+type ArrayOfEntitlement struct {
+	Entitlement []*Entitlement `xml:"http://ca.tvinci.com/ Entitlement"`
+}
+
+type Entitlement struct {
+	MediaFileID             int32             `xml:"http://ca.tvinci.com/ mediaFileID"`
+	Type_                   *ETransactionType `xml:"http://ca.tvinci.com/ type"`
+	EntitlementId           string            `xml:"http://ca.tvinci.com/ entitlementId,omitempty"`
+	CurrentUses             int32             `xml:"http://ca.tvinci.com/ currentUses"`
+	EndDate                 soapx.DateTime    `xml:"http://ca.tvinci.com/ endDate"`
+	CurrentDate             soapx.DateTime    `xml:"http://ca.tvinci.com/ currentDate"`
+	LastViewDate            soapx.DateTime    `xml:"http://ca.tvinci.com/ lastViewDate"`
+	PurchaseDate            soapx.DateTime    `xml:"http://ca.tvinci.com/ purchaseDate"`
+	PurchaseID              int32             `xml:"http://ca.tvinci.com/ purchaseID"`
+	PaymentMethod           *EPaymentMethod   `xml:"http://ca.tvinci.com/ paymentMethod"`
+	DeviceUDID              string            `xml:"http://ca.tvinci.com/ deviceUDID,omitempty"`
+	DeviceName              string            `xml:"http://ca.tvinci.com/ deviceName,omitempty"`
+	CancelWindow            bool              `xml:"http://ca.tvinci.com/ cancelWindow"`
+	MaxUses                 int32             `xml:"http://ca.tvinci.com/ maxUses"`
+	NextRenewalDate         soapx.DateTime    `xml:"http://ca.tvinci.com/ nextRenewalDate"`
+	RecurringStatus         bool              `xml:"http://ca.tvinci.com/ recurringStatus"`
+	IsRenewable             bool              `xml:"http://ca.tvinci.com/ isRenewable"`
+	PaymentGatewayId        int32             `xml:"http://ca.tvinci.com/ paymentGatewayId"`
+	PaymentMethodId         int32             `xml:"http://ca.tvinci.com/ paymentMethodId"`
+	IsInGracePeriod         bool              `xml:"http://ca.tvinci.com/ IsInGracePeriod"`
+	ScheduledSubscriptionId *int64            `xml:"http://ca.tvinci.com/ ScheduledSubscriptionId,omitempty"`
+	IsSuspended             bool              `xml:"http://ca.tvinci.com/ IsSuspended"`
+	MediaID                 int32             `xml:"http://ca.tvinci.com/ mediaID"`
+	UnifiedPaymentId        int64             `xml:"http://ca.tvinci.com/ UnifiedPaymentId"`
+}
+
+type ArrayOfPermittedSubscriptionContainer struct {
+	PermittedSubscriptionContainer []*PermittedSubscriptionContainer `xml:"http://ca.tvinci.com/ PermittedSubscriptionContainer"`
+}
+
+type PermittedSubscriptionContainer struct {
+	M_sSubscriptionCode       string          `xml:"http://ca.tvinci.com/ m_sSubscriptionCode,omitempty"`
+	M_nMaxUses                int32           `xml:"http://ca.tvinci.com/ m_nMaxUses"`
+	M_nCurrentUses            int32           `xml:"http://ca.tvinci.com/ m_nCurrentUses"`
+	M_dEndDate                soapx.DateTime  `xml:"http://ca.tvinci.com/ m_dEndDate"`
+	M_dCurrentDate            soapx.DateTime  `xml:"http://ca.tvinci.com/ m_dCurrentDate"`
+	M_dLastViewDate           soapx.DateTime  `xml:"http://ca.tvinci.com/ m_dLastViewDate"`
+	M_dPurchaseDate           soapx.DateTime  `xml:"http://ca.tvinci.com/ m_dPurchaseDate"`
+	M_dNextRenewalDate        soapx.DateTime  `xml:"http://ca.tvinci.com/ m_dNextRenewalDate"`
+	M_bRecurringStatus        bool            `xml:"http://ca.tvinci.com/ m_bRecurringStatus"`
+	M_bIsSubRenewable         bool            `xml:"http://ca.tvinci.com/ m_bIsSubRenewable"`
+	M_nSubscriptionPurchaseID int32           `xml:"http://ca.tvinci.com/ m_nSubscriptionPurchaseID"`
+	M_paymentMethod           *EPaymentMethod `xml:"http://ca.tvinci.com/ m_paymentMethod"`
+	M_sDeviceUDID             string          `xml:"http://ca.tvinci.com/ m_sDeviceUDID,omitempty"`
+	M_sDeviceName             string          `xml:"http://ca.tvinci.com/ m_sDeviceName,omitempty"`
+	M_bCancelWindow           bool            `xml:"http://ca.tvinci.com/ m_bCancelWindow"`
+	M_bIsInGracePeriod        bool            `xml:"http://ca.tvinci.com/ m_bIsInGracePeriod"`
+	PaymentGatewayId          int32           `xml:"http://ca.tvinci.com/ paymentGatewayId"`
+	PaymentMethodId           int32           `xml:"http://ca.tvinci.com/ paymentMethodId"`
+	ScheduledSubscriptionId   *int64          `xml:"http://ca.tvinci.com/ ScheduledSubscriptionId,omitempty"`
+}
+
 type ModuleSoap interface {
 	HandleUserTask(ctx context.Context, request *HandleUserTask) (*HandleUserTaskResponse, error)
+	GetDomainEntitlements(ctx context.Context, request *GetDomainEntitlements) (*GetDomainEntitlementsResponse, error)
+	GetDomainPermittedSubscriptions(ctx context.Context, request *GetDomainPermittedSubscriptions) (*GetDomainPermittedSubscriptionsResponse, error)
+	GetUserPermittedSubscriptions(ctx context.Context, request *GetUserPermittedSubscriptions) (*GetUserPermittedSubscriptionsResponse, error)
+	GetUserCAStatus(ctx context.Context, request *GetUserCAStatus) (*GetUserCAStatusResponse, error)
+	CancelSubscriptionRenewal(ctx context.Context, request *CancelSubscriptionRenewal) (*CancelSubscriptionRenewalResponse, error)
+	CancelServiceNow(ctx context.Context, request *CancelServiceNow) (*CancelServiceNowResponse, error)
 }
 
 type moduleSoap struct {
@@ -70,7 +271,67 @@ func (service *moduleSoap) HandleUserTask(ctx context.Context, request *HandleUs
 	return response, nil
 }
 
+func (service *moduleSoap) GetDomainEntitlements(ctx context.Context, request *GetDomainEntitlements) (*GetDomainEntitlementsResponse, error) {
+	response := new(GetDomainEntitlementsResponse)
+	err := service.client.Call(ctx, ActionGetDomainEntitlements, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *moduleSoap) GetDomainPermittedSubscriptions(ctx context.Context, request *GetDomainPermittedSubscriptions) (*GetDomainPermittedSubscriptionsResponse, error) {
+	response := new(GetDomainPermittedSubscriptionsResponse)
+	err := service.client.Call(ctx, ActionGetDomainPermittedSubscriptions, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *moduleSoap) GetUserPermittedSubscriptions(ctx context.Context, request *GetUserPermittedSubscriptions) (*GetUserPermittedSubscriptionsResponse, error) {
+	response := new(GetUserPermittedSubscriptionsResponse)
+	err := service.client.Call(ctx, ActionGetUserPermittedSubscriptions, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *moduleSoap) GetUserCAStatus(ctx context.Context, request *GetUserCAStatus) (*GetUserCAStatusResponse, error) {
+	response := new(GetUserCAStatusResponse)
+	err := service.client.Call(ctx, ActionGetUserCAStatus, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *moduleSoap) CancelSubscriptionRenewal(ctx context.Context, request *CancelSubscriptionRenewal) (*CancelSubscriptionRenewalResponse, error) {
+	response := new(CancelSubscriptionRenewalResponse)
+	err := service.client.Call(ctx, ActionCancelSubscriptionRenewal, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *moduleSoap) CancelServiceNow(ctx context.Context, request *CancelServiceNow) (*CancelServiceNowResponse, error) {
+	response := new(CancelServiceNowResponse)
+	err := service.client.Call(ctx, ActionCancelServiceNow, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
 // SOAP actions of the operations, from the WSDL bindings (SOAP 1.1 and 1.2 alike).
 const (
-	ActionHandleUserTask = "http://ca.tvinci.com/HandleUserTask"
+	ActionHandleUserTask                  = "http://ca.tvinci.com/HandleUserTask"
+	ActionGetDomainEntitlements           = "http://ca.tvinci.com/GetDomainEntitlements"
+	ActionGetDomainPermittedSubscriptions = "http://ca.tvinci.com/GetDomainPermittedSubscriptions"
+	ActionGetUserPermittedSubscriptions   = "http://ca.tvinci.com/GetUserPermittedSubscriptions"
+	ActionGetUserCAStatus                 = "http://ca.tvinci.com/GetUserCAStatus"
+	ActionCancelSubscriptionRenewal       = "http://ca.tvinci.com/CancelSubscriptionRenewal"
+	ActionCancelServiceNow                = "http://ca.tvinci.com/CancelServiceNow"
 )
