@@ -158,16 +158,21 @@ func (e *engine) offboard(stop, work context.Context, u user, row func(user, res
 // user there once the system has refused the credentials.
 func (e *engine) inLane(stop, work context.Context, l *lane, u user) result {
 	name := l.sys.name()
-	select {
-	case l.sem <- struct{}{}:
-	case <-stop.Done():
-		return notStartedResult(name)
-	}
-	defer func() { <-l.sem }()
+	// The gate first, then a slot: a user waiting at the gate holds no slot, so the gate's
+	// holder always gets one back after lending it (see stepper.do).
 	holding, err := l.gate.enter(stop)
 	if err != nil {
 		return notStartedResult(name)
 	}
+	select {
+	case l.sem <- struct{}{}:
+	case <-stop.Done():
+		if holding {
+			l.gate.leave(false)
+		}
+		return notStartedResult(name)
+	}
+	defer func() { <-l.sem }()
 	if l.refused.Load() {
 		if holding {
 			l.gate.leave(false)
@@ -311,7 +316,16 @@ func (x *stepper) do(ctx context.Context, step, target, detail string, call func
 	id := x.id(step, target)
 	x.at(beforeIntent, id)
 	if j := x.e.journal; j != nil {
-		if err := j.append(record{Kind: kindIntent, stepID: id, Detail: detail}, true); err != nil {
+		// The lane bounds the calls in progress in the system: its slot is lent to another
+		// user while this one waits for the disk.
+		<-x.lane.sem
+		err := j.append(record{Kind: kindIntent, stepID: id, Detail: detail}, true)
+		x.lane.sem <- struct{}{}
+		if err == nil && x.stop.Err() != nil { // stopped while waiting: not sent, and so recorded
+			x.note(id, stepOutcome{Outcome: outcomeNotStarted, Detail: "not sent: the run was stopped"})
+			return stepOutcome{Outcome: outcomeNotStarted, Err: errStopped}
+		}
+		if err != nil {
 			// Without the intent on disk the step is not sent: a crash could not be resumed.
 			return stepOutcome{Outcome: outcomeFailed, Message: "not sent: " + err.Error(), Err: err}
 		}

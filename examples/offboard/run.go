@@ -382,9 +382,12 @@ func newEngine(cfg *config, logger *slog.Logger) (o *engine, closeAll func(), er
 		}
 		o.lanes = append(o.lanes, newLane(&provisioningStep{c: c, org: cfg.provisioningOrg, notify: cfg.provisioningNotify}, cfg.limit("provisioning")))
 	}
+	// Users in progress at once: enough for every lane to stay busy while the others lag
+	// (a user holds its place until its slowest system is done), few enough that memory
+	// does not depend on the number of users.
 	o.window = 0
 	for _, l := range o.lanes {
-		o.window = max(o.window, 4*cap(l.sem))
+		o.window += 4 * cap(l.sem)
 	}
 	return o, closeAll, nil
 }
