@@ -48,7 +48,7 @@ func (c *Client) guarded(ctx context.Context, call func(context.Context) (*Resul
 		return call(ctx)
 	}
 	var re *engine.RefusedError
-	if errors.As(err, &re) {
+	if errors.As(err, &re) || errors.Is(err, ErrClosed) {
 		return nil, fmt.Errorf("cas: %s: %w", opHandleUserTask, err)
 	}
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
@@ -68,3 +68,15 @@ func (c *Client) ResetRefusal() { c.sessions.Reset() }
 // ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
 // client try again.
 type RefusedError = engine.RefusedError
+
+// ErrClosed is what every call returns after Close (the same value in every package).
+var ErrClosed = engine.ErrClosed
+
+// Close releases the idle connections of the transport the client made for itself (one given
+// with WithHTTPClient is the caller's). cas has no session to end. After Close every call
+// returns ErrClosed; Close may be called again.
+func (c *Client) Close(ctx context.Context) error {
+	_, err := c.sessions.Close(ctx)
+	c.soap.CloseIdleConnections()
+	return err
+}

@@ -75,3 +75,17 @@ func TestAcceptedPasswordCallsRunConcurrently(t *testing.T) {
 	require.NoError(t, errors.Join(errs...))
 	assert.Len(t, s.Requests(), 33)
 }
+
+func TestClose(t *testing.T) {
+	s := castest.NewServer(seeded()...)
+	defer s.Close()
+	c, err := s.NewClient(cas.WithHTTPClient(s.HTTPClient()))
+	require.NoError(t, err)
+	_, err = c.DeleteHouseholdRecordings(t.Context(), 42)
+	require.NoError(t, err)
+	require.NoError(t, c.Close(t.Context()))
+	require.NoError(t, c.Close(t.Context()), "Close may be called again")
+	_, err = c.DeleteHouseholdRecordings(t.Context(), 42)
+	require.ErrorIs(t, err, cas.ErrClosed)
+	assert.Len(t, s.Requests(), 1, "nothing is sent after Close")
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
@@ -47,8 +48,8 @@ var (
 	// there. The *RedirectError says why.
 	ErrRedirectRefused = errors.New("projector: RedirectUrl refused")
 
-	// ErrClosed: the Client was closed with Close.
-	ErrClosed = errors.New("projector: client closed")
+	// ErrClosed: the Client was closed with Close (the same value in every package).
+	ErrClosed = engine.ErrClosed
 )
 
 // PwsMessage error numbers documented by Projector (FACTS §3).

@@ -67,7 +67,7 @@ func (c *client) sessionError(ctx context.Context, err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, engine.ErrClosed):
-		return ErrClosed
+		return err
 	case errors.As(err, &re):
 		return fmt.Errorf("projector: %s: %w", opAuthenticate, err)
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):

@@ -78,6 +78,8 @@ func (c *Client) sessionError(ctx context.Context, err error) error {
 	switch {
 	case errors.As(err, &re):
 		return fmt.Errorf("provisioning: Connect: %w", err)
+	case errors.Is(err, ErrClosed):
+		return fmt.Errorf("provisioning: %w", err)
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		return fmt.Errorf("provisioning: %w", &soapx.TransportError{
 			Op: "POST " + c.soap.Endpoint(), Err: fmt.Errorf("waiting for Connect: %w", err)})
@@ -153,3 +155,17 @@ func (c *Client) do(ctx context.Context, op string, call func(ctx context.Contex
 // ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
 // client try again.
 type RefusedError = engine.RefusedError
+
+// ErrClosed is what every call returns after Close (the same value in every package).
+var ErrClosed = engine.ErrClosed
+
+// Close ends the client's use of its session and releases the idle connections of the
+// transport the client made for itself (one given with WithHTTPClient is the caller's). BSIDCA
+// has no operation that ends a management session: the server forgets it after its idle
+// timeout. After Close every call returns ErrClosed and spends no OTP; Close waits (within
+// ctx) for a Connect under way, and may be called again.
+func (c *Client) Close(ctx context.Context) error {
+	_, err := c.sessions.Close(ctx)
+	c.soap.CloseIdleConnections()
+	return err
+}

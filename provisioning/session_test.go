@@ -93,3 +93,19 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 	}
 	assert.Equal(t, 5, s.Connects(), "one Connect (one OTP) per expiry")
 }
+
+func TestClose(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	defer s.Close()
+	c := s.NewClient(t)
+	_, err := c.TaskCount(t.Context(), org)
+	require.NoError(t, err)
+	require.NoError(t, c.Close(t.Context()))
+	require.NoError(t, c.Close(t.Context()), "Close may be called again")
+	n := len(s.Requests())
+	_, err = c.TaskCount(t.Context(), org)
+	require.ErrorIs(t, err, provisioning.ErrClosed)
+	_, err = c.Connect(t.Context())
+	require.ErrorIs(t, err, provisioning.ErrClosed)
+	assert.Len(t, s.Requests(), n, "nothing is sent after Close, no OTP spent")
+}

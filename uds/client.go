@@ -26,14 +26,17 @@ const ServicePath = "/arcotuds/services/ArcotUserRegistrySvc"
 type Client struct {
 	endpoint string
 	port     udswsdl.ArcotUserRegistrySvcPortType
+	soap     *soapx.Client
 	logger   *slog.Logger
 	ana      *ana // nil when AnA is off: no AnA header is sent
-	// sessions holds the authToken (nil when AnA is off); classes classifies error numbers.
+	// sessions holds the authToken (none when AnA is off) and whether the client is closed;
+	// classes classifies error numbers.
 	sessions *engine.Engine[string]
 	classes  errorClasses
 	// secrets holds the values scrubbed from everything the client returns and logs: the
 	// credential from the start, each authToken once issued.
 	secrets *scrub.Set
+	obs     *soapx.Hook // nil without WithObserver (observe.go)
 }
 
 // Option configures a Client.
@@ -52,6 +55,7 @@ type config struct {
 	classes       map[string]ErrorClass
 	session       engine.Options
 	lifetimeSet   bool
+	observer      Observer
 }
 
 // WithHTTPClient sends the requests through hc (its Transport, Timeout and Jar). It is also
@@ -193,17 +197,19 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 	c := &Client{
 		endpoint: endpoint,
 		port:     udswsdl.NewArcotUserRegistrySvcPortType(sc),
+		soap:     sc,
 		logger:   logger,
 		secrets:  secrets,
 		classes:  cfg.classes,
 	}
+	c.obs = soapx.NewHook(cfg.observer, "uds", soapx.SOAP12, endpoint, secrets)
 	if cfg.hasCreds {
 		c.ana = newANA(&cfg)
 		if !cfg.lifetimeSet {
 			cfg.session.Lifetime = DefaultTokenLifetime
 		}
-		c.sessions = engine.New[string](cfg.session.Config(c.refusedCredentials))
 	}
+	c.sessions = engine.New[string](cfg.session.Config(c.refusedCredentials))
 	return c, nil
 }
 

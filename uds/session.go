@@ -80,6 +80,9 @@ type exchange func(ctx context.Context, headers []any) (respMeta, error)
 //     every caller after it.
 func (c *Client) call(ctx context.Context, op string, send exchange) (respMeta, error) {
 	if c.ana == nil {
+		if c.sessions.Closed() {
+			return respMeta{}, fmt.Errorf("uds: %s: %w", op, ErrClosed)
+		}
 		return send(ctx, nil)
 	}
 	s := c.sessions.Fresh()
@@ -175,7 +178,7 @@ func (c *Client) classOf(err error) (ErrorClass, bool) {
 func (c *Client) sessionError(ctx context.Context, op string, err error) error {
 	var re *engine.RefusedError
 	switch {
-	case errors.As(err, &re):
+	case errors.As(err, &re), errors.Is(err, ErrClosed):
 		return fmt.Errorf("uds: %s: %w", op, err)
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		return fmt.Errorf("uds: %s: %w", op, &soapx.TransportError{
@@ -187,10 +190,19 @@ func (c *Client) sessionError(ctx context.Context, op string, err error) error {
 // ResetRefusal forgets that the server refused the AnA credentials, so that the next call
 // authenticates again. Until then (or until WithRefusalCooldown has passed) every call fails
 // at once with the remembered error (ErrAuthentication) and sends nothing.
-func (c *Client) ResetRefusal() {
-	if c.sessions != nil {
-		c.sessions.Reset()
-	}
+func (c *Client) ResetRefusal() { c.sessions.Reset() }
+
+// ErrClosed is what every call returns after Close (the same value in every package).
+var ErrClosed = engine.ErrClosed
+
+// Close forgets the AnA token and releases the idle connections of the transport the client
+// made for itself (one given with WithHTTPClient is the caller's). UDS has no operation that
+// ends a token: it expires on the server. After Close every call returns ErrClosed and sends
+// nothing; Close waits (within ctx) for an authentication under way, and may be called again.
+func (c *Client) Close(ctx context.Context) error {
+	_, err := c.sessions.Close(ctx)
+	c.soap.CloseIdleConnections()
+	return err
 }
 
 func (c *Client) tokenState() string {

@@ -3,6 +3,7 @@ package uds_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -204,4 +205,27 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 		require.Zero(t, failed, "round %d: %v", round, errs)
 	}
 	assert.Equal(t, 5, s.Authentications(), "one authentication per expiry")
+}
+
+func TestClose(t *testing.T) {
+	for _, ana := range []bool{true, false} {
+		t.Run(fmt.Sprint("AnA ", ana), func(t *testing.T) {
+			s := udstest.New(t, udstest.Config{AnA: ana})
+			s.AddUser("ACME", "jdoe", uds.StatusActive)
+			var opts []uds.Option
+			if ana {
+				a := s.Admin()
+				opts = append(opts, uds.WithCredentials(a.UserID, a.OrgName, a.Credential))
+			}
+			c, err := uds.New(s.URL, opts...)
+			require.NoError(t, err)
+			_, err = c.GetUserStatus(t.Context(), jdoe, nil)
+			require.NoError(t, err)
+			require.NoError(t, c.Close(t.Context()))
+			require.NoError(t, c.Close(t.Context()), "Close may be called again")
+			_, err = c.GetUserStatus(t.Context(), jdoe, nil)
+			require.ErrorIs(t, err, uds.ErrClosed)
+			assert.Len(t, s.Requests(), 1, "nothing is sent after Close")
+		})
+	}
 }

@@ -32,8 +32,9 @@ import (
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
-// ErrClosed is returned by Get after Close.
-var ErrClosed = errors.New("client closed")
+// ErrClosed is returned by Get after Close. Every service package re-exports it as its
+// ErrClosed: the same value, whichever client was closed.
+var ErrClosed = errors.New("offboard: client closed")
 
 // Config tunes an Engine. The zero value is usable: no known lifetime, refusals remembered
 // until Reset, logins bounded by DefaultLoginTimeout.
@@ -54,6 +55,9 @@ type Config struct {
 	Refused func(error) bool
 	// Now is the clock (tests); nil: time.Now.
 	Now func() time.Time
+	// OnEvent, if set, is told what the engine does for a caller (events.go), on that caller's
+	// context and goroutine; it must not block. Options.Config sets Observe.
+	OnEvent func(ctx context.Context, ev Event)
 }
 
 // Defaults for Config's zero fields.
@@ -205,6 +209,7 @@ func (e *Engine[S]) GetOwn(ctx context.Context, login Login[S]) (s *Session[S], 
 
 // RenewOwn is Renew with GetOwn's login.
 func (e *Engine[S]) RenewOwn(ctx context.Context, stale *Session[S], login Login[S]) (*Session[S], bool, error) {
+	e.reactive(ctx, stale)
 	e.Invalidate(stale)
 	return e.get(ctx, login, true)
 }
@@ -221,6 +226,7 @@ func (e *Engine[S]) get(ctx context.Context, login Login[S], own bool) (s *Sessi
 			if e.cfg.Cooldown <= 0 || now.Before(e.refused.At.Add(e.cfg.Cooldown)) {
 				r := e.refused
 				e.mu.Unlock()
+				e.emit(ctx, Event{Kind: EventRefusalRemembered})
 				return nil, false, r
 			}
 			e.refused = nil // the cooldown is over: one new attempt
@@ -237,6 +243,12 @@ func (e *Engine[S]) get(ctx context.Context, login Login[S], own bool) (s *Sessi
 			e.attempted++
 		}
 		e.mu.Unlock()
+		if lead {
+			if cur != nil { // there is a session, but its known lifetime is ending
+				e.emit(ctx, Event{Kind: EventRenewal, Proactive: true})
+			}
+			e.emit(ctx, Event{Kind: EventLoginStarted})
+		}
 
 		switch {
 		case lead && own:
@@ -255,8 +267,16 @@ func (e *Engine[S]) get(ctx context.Context, login Login[S], own bool) (s *Sessi
 		}
 		switch {
 		case f.err == nil:
+			if lead {
+				e.emit(ctx, Event{Kind: EventLoginSucceeded})
+			}
 			return f.s, lead, nil
 		case lead:
+			if f.refused != nil {
+				e.emit(ctx, Event{Kind: EventRefused})
+			} else {
+				e.emit(ctx, Event{Kind: EventLoginFailed})
+			}
 			// A proactive renewal that failed (and was not refused) leaves the old session,
 			// still valid, in use.
 			if cur != nil && !cur.expired(e.cfg.Now()) && e.current() == cur {
@@ -266,6 +286,7 @@ func (e *Engine[S]) get(ctx context.Context, login Login[S], own bool) (s *Sessi
 		case f.retry && ctx.Err() == nil:
 			continue // the leader's request said nothing about the credentials
 		case f.refused != nil:
+			e.emit(ctx, Event{Kind: EventRefusalRemembered})
 			return nil, false, f.refused
 		}
 		return nil, false, f.err
@@ -370,6 +391,7 @@ func (e *Engine[S]) Invalidate(s *Session[S]) {
 // caller's, or one this caller logs in for. It is the reactive renewal after the server
 // rejected stale.
 func (e *Engine[S]) Renew(ctx context.Context, stale *Session[S], login Login[S]) (*Session[S], bool, error) {
+	e.reactive(ctx, stale)
 	e.Invalidate(stale)
 	return e.Get(ctx, login)
 }
@@ -450,5 +472,6 @@ type Options struct {
 // Config is the engine configuration for o, with refused classifying the service's login
 // errors.
 func (o Options) Config(refused func(error) bool) Config {
-	return Config{Lifetime: o.Lifetime, Cooldown: o.Cooldown, LoginTimeout: o.LoginTimeout, Refused: refused, Now: o.Now}
+	return Config{Lifetime: o.Lifetime, Cooldown: o.Cooldown, LoginTimeout: o.LoginTimeout, Refused: refused, Now: o.Now,
+		OnEvent: Observe}
 }
