@@ -40,7 +40,7 @@ func TestDeleteUserResult(t *testing.T) {
 			assert.Equal(t, tc.outcome, res.Outcome)
 			assert.Equal(t, tc.status, res.Status)
 			assert.Len(t, res.Messages, tc.msgs)
-			assert.Equal(t, projector.UserRef{UserDisplayName: "Jane Doe", UserID: "U42", UserReferenceSystemID: "jdoe", UserUID: 1152921504607134367}, res.User)
+			assert.Equal(t, projector.UserRef{UserDisplayName: "Jane Doe", UserID: 42, UserReferenceSystemID: "jdoe", UserUID: 1152921504607134367}, res.User)
 			// A warning-mode 10016 means the request was carried out: never sent twice.
 			assert.Equal(t, []string{"PwsAuthenticate", "PwsDeleteUser"}, m.ops())
 		})

@@ -16,18 +16,30 @@ import (
 // key set is sent.
 type UserRef struct {
 	UserReferenceSystemID string // the user's id in your own system, e.g. "temporary_resource"
-	UserID                string // Projector's user id
-	UserUID               int64  // Projector's unique id; 0 means not set
+	UserID                int32  // Projector's user id (Int32, "for internal use only"); 0 means not set
+	UserUID               int64  // Projector's unique id (Int64); 0 means not set
 	UserDisplayName       string // filled in answers; not a key
 }
 
 func (u UserRef) hasKey() bool {
-	return strings.TrimSpace(u.UserReferenceSystemID) != "" || strings.TrimSpace(u.UserID) != "" || u.UserUID != 0
+	return strings.TrimSpace(u.UserReferenceSystemID) != "" || u.UserID != 0 || u.UserUID != 0
+}
+
+// check refuses a reference that cannot be sent as given: negative ids, texts that would not
+// reach the server as written (see soapx.CheckText).
+func (u UserRef) check(field string) error {
+	if u.UserID < 0 {
+		return &soapx.InputError{Field: field + ".UserID", Reason: "must not be negative"}
+	}
+	if u.UserUID < 0 {
+		return &soapx.InputError{Field: field + ".UserUID", Reason: "must not be negative"}
+	}
+	return soapx.CheckTexts(field+".UserReferenceSystemID", u.UserReferenceSystemID, field+".UserDisplayName", u.UserDisplayName)
 }
 
 func (u UserRef) toWire() *projectorwsdl.PwsUserRef {
 	w := &projectorwsdl.PwsUserRef{UserDisplayName: u.UserDisplayName, UserReferenceSystemId: u.UserReferenceSystemID}
-	if u.UserID != "" {
+	if u.UserID != 0 {
 		id := u.UserID
 		w.UserId = &id
 	}
@@ -123,11 +135,7 @@ func (c *Client) DeleteUser(ctx context.Context, user UserRef, opts *DeleteUserO
 	if !user.hasKey() {
 		return nil, &soapx.InputError{Field: "user", Reason: "needs UserReferenceSystemID, UserID or UserUID"}
 	}
-	if user.UserUID < 0 {
-		return nil, &soapx.InputError{Field: "user.UserUID", Reason: "must not be negative"}
-	}
-	if err := soapx.CheckTexts("user.UserReferenceSystemID", user.UserReferenceSystemID, "user.UserID", user.UserID,
-		"user.UserDisplayName", user.UserDisplayName); err != nil {
+	if err := user.check("user"); err != nil {
 		return nil, err
 	}
 	var o DeleteUserOptions

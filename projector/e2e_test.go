@@ -116,7 +116,7 @@ func TestE2EBadCredentials(t *testing.T) {
 
 func TestE2EDeactivation(t *testing.T) {
 	s := fake(t, projectortest.Options{Users: []projectortest.User{
-		{ReferenceSystemID: "busy", UserID: "U7", DisplayName: "Busy Bee", InUse: true},
+		{ReferenceSystemID: "busy", UserID: 7, DisplayName: "Busy Bee", InUse: true},
 	}})
 	c := s.NewClient(t)
 	before, _ := s.User("busy")
@@ -129,12 +129,12 @@ func TestE2EDeactivation(t *testing.T) {
 	assert.Equal(t, "UserInUse", se.Messages[0].ErrorCode)
 
 	end := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
-	res, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: "U7"}, &projector.DeleteUserOptions{EndDateIfInUse: end})
+	res, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: 7}, &projector.DeleteUserOptions{EndDateIfInUse: end})
 	require.NoError(t, err)
 	assert.Equal(t, projector.Deactivated, res.Outcome)
 	assert.NotEmpty(t, res.Timestamp)
 	assert.NotEqual(t, before.Timestamp, res.Timestamp)
-	assert.Equal(t, projector.UserRef{UserReferenceSystemID: "busy", UserID: "U7", UserUID: before.UID, UserDisplayName: "Busy Bee"}, res.User)
+	assert.Equal(t, projector.UserRef{UserReferenceSystemID: "busy", UserID: 7, UserUID: before.UID, UserDisplayName: "Busy Bee"}, res.User)
 	after, _ := s.User("busy")
 	assert.Equal(t, projectortest.Inactive, after.State)
 	assert.Equal(t, end, after.EndDate)

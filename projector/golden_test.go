@@ -87,7 +87,7 @@ func TestWireAllMembers(t *testing.T) {
 	m.on("PwsAuthenticate", authOK(testTicket))
 	m.on("PwsDeleteUser", deleteOK(""))
 	c := m.client(testCreds, projector.WithCultureName("en-US"))
-	_, err := c.DeleteUser(t.Context(), projector.UserRef{UserReferenceSystemID: "jdoe", UserID: "U42", UserUID: 7, UserDisplayName: "Jane Doe"},
+	_, err := c.DeleteUser(t.Context(), projector.UserRef{UserReferenceSystemID: "jdoe", UserID: 42, UserUID: 7, UserDisplayName: "Jane Doe"},
 		&projector.DeleteUserOptions{EndDateIfInUse: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), UserTimestamp: "AAAAABCI7Dk="})
 	require.NoError(t, err)
 	calls := m.Calls()
@@ -115,7 +115,7 @@ func TestWireAllMembers(t *testing.T) {
       {http://projectorpsa.com/DataContracts/Shared/Common/}UserDisplayName
         "Jane Doe"
       {http://projectorpsa.com/DataContracts/Shared/Common/}UserId
-        "U42"
+        "42"
       {http://projectorpsa.com/DataContracts/Shared/Common/}UserReferenceSystemId
         "jdoe"
       {http://projectorpsa.com/DataContracts/Shared/Common/}UserUid
@@ -212,7 +212,7 @@ func TestDecodeReleaseProjectorLocksShape(t *testing.T) {
 	m.on("PwsAuthenticate", authOK(testTicket))
 	m.on("PwsDeleteUser", reply(body))
 	c := m.client(testCreds)
-	res, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: "U1"}, nil)
+	res, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: 1}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, &projector.DeleteUserResult{
 		Outcome:    projector.Deleted,
@@ -256,7 +256,7 @@ func TestDecodeMessageSamples(t *testing.T) {
 		m.on("PwsAuthenticate", authOK(testTicket))
 		m.on("PwsDeleteUser", fault)
 		c := m.client(testCreds)
-		_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: "U1"}, nil)
+		_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: 1}, nil)
 		var se *projector.ServiceError
 		require.ErrorAs(t, err, &se)
 		assert.Equal(t, []projector.Message{{

@@ -179,7 +179,7 @@ func deleteOK(timestamp string, msgs ...string) mockReply {
 		ts = `<a:Timestamp>` + timestamp + `</a:Timestamp>`
 	}
 	return reply(resultXML("PwsDeleteUser", baseXML(status, msgs...)+ts+
-		`<a:UserIdentity xmlns:b="`+nsCom+`"><b:UserDisplayName>Jane Doe</b:UserDisplayName><b:UserId>U42</b:UserId>`+
+		`<a:UserIdentity xmlns:b="`+nsCom+`"><b:UserDisplayName>Jane Doe</b:UserDisplayName><b:UserId>42</b:UserId>`+
 		`<b:UserReferenceSystemId>jdoe</b:UserReferenceSystemId><b:UserUid>1152921504607134367</b:UserUid></a:UserIdentity>`))
 }
 

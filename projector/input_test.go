@@ -21,8 +21,8 @@ func TestInputRefusedBeforeSending(t *testing.T) {
 		opts        *projector.DeleteUserOptions
 	}{
 		{"reference id with NUL", "user.UserReferenceSystemID", projector.UserRef{UserReferenceSystemID: "jd\x00oe"}, nil},
-		{"user id with invalid UTF-8", "user.UserID", projector.UserRef{UserID: "1\xff"}, nil},
-		{"display name with U+FFFE", "user.UserDisplayName", projector.UserRef{UserID: "1", UserDisplayName: "J\ufffe"}, nil},
+		{"negative user id", "user.UserID", projector.UserRef{UserID: -1}, nil},
+		{"display name with U+FFFE", "user.UserDisplayName", projector.UserRef{UserID: 1, UserDisplayName: "J\ufffe"}, nil},
 		{"end date in year 0", "opts.EndDateIfInUse", ref(0), &projector.DeleteUserOptions{EndDateIfInUse: time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC)}},
 		{"end date in year 10000", "opts.EndDateIfInUse", ref(0), &projector.DeleteUserOptions{EndDateIfInUse: time.Date(10000, 3, 1, 0, 0, 0, 0, time.UTC)}},
 	} {

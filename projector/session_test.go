@@ -3,7 +3,6 @@ package projector_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -57,11 +56,11 @@ func TestSessionBadPasswordOneAuthenticate(t *testing.T) {
 	require.NoError(t, err)
 
 	errs := parallel(64, func(int) error {
-		_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: "jdoe"}, nil)
+		_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: 1}, nil)
 		return err
 	})
 	errs = append(errs, parallel(16, func(int) error {
-		_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: "jdoe"}, nil)
+		_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: 1}, nil)
 		return err
 	})...)
 	for _, err := range errs {
@@ -96,7 +95,7 @@ func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
 	s := projectortest.NewServer(projectortest.Options{})
 	defer s.Close()
 	for i := range 8 {
-		s.AddUser(projectortest.User{UserID: fmt.Sprint("u", i)})
+		s.AddUser(projectortest.User{UserID: int32(i + 1)})
 	}
 	endpoint, arrived, release, closeFn := gate(s)
 	defer closeFn()
@@ -106,7 +105,7 @@ func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
 	leaderCtx, cancel := context.WithCancel(t.Context())
 	leader := make(chan error, 1)
 	go func() {
-		_, err := c.DeleteUser(leaderCtx, projector.UserRef{UserID: "u0"}, nil)
+		_, err := c.DeleteUser(leaderCtx, projector.UserRef{UserID: 1}, nil)
 		leader <- err
 	}()
 	<-arrived // PwsAuthenticate is at the server
@@ -116,7 +115,7 @@ func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: fmt.Sprint("u", i)}, nil); err == nil {
+			if _, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: int32(i + 1)}, nil); err == nil {
 				ok.Add(1)
 			}
 		}()
@@ -128,7 +127,7 @@ func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
 	wg.Wait()
 	assert.EqualValues(t, 7, ok.Load(), "the login the leader started serves the others")
 	assert.Equal(t, 1, countOps(s, "PwsAuthenticate"))
-	_, stillThere := s.User("u0")
+	_, stillThere := s.User("1") // UserID 1
 	assert.True(t, stillThere, "the leader's own DeleteUser was not sent")
 }
 
@@ -136,7 +135,7 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 	s := projectortest.NewServer(projectortest.Options{})
 	defer s.Close()
 	for i := range 5 * 256 {
-		s.AddUser(projectortest.User{UserID: fmt.Sprint("u", i)})
+		s.AddUser(projectortest.User{UserID: int32(i + 1)})
 	}
 	c := s.NewClient(t, projector.WithMaxInFlight(256))
 	for round := range 5 {
@@ -144,7 +143,7 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 			s.ExpireTickets()
 		}
 		errs := parallel(256, func(i int) error {
-			_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: fmt.Sprint("u", round*256+i)}, nil)
+			_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: int32(round*256 + i + 1)}, nil)
 			return err
 		})
 		require.NoError(t, errors.Join(errs...), "round %d", round)
@@ -158,18 +157,18 @@ func TestSessionProactiveRenewal(t *testing.T) {
 	s := projectortest.NewServer(projectortest.Options{})
 	defer s.Close()
 	for i := range 3 {
-		s.AddUser(projectortest.User{UserID: fmt.Sprint("u", i)})
+		s.AddUser(projectortest.User{UserID: int32(i + 1)})
 	}
 	clk := &fakeClock{now: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
 	c := s.NewClient(t, projector.WithSessionLifetime(time.Hour), projector.WithClock(clk.Now))
-	_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: "u0"}, nil)
+	_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: 1}, nil)
 	require.NoError(t, err)
 	clk.Advance(30 * time.Minute)
-	_, err = c.DeleteUser(t.Context(), projector.UserRef{UserID: "u1"}, nil)
+	_, err = c.DeleteUser(t.Context(), projector.UserRef{UserID: 2}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.Authentications(), "not due yet")
 	clk.Advance(26 * time.Minute) // 56 min: inside the renewal window
-	_, err = c.DeleteUser(t.Context(), projector.UserRef{UserID: "u2"}, nil)
+	_, err = c.DeleteUser(t.Context(), projector.UserRef{UserID: 3}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, s.Authentications(), "renewed before the hour was up")
 }

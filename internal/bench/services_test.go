@@ -226,7 +226,7 @@ var projectorTarget = &target{
 	path: projectortest.DefaultPath,
 	record: func(tb testing.TB, hc *http.Client) {
 		s := projectortest.NewServer(projectortest.Options{Users: []projectortest.User{
-			{ReferenceSystemID: "jdoe", UserID: "jdoe", DisplayName: "J. Doe", InUse: true}}})
+			{ReferenceSystemID: "jdoe", UserID: 1, DisplayName: "J. Doe", InUse: true}}})
 		defer s.Close()
 		c, err := projector.New(s.Endpoint(), s.Credentials(), projector.WithHTTPClient(hc))
 		must(tb, err)

@@ -56,10 +56,10 @@ type udsUpdateUserStatusResponse struct {
 // projector: PwsDeleteUser (SOAP 1.1, WCF).
 
 type pwsUserRef struct {
-	UserDisplayName       string  `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserDisplayName,omitempty"`
-	UserID                *string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserId,omitempty"`
-	UserReferenceSystemID string  `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserReferenceSystemId,omitempty"`
-	UserUID               *int64  `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserUid,omitempty"`
+	UserDisplayName       string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserDisplayName,omitempty"`
+	UserID                *int32 `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserId,omitempty"`
+	UserReferenceSystemID string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserReferenceSystemId,omitempty"`
+	UserUID               *int64 `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserUid,omitempty"`
 }
 
 type pwsDeleteUser struct {

@@ -315,7 +315,7 @@ func (s *Server) lookup(ref *projectorwsdl.PwsUserRef) *User {
 	if ref == nil {
 		return nil
 	}
-	var id string
+	var id int32
 	if ref.UserId != nil {
 		id = *ref.UserId
 	}
@@ -323,7 +323,7 @@ func (s *Server) lookup(ref *projectorwsdl.PwsUserRef) *User {
 	if ref.UserUid != nil {
 		uid = *ref.UserUid
 	}
-	if ref.UserReferenceSystemId == "" && id == "" && uid == 0 {
+	if ref.UserReferenceSystemId == "" && id == 0 && uid == 0 {
 		return nil
 	}
 	for _, u := range s.users {
@@ -331,7 +331,7 @@ func (s *Server) lookup(ref *projectorwsdl.PwsUserRef) *User {
 			continue
 		}
 		if (ref.UserReferenceSystemId == "" || ref.UserReferenceSystemId == u.ReferenceSystemID) &&
-			(id == "" || id == u.UserID) && (uid == 0 || uid == u.UID) {
+			(id == 0 || id == u.UserID) && (uid == 0 || uid == u.UID) {
 			return u
 		}
 	}

@@ -163,7 +163,7 @@ func TestWrapperMemberViolation(t *testing.T) {
 func TestWCFRefusals(t *testing.T) {
 	s := projectortest.NewServer(projectortest.Options{})
 	defer s.Close()
-	valid := deleteUser("x", `<req:UserIdentity><com:UserId>U1</com:UserId></req:UserIdentity>`)
+	valid := deleteUser("x", `<req:UserIdentity><com:UserId>1</com:UserId></req:UserIdentity>`)
 	for name, tc := range map[string]struct {
 		op, contentType, body string
 		status                int
@@ -212,10 +212,10 @@ func TestResponseLayoutMatchesSpec(t *testing.T) {
 }
 
 func TestRequestsDecodedIntoWireTypes(t *testing.T) {
-	projectortest.Test(t, projectortest.Options{Users: []projectortest.User{{ReferenceSystemID: "jdoe", UserID: "U1"}}},
+	projectortest.Test(t, projectortest.Options{Users: []projectortest.User{{ReferenceSystemID: "jdoe", UserID: 1}}},
 		func(ctx context.Context, c *projector.Client, s *projectortest.Server) {
 			end := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
-			_, err := c.DeleteUser(ctx, projector.UserRef{UserID: "U1"}, &projector.DeleteUserOptions{EndDateIfInUse: end, UserTimestamp: "AAAAABCI7Dk="})
+			_, err := c.DeleteUser(ctx, projector.UserRef{UserID: 1}, &projector.DeleteUserOptions{EndDateIfInUse: end, UserTimestamp: "AAAAABCI7Dk="})
 			require.NoError(t, err)
 			reqs := s.Requests()
 			require.Len(t, reqs, 2)
@@ -226,7 +226,7 @@ func TestRequestsDecodedIntoWireTypes(t *testing.T) {
 			assert.Equal(t, int32(1), del.RequestId)
 			assert.Equal(t, end, del.EndDateIfInUse.Time)
 			require.NotNil(t, del.UserIdentity.UserId)
-			assert.Equal(t, "U1", *del.UserIdentity.UserId)
+			assert.Equal(t, int32(1), *del.UserIdentity.UserId)
 			assert.Equal(t, "AAAAABCI7Dk=", del.UserTimestamp)
 			assert.Equal(t, action+"PwsDeleteUser", reqs[1].Action)
 			assert.Equal(t, "text/xml; charset=utf-8", reqs[1].ContentType)

@@ -71,7 +71,7 @@ func (b *xw) userRef(name string, u *User) {
 	}
 	b.WriteString(`<` + name + ` xmlns:b="` + nsCom + `">`)
 	b.str("b:UserDisplayName", u.DisplayName)
-	b.str("b:UserId", u.UserID)
+	b.elem("b:UserId", strconv.Itoa(int(u.UserID)), u.UserID == 0)
 	b.str("b:UserReferenceSystemId", u.ReferenceSystemID)
 	b.elem("b:UserUid", strconv.FormatInt(u.UID, 10), u.UID == 0)
 	b.WriteString(`</` + name + `>`)

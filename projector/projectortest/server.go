@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,7 +45,7 @@ const (
 // User is a Projector user of the fake.
 type User struct {
 	ReferenceSystemID string
-	UserID            string
+	UserID            int32 // Projector's Int32 user id; 0: none (sent as i:nil)
 	UID               int64 // assigned by AddUser when zero
 	DisplayName       string
 	// InUse marks a user referenced elsewhere: PwsDeleteUser then makes it inactive as of
@@ -182,7 +183,7 @@ func (s *Server) User(key string) (User, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, u := range s.users {
-		if u.ReferenceSystemID == key || (u.UserID != "" && u.UserID == key) || formatUID(u.UID) == key {
+		if u.ReferenceSystemID == key || (u.UserID != 0 && strconv.Itoa(int(u.UserID)) == key) || formatUID(u.UID) == key {
 			return *u, true
 		}
 	}

@@ -20,10 +20,33 @@ const (
 )
 
 type PwsUserRef struct {
-	UserDisplayName       string  `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserDisplayName,omitempty"`
-	UserId                *string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserId,omitempty"`
-	UserReferenceSystemId string  `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserReferenceSystemId,omitempty"`
-	UserUid               *int64  `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserUid,omitempty"`
+	UserDisplayName       string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserDisplayName,omitempty"`
+	UserId                *int32 `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserId,omitempty"`
+	UserReferenceSystemId string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserReferenceSystemId,omitempty"`
+	UserUid               *int64 `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserUid,omitempty"`
+}
+
+type PwsUserSummary struct {
+	*PwsUserRef
+	EmailAddress string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ EmailAddress,omitempty"`
+	FirstName    string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ FirstName,omitempty"`
+	LastName     string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ LastName,omitempty"`
+	MiddleName   string `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ MiddleName,omitempty"`
+}
+
+type PwsUserSummaryDetail struct {
+	*PwsUserSummary
+	InactiveFlag *bool `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ InactiveFlag,omitempty"`
+}
+
+type PwsUserSummaryElement struct {
+	InactiveFlag       *bool                 `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ InactiveFlag,omitempty"`
+	PasswordTicketFlag *bool                 `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ PasswordTicketFlag,omitempty"`
+	UserSummary        *PwsUserSummaryDetail `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ UserSummary,omitempty"`
+}
+
+type ArrayOfPwsUserSummaryElement struct {
+	PwsUserSummaryElement []*PwsUserSummaryElement `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ PwsUserSummaryElement"`
 }
 
 type PwsAccountRef struct {
@@ -92,6 +115,15 @@ type PwsDeleteUserRq struct {
 	UserTimestamp  string          `xml:"http://projectorpsa.com/DataContracts/Requests/ UserTimestamp,omitempty"`
 }
 
+type PwsGetUserListRq struct {
+	*PwsServiceRequest
+	IncludeInactiveFlag       bool            `xml:"http://projectorpsa.com/DataContracts/Requests/ IncludeInactiveFlag"`
+	LastUpdatedSinceTimestamp *soapx.DateTime `xml:"http://projectorpsa.com/DataContracts/Requests/ LastUpdatedSinceTimestamp,omitempty"`
+	MaxRowsToReturn           *int32          `xml:"http://projectorpsa.com/DataContracts/Requests/ MaxRowsToReturn,omitempty"`
+	QueryString               string          `xml:"http://projectorpsa.com/DataContracts/Requests/ QueryString,omitempty"`
+	UserIdentity              *PwsUserRef     `xml:"http://projectorpsa.com/DataContracts/Requests/ UserIdentity,omitempty"`
+}
+
 type PwsAuthenticateRs struct {
 	*PwsServiceResponse
 	AccountIdentity   *PwsAccountRef `xml:"http://projectorpsa.com/DataContracts/Responses/ AccountIdentity,omitempty"`
@@ -110,6 +142,11 @@ type PwsDeleteUserRs struct {
 	*PwsServiceResponse
 	Timestamp    string      `xml:"http://projectorpsa.com/DataContracts/Responses/ Timestamp,omitempty"`
 	UserIdentity *PwsUserRef `xml:"http://projectorpsa.com/DataContracts/Responses/ UserIdentity,omitempty"`
+}
+
+type PwsGetUserListRs struct {
+	*PwsServiceResponse
+	Users *ArrayOfPwsUserSummaryElement `xml:"http://projectorpsa.com/DataContracts/Responses/ Users,omitempty"`
 }
 
 type PwsAuthenticate struct {
@@ -142,10 +179,21 @@ type PwsDeleteUserResponse struct {
 	PwsDeleteUserResult *PwsDeleteUserRs `xml:"http://projectorpsa.com/PwsProjectorServices/ PwsDeleteUserResult,omitempty"`
 }
 
+type PwsGetUserList struct {
+	XMLName        xml.Name          `xml:"http://projectorpsa.com/PwsProjectorServices/ PwsGetUserList"`
+	ServiceRequest *PwsGetUserListRq `xml:"http://projectorpsa.com/PwsProjectorServices/ serviceRequest,omitempty"`
+}
+
+type PwsGetUserListResponse struct {
+	XMLName              xml.Name          `xml:"http://projectorpsa.com/PwsProjectorServices/ PwsGetUserListResponse"`
+	PwsGetUserListResult *PwsGetUserListRs `xml:"http://projectorpsa.com/PwsProjectorServices/ PwsGetUserListResult,omitempty"`
+}
+
 type IPwsProjectorServices interface {
 	PwsAuthenticate(ctx context.Context, request *PwsAuthenticate) (*PwsAuthenticateResponse, error)
 	PwsUnauthenticate(ctx context.Context, request *PwsUnauthenticate) (*PwsUnauthenticateResponse, error)
 	PwsDeleteUser(ctx context.Context, request *PwsDeleteUser) (*PwsDeleteUserResponse, error)
+	PwsGetUserList(ctx context.Context, request *PwsGetUserList) (*PwsGetUserListResponse, error)
 }
 
 type iPwsProjectorServices struct {
@@ -185,11 +233,21 @@ func (service *iPwsProjectorServices) PwsDeleteUser(ctx context.Context, request
 	return response, nil
 }
 
+func (service *iPwsProjectorServices) PwsGetUserList(ctx context.Context, request *PwsGetUserList) (*PwsGetUserListResponse, error) {
+	response := new(PwsGetUserListResponse)
+	err := service.client.Call(ctx, ActionPwsGetUserList, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
 // SOAP actions of the operations, from the WSDL bindings (SOAP 1.1 and 1.2 alike).
 const (
 	ActionPwsAuthenticate   = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsAuthenticate"
 	ActionPwsUnauthenticate = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsUnauthenticate"
 	ActionPwsDeleteUser     = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsDeleteUser"
+	ActionPwsGetUserList    = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsGetUserList"
 )
 
 // OperationFaults returns new values of the fault details operation op (named as in the WSDL)
@@ -197,7 +255,7 @@ const (
 // written as soap:fault or soap12:fault in the port type count as declared.
 func OperationFaults(op string) []any {
 	switch op {
-	case "PwsAuthenticate", "PwsUnauthenticate", "PwsDeleteUser":
+	case "PwsAuthenticate", "PwsUnauthenticate", "PwsDeleteUser", "PwsGetUserList":
 		return []any{new(PwsFault)}
 	}
 	return nil
