@@ -6,7 +6,7 @@ import "strconv"
 // It is an open set: a code this package has no name for is kept as it came, never lost.
 type Code int
 
-// The codes that matter to HandleUserTask (FACTS §1, Core/ApiObjects/Response/EnumResponseStatus.cs).
+// The codes that matter to HandleUserTask and the cancellations (FACTS §1, FACTS-NEXT §2, Core/ApiObjects/Response/EnumResponseStatus.cs).
 // Kaltura numbers its codes by module: 1000–1999 household (domain), 2000–2999 user,
 // 3000–3999 conditional access.
 const (
@@ -20,6 +20,16 @@ const (
 	CodeMasterUserNotFound    Code = 1036 // the household has no master user
 	CodeUserDoesNotExist      Code = 2000 // no user with this id
 	CodeUserSuspended         Code = 2001 // the user is suspended
+
+	// Conditional access (FACTS-NEXT §2): the answers of the cancellations.
+	CodeInvalidPurchase                   Code = 3000 // no (valid) purchase to cancel
+	CodeCancelationWindowPeriodExpired    Code = 3001 // outside the cancellation window
+	CodeSubscriptionNotRenewable          Code = 3002 // the subscription already does not renew
+	CodeContentAlreadyConsumed            Code = 3005 // the content was already consumed
+	CodeCannotCancelWhileDowngrade        Code = 3068 // CanNotCancelSubscriptionWhileDowngradeIsPending
+	CodeCannotCancelRenewalWhileDowngrade Code = 3069 // CanNotCancelSubscriptionRenewalWhileDowngradeIsPending
+	CodeSubscriptionCancellationBlocked   Code = 3074 // cancellation is blocked for this subscription
+	CodeSubscriptionDoesNotExist          Code = 3081 // no subscription with this code
 )
 
 var codeNames = map[Code]string{
@@ -33,6 +43,15 @@ var codeNames = map[Code]string{
 	CodeMasterUserNotFound:    "MasterUserNotFound",
 	CodeUserDoesNotExist:      "UserDoesNotExist",
 	CodeUserSuspended:         "UserSuspended",
+
+	CodeInvalidPurchase:                   "InvalidPurchase",
+	CodeCancelationWindowPeriodExpired:    "CancelationWindowPeriodExpired",
+	CodeSubscriptionNotRenewable:          "SubscriptionNotRenewable",
+	CodeContentAlreadyConsumed:            "ContentAlreadyConsumed",
+	CodeCannotCancelWhileDowngrade:        "CanNotCancelSubscriptionWhileDowngradeIsPending",
+	CodeCannotCancelRenewalWhileDowngrade: "CanNotCancelSubscriptionRenewalWhileDowngradeIsPending",
+	CodeSubscriptionCancellationBlocked:   "SubscriptionCancellationIsBlocked",
+	CodeSubscriptionDoesNotExist:          "SubscriptionDoesNotExist",
 }
 
 // String returns the server's name for the code (its eResponseStatus member), or "Code(n)"

@@ -62,6 +62,8 @@ type (
 //   - 1009 DomainSuspended and 2001 UserSuspended are ErrPermissionDenied;
 //   - 1036 MasterUserNotFound is ErrMasterUserNotFound;
 //   - 1 Error is ErrTaskFailed;
+//   - the cancellations' codes as cancellationCodeIs says (3000 and 3081 ErrNotFound, 3002
+//     ErrNotRenewing, 3001/3005/3068/3069/3074 ErrCancellationRefused);
 //   - a Status that comes with HTTP 404 is how the server rejects the web-service credentials
 //     (sWSUserName/sWSPassword): that is ErrAuthentication, and only that, whatever the code;
 //   - any other code matches no category and keeps its Code and Message.
@@ -107,7 +109,7 @@ func (e *StatusError) Is(target error) bool {
 	case CodeError:
 		return target == ErrTaskFailed
 	}
-	return false
+	return cancellationCodeIs(e.Code, target)
 }
 
 // authentication: the ASMX module sets HTTP 404 on the response, with a normal Status body,

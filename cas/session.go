@@ -2,11 +2,8 @@ package cas
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	engine "github.com/offboard-go/offboard/internal/session"
-	"github.com/offboard-go/offboard/internal/soapx"
 )
 
 // cas has no session: every request carries the web-service password. What it shares with the
@@ -22,40 +19,7 @@ type verified struct{}
 
 // guarded runs call, which sends one request carrying the credentials, under that rule.
 func (c *Client) guarded(ctx context.Context, call func(context.Context) (*Result, error)) (*Result, error) {
-	if c.sessions.Fresh() != nil {
-		return call(ctx) // the credentials are known to be accepted
-	}
-	var res *Result
-	var callErr error
-	_, led, err := c.sessions.GetOwn(ctx, func(ctx context.Context) (verified, error) {
-		res, callErr = call(ctx)
-		var se *StatusError
-		switch {
-		case callErr == nil:
-			return verified{}, nil
-		case errors.Is(callErr, ErrAuthentication):
-			return verified{}, callErr // refused: remembered
-		case errors.As(callErr, &se):
-			return verified{}, nil // the server answered the task: the credentials passed
-		}
-		// No answer from the server (transport, protocol): no verdict on the credentials.
-		return verified{}, engine.Inconclusive(callErr)
-	})
-	switch {
-	case led:
-		return res, callErr
-	case err == nil:
-		return call(ctx)
-	}
-	var re *engine.RefusedError
-	if errors.As(err, &re) || errors.Is(err, ErrClosed) {
-		return nil, fmt.Errorf("cas: %s: %w", opHandleUserTask, err)
-	}
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil, fmt.Errorf("cas: %s: %w", opHandleUserTask, &soapx.TransportError{
-			Op: "POST " + c.Endpoint(), Err: fmt.Errorf("waiting for the answer to the first request with these credentials: %w", err)})
-	}
-	return nil, err
+	return guardedOp(ctx, c, opHandleUserTask, call)
 }
 
 // ResetRefusal forgets that the server refused the web-service credentials, so that the next
