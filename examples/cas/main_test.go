@@ -44,7 +44,9 @@ func TestRun(t *testing.T) {
 		{"version", []string{"-version"}, noEnv, cli.ExitOK, "cas ", ""},
 		{"real", real, env, cli.ExitOK, "removed user jdoe from household 7", ""},
 		{"real again", real, env, cli.ExitOK, "already done", ""},
-		{"refused password", real, func(k string) string { return map[string]string{"CAS_WS_USERNAME": "ws-user", "CAS_WS_PASSWORD": "wrong"}[k] }, cli.ExitFailed, "", "credentials were refused"},
+		{"refused password", real, func(k string) string {
+			return map[string]string{"CAS_WS_USERNAME": "ws-user", "CAS_WS_PASSWORD": "wrong"}[k]
+		}, cli.ExitFailed, "", "credentials were refused"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
