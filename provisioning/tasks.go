@@ -331,8 +331,8 @@ func checkUserNames(names []string) error {
 		if strings.TrimSpace(n) == "" {
 			return &soapx.InputError{Field: fmt.Sprintf("userNames[%d]", i), Reason: "is empty"}
 		}
-		if err := soapx.CheckText(fmt.Sprintf("userNames[%d]", i), n); err != nil {
-			return err
+		if p := soapx.TextProblem(n); p != "" {
+			return &soapx.InputError{Field: fmt.Sprintf("userNames[%d]", i), Reason: p}
 		}
 	}
 	return nil

@@ -105,6 +105,7 @@ func (c *Client) UpdateUserStatus(ctx context.Context, users []UserID, status St
 	}
 
 	const op = "updateUserStatus"
+	ctx, call := c.obs.Start(ctx, op, udswsdl.ActionUpdateUserStatus)
 	var resp *udswsdl.UpdateUserStatusResponse
 	meta, err := c.call(ctx, op, c.exchange(op, func(ctx context.Context) error {
 		var err error
@@ -112,8 +113,11 @@ func (c *Client) UpdateUserStatus(ctx context.Context, users []UserID, status St
 		return err
 	}))
 	if err != nil {
-		return nil, c.secrets.Error(err)
+		err = c.secrets.Error(err)
+		endCall(call, err)
+		return nil, err
 	}
+	endCall(call, nil)
 	res := &UpdateResult{TransactionID: meta.transactionID, NewAuthToken: meta.authToken != ""}
 	if resp.Return_ != nil {
 		res.Message = c.secrets.String(resp.Return_.Message)
@@ -130,7 +134,7 @@ func (c *Client) GetUserStatus(ctx context.Context, user UserID, opts *GetOption
 	if strings.TrimSpace(user.UserName) == "" {
 		return nil, &soapx.InputError{Field: "user.UserName", Reason: "must not be empty"}
 	}
-	if err := checkUser("user", user); err != nil {
+	if err := soapx.CheckTexts("user.OrgName", user.OrgName, "user.UserName", user.UserName); err != nil {
 		return nil, err
 	}
 	if err := soapx.CheckText("opts.ClientTxID", opts.ClientTxID); err != nil {
@@ -139,6 +143,7 @@ func (c *Client) GetUserStatus(ctx context.Context, user UserID, opts *GetOption
 	req := &udswsdl.GetUserStatusRequest{UserId: wireUser(user), ClientTxId: opts.ClientTxID}
 
 	const op = "getUserStatus"
+	ctx, call := c.obs.Start(ctx, op, udswsdl.ActionGetUserStatus)
 	var resp *udswsdl.GetUserStatusResponse
 	meta, err := c.call(ctx, op, c.exchange(op, func(ctx context.Context) error {
 		var err error
@@ -146,13 +151,18 @@ func (c *Client) GetUserStatus(ctx context.Context, user UserID, opts *GetOption
 		return err
 	}))
 	if err != nil {
-		return nil, c.secrets.Error(err)
+		err = c.secrets.Error(err)
+		endCall(call, err)
+		return nil, err
 	}
 	if resp.UserId == nil || resp.Status == nil {
-		return nil, fmt.Errorf("uds: %s: %w", op, &soapx.ProtocolError{
+		err := fmt.Errorf("uds: %s: %w", op, &soapx.ProtocolError{
 			Reason: "getUserStatusResponse lacks userId or status (both are required)",
 		})
+		endCall(call, err)
+		return nil, err
 	}
+	endCall(call, nil)
 	return &UserStatus{
 		User: UserID{
 			OrgName:   resp.UserId.OrgName,
@@ -173,8 +183,11 @@ func checkUpdate(users []UserID, status Status, opts *UpdateOptions) error {
 		if strings.TrimSpace(u.UserName) == "" {
 			return &soapx.InputError{Field: fmt.Sprintf("users[%d].UserName", i), Reason: "must not be empty"}
 		}
-		if err := checkUser(fmt.Sprintf("users[%d]", i), u); err != nil {
-			return err
+		if p := soapx.TextProblem(u.OrgName); p != "" {
+			return &soapx.InputError{Field: fmt.Sprintf("users[%d].OrgName", i), Reason: p}
+		}
+		if p := soapx.TextProblem(u.UserName); p != "" {
+			return &soapx.InputError{Field: fmt.Sprintf("users[%d].UserName", i), Reason: p}
 		}
 	}
 	if err := soapx.CheckText("opts.ClientTxID", opts.ClientTxID); err != nil {
@@ -197,9 +210,4 @@ func checkUpdate(users []UserID, status Status, opts *UpdateOptions) error {
 
 func wireUser(u UserID) *udswsdl.UserIdentifierType {
 	return &udswsdl.UserIdentifierType{OrgName: u.OrgName, UserName: u.UserName, UserRefId: u.UserRefID}
-}
-
-// checkUser refuses names that would not reach the server as given (see soapx.CheckText).
-func checkUser(field string, u UserID) error {
-	return soapx.CheckTexts(field+".OrgName", u.OrgName, field+".UserName", u.UserName)
 }

@@ -14,11 +14,21 @@ import (
 // before anything is sent. The reason gives the byte offset, never the value (it may be a
 // secret).
 func CheckText(field, s string) error {
+	if reason := TextProblem(s); reason != "" {
+		return &InputError{Field: field, Reason: reason}
+	}
+	return nil
+}
+
+// TextProblem is CheckText's test without the error: "" when s may be sent, otherwise the
+// reason. It does not allocate when s is fine, so a caller can build a field name (a
+// fmt.Sprintf of an index) only when it has to.
+func TextProblem(s string) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
-				return &InputError{Field: field, Reason: fmt.Sprintf("control character U+%04X at byte %d", c, i)}
+				return fmt.Sprintf("control character U+%04X at byte %d", c, i)
 			}
 			i++
 			continue
@@ -26,15 +36,15 @@ func CheckText(field, s string) error {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
-			return &InputError{Field: field, Reason: "invalid UTF-8 at byte " + strconv.Itoa(i)}
+			return "invalid UTF-8 at byte " + strconv.Itoa(i)
 		case r >= 0x80 && r <= 0x9f:
-			return &InputError{Field: field, Reason: fmt.Sprintf("control character U+%04X at byte %d", r, i)}
+			return fmt.Sprintf("control character U+%04X at byte %d", r, i)
 		case r == 0xfffe || r == 0xffff:
-			return &InputError{Field: field, Reason: fmt.Sprintf("U+%04X (not allowed in XML) at byte %d", r, i)}
+			return fmt.Sprintf("U+%04X (not allowed in XML) at byte %d", r, i)
 		}
 		i += n
 	}
-	return nil
+	return ""
 }
 
 // CheckTexts is CheckText for each of pairs (field, value, field, value…), stopping at the
