@@ -1,8 +1,8 @@
 package cas_test
 
 import (
+	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,26 +10,10 @@ import (
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
+	"github.com/offboard-go/offboard/internal/faultnet"
 )
 
 // cas has no session, but a refused web-service password is never sent twice by a client.
-
-func parallel(n int, f func() error) []error {
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = f()
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
 
 func TestRefusedPasswordSentOnce(t *testing.T) {
 	for _, form := range []cas.WireForm{cas.SOAP11, cas.SOAP12, cas.HTTPPost} {
@@ -41,8 +25,8 @@ func TestRefusedPasswordSentOnce(t *testing.T) {
 			c, err := cas.New(s.Endpoint(), creds, cas.WithWireForm(form), cas.WithHTTPClient(s.HTTPClient()))
 			require.NoError(t, err)
 
-			errs := parallel(64, func() error { _, err := c.DeleteUser(t.Context(), 42, "bob"); return err })
-			errs = append(errs, parallel(16, func() error { _, err := c.DeleteUser(t.Context(), 42, "bob"); return err })...)
+			errs := faultnet.Parallel(t.Context(), 64, func(context.Context, int) error { _, err := c.DeleteUser(t.Context(), 42, "bob"); return err })
+			errs = append(errs, faultnet.Parallel(t.Context(), 16, func(context.Context, int) error { _, err := c.DeleteUser(t.Context(), 42, "bob"); return err })...)
 			refusedLater := 0
 			for _, err := range errs {
 				require.ErrorIs(t, err, cas.ErrAuthentication)
@@ -71,7 +55,7 @@ func TestAcceptedPasswordCallsRunConcurrently(t *testing.T) {
 	// A business answer (household not found) is proof that the credentials passed.
 	_, err = c.DeleteUser(t.Context(), 999, "bob")
 	require.ErrorIs(t, err, cas.ErrNotFound)
-	errs := parallel(32, func() error { _, err := c.DeleteHouseholdRecordings(t.Context(), 42); return err })
+	errs := faultnet.Parallel(t.Context(), 32, func(context.Context, int) error { _, err := c.DeleteHouseholdRecordings(t.Context(), 42); return err })
 	require.NoError(t, errors.Join(errs...))
 	assert.Len(t, s.Requests(), 33)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/offboard-go/offboard/internal/faultnet"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/projector/projectortest"
 )
@@ -29,24 +30,6 @@ func countOps(s *projectortest.Server, op string) int {
 	return n
 }
 
-// parallel runs f(i) in n goroutines released at once and returns the errors.
-func parallel(n int, f func(i int) error) []error {
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = f(i)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
-
 func TestSessionBadPasswordOneAuthenticate(t *testing.T) {
 	s := projectortest.NewServer(projectortest.Options{})
 	defer s.Close()
@@ -55,11 +38,11 @@ func TestSessionBadPasswordOneAuthenticate(t *testing.T) {
 	c, err := projector.New(s.Endpoint(), creds, projector.WithHTTPClient(s.Client()), projector.WithMaxInFlight(64))
 	require.NoError(t, err)
 
-	errs := parallel(64, func(int) error {
+	errs := faultnet.Parallel(t.Context(), 64, func(context.Context, int) error {
 		_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: 1}, nil)
 		return err
 	})
-	errs = append(errs, parallel(16, func(int) error {
+	errs = append(errs, faultnet.Parallel(t.Context(), 16, func(context.Context, int) error {
 		_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: 1}, nil)
 		return err
 	})...)
@@ -142,7 +125,7 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 		if round > 0 {
 			s.ExpireTickets()
 		}
-		errs := parallel(256, func(i int) error {
+		errs := faultnet.Parallel(t.Context(), 256, func(_ context.Context, i int) error {
 			_, err := c.DeleteUser(t.Context(), projector.UserRef{UserID: int32(round*256 + i + 1)}, nil)
 			return err
 		})

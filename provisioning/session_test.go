@@ -3,13 +3,13 @@ package provisioning_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/offboard-go/offboard/internal/faultnet"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
@@ -17,31 +17,14 @@ import (
 // The session rules of the one engine, held with exact request counts against
 // provisioningtest.
 
-func parallel(n int, f func() error) []error {
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = f()
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
-
 func TestSessionRefusedOTPOneConnect(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
 	c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return "000000", nil })
 	require.NoError(t, err)
 
-	errs := parallel(64, func() error { _, err := c.TaskCount(t.Context(), org); return err })
-	errs = append(errs, parallel(16, func() error { _, err := c.TaskCount(t.Context(), org); return err })...)
+	errs := faultnet.Parallel(t.Context(), 64, func(context.Context, int) error { _, err := c.TaskCount(t.Context(), org); return err })
+	errs = append(errs, faultnet.Parallel(t.Context(), 16, func(context.Context, int) error { _, err := c.TaskCount(t.Context(), org); return err })...)
 	for _, err := range errs {
 		var ce *provisioning.ConnectError
 		require.ErrorAs(t, err, &ce)
@@ -88,7 +71,7 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 		if round > 0 {
 			s.ExpireSessions()
 		}
-		errs := parallel(256, func() error { _, err := c.TaskCount(t.Context(), org); return err })
+		errs := faultnet.Parallel(t.Context(), 256, func(context.Context, int) error { _, err := c.TaskCount(t.Context(), org); return err })
 		require.NoError(t, errors.Join(errs...), "round %d", round)
 	}
 	assert.Equal(t, 5, s.Connects(), "one Connect (one OTP) per expiry")
