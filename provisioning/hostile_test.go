@@ -79,3 +79,36 @@ func TestHostileServerEchoesSecrets(t *testing.T) {
 	}
 	t.Logf("%d calls, %d renderings checked", calls, leaks.Checked())
 }
+
+// Connect refused, with the server's challenge text echoing the OTP in every form: the
+// ConnectError, the later calls' errors and the log show none of it.
+func TestHostileConnectChallenge(t *testing.T) {
+	leaks := faultnet.NewLeaks(faultnet.HostileOTP)
+	for _, form := range faultnet.EchoForms() {
+		for _, result := range []string{"CHALLENGE", "AUTH_FAILURE", "OUTER_WINDOW_AUTH"} {
+			t.Run(form.Name+"/"+result, func(t *testing.T) {
+				echo := form.Write(faultnet.HostileOTP)
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_, _ = io.Copy(io.Discard, r.Body)
+					w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+					_, _ = io.WriteString(w, soap11(`<ConnectResponse xmlns="http://www.cryptocard.com/blackshield/"><ConnectResult>`+result+
+						`</ConnectResult><challenge>Enter the code after `+echo+`</challenge></ConnectResponse>`))
+				}))
+				defer srv.Close()
+				var log faultnet.LogBuffer
+				otp := func(context.Context) (string, error) { return faultnet.HostileOTP, nil }
+				c, err := provisioning.New(srv.URL+"/bsidca/BSIDCA.asmx", "op@example.com", otp, provisioning.WithLogger(log.Logger()))
+				require.NoError(t, err)
+				res, err := c.Connect(t.Context())
+				require.Error(t, err)
+				leaks.Error(t, err)
+				leaks.Value(t, "connect result", res)
+				_, err = c.TaskCount(t.Context(), "Org")
+				require.Error(t, err)
+				leaks.Error(t, err)
+				leaks.Text(t, "debug log", log.String())
+			})
+		}
+	}
+	t.Logf("%d renderings checked", leaks.Checked())
+}

@@ -108,7 +108,7 @@ func (c *Client) connect(ctx context.Context) (ConnectResult, error) {
 	res := ConnectResult(*resp.ConnectResult)
 	if res != ConnectAuthSuccess {
 		c.log.DebugContext(ctx, "provisioning: connect refused", "result", string(res))
-		return res, &ConnectError{Result: res, Challenge: resp.Challenge}
+		return res, &ConnectError{Result: res, Challenge: c.secrets.String(resp.Challenge)} // server text: may echo the OTP
 	}
 	c.log.DebugContext(ctx, "provisioning: connected")
 	return res, nil
