@@ -86,6 +86,7 @@ func (c *client) redirectTarget(raw string, hops int, tried map[string]bool) (st
 	} else {
 		shown = "(unparsable URL)"
 	}
+	shown = c.secrets.String(shown) // the server's text: it may echo the password or the ticket
 	refuse := func(reason string) error { return &RedirectError{URL: shown, Reason: reason} }
 	switch {
 	case err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/offboard-go/offboard/internal/faultnet"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/projector/projectortest"
 )
@@ -166,5 +168,24 @@ func TestRedirectUrlHostileForms(t *testing.T) {
 	assert.Zero(t, trap4.accepted.Load(), "nothing connected to the trap")
 	if trap6 != nil {
 		assert.Zero(t, trap6.accepted.Load(), "nothing connected to the IPv6 trap")
+	}
+}
+
+// A RedirectUrl echoing the password (in its query, encoded) is refused without showing it:
+// not in the error, not in the RedirectError's fields.
+func TestRedirectUrlEchoingThePassword(t *testing.T) {
+	leaks := faultnet.NewLeaks(faultnet.HostilePassword)
+	for _, form := range []string{
+		"https://evil.example/login?pw=" + url.QueryEscape(faultnet.HostilePassword),
+		"https://evil.example/" + url.PathEscape(faultnet.HostilePassword),
+		"https://secure.projectorpsa.com.evil.example/?p=" + url.QueryEscape(faultnet.HostilePassword),
+	} {
+		s2 := fake(t, projectortest.Options{Users: users(1), Password: faultnet.HostilePassword})
+		s2.RedirectTo(form)
+		c, err := projector.New(s2.Endpoint(), s2.Credentials())
+		require.NoError(t, err)
+		err = c.Authenticate(t.Context())
+		require.ErrorIs(t, err, projector.ErrRedirectRefused)
+		leaks.Error(t, err)
 	}
 }
