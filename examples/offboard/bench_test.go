@@ -2,10 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,8 +16,9 @@ import (
 const benchLatency = 20 * time.Millisecond
 
 // BenchmarkOffboard is the main job: users through the four fakes, each call delayed by
-// benchLatency, with the default concurrency, the program in a child process (so that its
-// peak heap is its own, not the fakes'). It reports the wall time next to the bound the
+// benchLatency (in the program's HTTP transport, before the request is sent: the network),
+// with the default concurrency, the program in a child process (so that its peak heap is
+// its own, not the fakes'). It reports the wall time next to the bound the
 // concurrency settings impose, calls × latency ÷ limit for the slowest system, and the
 // child's peak live heap. Run it alone, once:
 //
@@ -54,27 +51,13 @@ func benchmarkOffboard(b *testing.B, n int) {
 	usersPath := filepath.Join(dir, "users.csv")
 	require.NoError(b, os.WriteFile(usersPath, []byte(csv.String()), 0o600))
 
-	// Every endpoint behind a proxy that adds the latency.
-	slow := func(endpoint string) string {
-		u, err := url.Parse(endpoint)
-		require.NoError(b, err)
-		target := &url.URL{Scheme: u.Scheme, Host: u.Host}
-		p := httputil.NewSingleHostReverseProxy(target)
-		p.Transport = &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}
-		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			time.Sleep(benchLatency)
-			p.ServeHTTP(w, r)
-		}))
-		b.Cleanup(s.Close)
-		return s.URL + u.EscapedPath()
-	}
 	a := f.uds.Admin()
 	pc := f.projector.Credentials()
 	args := []string{
-		"-uds-endpoint", slow(f.uds.URL), "-uds-admin", a.UserID, "-uds-admin-org", a.OrgName,
-		"-cas-endpoint", slow(f.cas.Endpoint()), "-cas-ws-user", f.cas.Credentials().WSUserName,
-		"-projector-endpoint", slow(f.projector.Endpoint()), "-projector-account", pc.AccountCode, "-projector-login", pc.UserName,
-		"-provisioning-endpoint", slow(f.provisioning.URL), "-provisioning-operator", f.provisioning.Operator(), "-provisioning-org", f.org,
+		"-uds-endpoint", f.uds.URL, "-uds-admin", a.UserID, "-uds-admin-org", a.OrgName,
+		"-cas-endpoint", f.cas.Endpoint(), "-cas-ws-user", f.cas.Credentials().WSUserName,
+		"-projector-endpoint", f.projector.Endpoint(), "-projector-account", pc.AccountCode, "-projector-login", pc.UserName,
+		"-provisioning-endpoint", f.provisioning.URL, "-provisioning-operator", f.provisioning.Operator(), "-provisioning-org", f.org,
 		"-users", usersPath, "-journal", filepath.Join(dir, "journal.jsonl"), "-report", filepath.Join(dir, "report.json"),
 		"-jsonl", filepath.Join(dir, "rows.jsonl"), "-output", "failures", "-progress", "0",
 	}
@@ -82,7 +65,7 @@ func benchmarkOffboard(b *testing.B, n int) {
 
 	b.StartTimer()
 	started := time.Now()
-	c := startChild(b, helperSpec{Args: args, HeapFile: heapPath}, env(testSecrets))
+	c := startChild(b, helperSpec{Args: args, HeapFile: heapPath, Latency: benchLatency}, env(testSecrets))
 	code := c.wait(b)
 	wall := time.Since(started)
 	b.StopTimer()

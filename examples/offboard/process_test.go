@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,6 +38,25 @@ type helperSpec struct {
 	NoteFile string
 	// HeapFile, when set, receives the peak heap the child saw (bytes), sampled every ms.
 	HeapFile string
+	// Latency, when set, is added to every call the child sends (before it is sent).
+	Latency time.Duration
+}
+
+// latency delays every request by d: the network between the program and the services.
+type latency struct {
+	rt http.RoundTripper
+	d  time.Duration
+}
+
+func (l latency) RoundTrip(r *http.Request) (*http.Response, error) {
+	t := time.NewTimer(l.d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	return l.rt.RoundTrip(r)
 }
 
 // killNote is what the child wrote before it killed itself.
@@ -76,6 +96,9 @@ func TestHelperProcess(t *testing.T) {
 				mu.Unlock()
 			}
 		}
+	}
+	if spec.Latency > 0 {
+		h.transport = func(rt http.RoundTripper) http.RoundTripper { return latency{rt: rt, d: spec.Latency} }
 	}
 	var peak atomic.Uint64
 	done := make(chan struct{})

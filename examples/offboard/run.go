@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"regexp"
@@ -34,6 +35,20 @@ const (
 type hooks struct {
 	// step, when set, is called at every step boundary (a test stops the process there).
 	step func(hookPoint, stepID)
+	// transport, when set, wraps the HTTP transport of every client (the benchmark adds
+	// latency there).
+	transport func(http.RoundTripper) http.RoundTripper
+}
+
+// httpClient is the HTTP client of one system with h.transport, or nil (the SDK's own).
+func (h hooks) httpClient() *http.Client {
+	if h.transport == nil {
+		return nil
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 128, 32
+	return &http.Client{Transport: h.transport(tr),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 // run is the whole program: main only hands it the process's arguments, environment and
@@ -92,7 +107,7 @@ func runWith(ctx context.Context, args []string, env func(string) string, stdout
 	if cfg.debug {
 		logger = slog.New(slog.NewTextHandler(scrubWriter{w: stderr, s: scrub}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	e, closeClients, err := newEngine(cfg, logger)
+	e, closeClients, err := newEngine(cfg, logger, h)
 	if err != nil {
 		return usageFailure(stderr, err)
 	}
@@ -298,7 +313,7 @@ func loadUsers(cfg *config) ([]user, []string, error) {
 // newEngine builds one client per configured system, shared by every user, and the engine
 // over them. closeAll ends the sessions that need it (projector); it may be called more than
 // once.
-func newEngine(cfg *config, logger *slog.Logger) (o *engine, closeAll func(), err error) {
+func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll func(), err error) {
 	o = &engine{dryRun: cfg.dryRun}
 	closers := []func(){}
 	var once sync.Once
@@ -321,6 +336,9 @@ func newEngine(cfg *config, logger *slog.Logger) (o *engine, closeAll func(), er
 		if cfg.udsAdmin != "" {
 			opts = append(opts, uds.WithCredentials(cfg.udsAdmin, cfg.udsAdminOrg, cfg.udsCredential))
 		}
+		if hc := h.httpClient(); hc != nil {
+			opts = append(opts, uds.WithHTTPClient(hc))
+		}
 		if logger != nil {
 			opts = append(opts, uds.WithLogger(logger))
 		}
@@ -336,6 +354,9 @@ func newEngine(cfg *config, logger *slog.Logger) (o *engine, closeAll func(), er
 		o.lanes = append(o.lanes, newLane(skipped{"cas", "not configured (no -cas-… flags)"}, 1))
 	} else {
 		opts := []cas.Option{cas.WithTimeout(cfg.timeout)}
+		if hc := h.httpClient(); hc != nil {
+			opts = append(opts, cas.WithHTTPClient(hc))
+		}
 		if logger != nil {
 			opts = append(opts, cas.WithLogger(logger))
 		}
@@ -350,6 +371,9 @@ func newEngine(cfg *config, logger *slog.Logger) (o *engine, closeAll func(), er
 		o.lanes = append(o.lanes, newLane(skipped{"projector", "not configured (no -projector-… flags)"}, 1))
 	} else {
 		opts := []projector.Option{projector.WithTimeout(cfg.timeout)}
+		if hc := h.httpClient(); hc != nil {
+			opts = append(opts, projector.WithHTTPClient(hc))
+		}
 		if logger != nil {
 			opts = append(opts, projector.WithLogger(logger))
 		}
@@ -371,6 +395,9 @@ func newEngine(cfg *config, logger *slog.Logger) (o *engine, closeAll func(), er
 		o.lanes = append(o.lanes, newLane(skipped{"provisioning", "not configured (no -provisioning-… flags)"}, 1))
 	} else {
 		opts := []provisioning.Option{provisioning.WithTimeout(cfg.timeout)}
+		if hc := h.httpClient(); hc != nil {
+			opts = append(opts, provisioning.WithHTTPClient(hc))
+		}
 		if logger != nil {
 			opts = append(opts, provisioning.WithLogger(logger))
 		}
