@@ -68,9 +68,10 @@ func TestE2EDeleteUser(t *testing.T) {
 			assert.Equal(t, http.StatusOK, r.HTTPStatus)
 			assert.Empty(t, r.Refusal)
 
-			// Again: bob is gone now.
-			_, err = c.DeleteUser(t.Context(), 42, "bob")
-			require.ErrorIs(t, err, cas.ErrNotFound)
+			// Again: the server does not check membership (FACTS §1), so a rerun is 0 OK too.
+			res, err = c.DeleteUser(t.Context(), 42, "bob")
+			require.NoError(t, err)
+			assert.Equal(t, cas.CodeOK, res.Code)
 		})
 	}
 }
@@ -96,7 +97,8 @@ func TestE2EDeleteHouseholdRecordings(t *testing.T) {
 }
 
 // Every mapped code, end to end, in every wire form: the household checks of the fake
-// give 1006, 1009, 1 and 1020; FailNext gives the others.
+// give 1006 and 1; FailNext gives the others (the real Delete neither checks membership nor
+// refuses a suspended household, FACTS §1).
 func TestE2EStatusCodes(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -107,9 +109,9 @@ func TestE2EStatusCodes(t *testing.T) {
 		want     error
 	}{
 		{"household missing", 0, 7, "bob", cas.CodeDomainNotExists, cas.ErrNotFound},
-		{"household suspended", 0, 43, "carol", cas.CodeDomainSuspended, cas.ErrPermissionDenied},
 		{"no master user", 0, 44, "dave", cas.CodeError, cas.ErrTaskFailed},
-		{"user not in household", 0, 42, "zoe", cas.CodeUserNotExistsInDomain, cas.ErrNotFound},
+		{"1009", cas.CodeDomainSuspended, 43, "carol", cas.CodeDomainSuspended, cas.ErrPermissionDenied},
+		{"1020", cas.CodeUserNotExistsInDomain, 42, "zoe", cas.CodeUserNotExistsInDomain, cas.ErrNotFound},
 		{"1005", cas.CodeUserNotInDomain, 42, "bob", cas.CodeUserNotInDomain, cas.ErrNotFound},
 		{"2000", cas.CodeUserDoesNotExist, 42, "bob", cas.CodeUserDoesNotExist, cas.ErrNotFound},
 		{"2001", cas.CodeUserSuspended, 42, "bob", cas.CodeUserSuspended, cas.ErrPermissionDenied},

@@ -292,9 +292,9 @@ func TestUserNotInHouseholdCode(t *testing.T) {
 		opts []castest.Option
 		want cas.Code
 	}{
-		{nil, cas.CodeUserNotExistsInDomain},
+		{nil, cas.CodeOK}, // the real Delete does not check membership (FACTS §1)
 		{[]castest.Option{castest.WithUserNotInHouseholdCode(cas.CodeUserNotInDomain)}, cas.CodeUserNotInDomain},
-		{[]castest.Option{castest.WithUserNotInHouseholdCode(cas.CodeOK)}, cas.CodeOK},
+		{[]castest.Option{castest.WithUserNotInHouseholdCode(cas.CodeUserNotExistsInDomain)}, cas.CodeUserNotExistsInDomain},
 	} {
 		t.Run(tt.want.String(), func(t *testing.T) {
 			opts := append([]castest.Option{castest.WithHouseholds(castest.Household{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}})}, tt.opts...)

@@ -2,7 +2,9 @@ package castest
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/internal/caswsdl"
@@ -22,6 +24,13 @@ type Request struct {
 	// Body is the request decoded into the generated type the client marshals, nil when
 	// the request was refused before decoding. It holds the password as received.
 	Body *caswsdl.HandleUserTask
+	// Operation is the wire operation the request was routed to ("" when it was refused
+	// before routing).
+	Operation string
+	// Params are the members of an entitlement read or cancellation as the server read
+	// them against its own statement of the contract (nil for HandleUserTask and for requests
+	// refused before). They hold the password as received.
+	Params map[string]string
 
 	HTTPStatus int      // status of the answer
 	Code       cas.Code // Status.Code answered (when Answered)
@@ -43,6 +52,16 @@ func (r Request) Format(f fmt.State, _ rune) {
 		}
 		fmt.Fprintf(f, " body={sWSUserName:%q sWSPassword:[REDACTED] domainId:%d userId:%q actionType:%s}",
 			b.SWSUserName, b.DomainId, b.UserId, action)
+	}
+	if r.Operation != "" && r.Operation != "HandleUserTask" {
+		fmt.Fprintf(f, " op=%s", r.Operation)
+		for _, k := range slices.Sorted(maps.Keys(r.Params)) {
+			if k == "sWSPassword" {
+				fmt.Fprintf(f, " %s=[REDACTED]", k)
+				continue
+			}
+			fmt.Fprintf(f, " %s=%q", k, r.Params[k])
+		}
 	}
 	fmt.Fprintf(f, " → HTTP %d", r.HTTPStatus)
 	if r.Answered {

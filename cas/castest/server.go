@@ -28,13 +28,18 @@ type Household struct {
 	ID          int
 	Users       []string // member user ids, master users included
 	MasterUsers []string // the members that are master users; Delete needs at least one
-	Suspended   bool     // a suspended household answers Delete with 1009 DomainSuspended
-	Recordings  int      // recordings held; DeleteDomain sets it to 0
+	// Suspended: the cancellations answer 1009 DomainSuspended. Delete does not check it
+	// (the server's household check passes a suspended household, FACTS §1).
+	Suspended  bool
+	Recordings int // recordings held; DeleteDomain sets it to 0
+	// Entitlements are the household's purchases (entitlement reads and cancellations).
+	Entitlements []Entitlement
 }
 
 func (h Household) clone() Household {
 	h.Users = slices.Clone(h.Users)
 	h.MasterUsers = slices.Clone(h.MasterUsers)
+	h.Entitlements = slices.Clone(h.Entitlements)
 	return h
 }
 
@@ -48,17 +53,18 @@ func WithCredentials(c cas.Credentials) Option { return func(s *Server) { s.cred
 func WithHouseholds(hs ...Household) Option {
 	return func(s *Server) {
 		for _, h := range hs {
-			s.households[h.ID] = h.clone()
+			h = h.clone()
+			s.seedEntitlements(&h)
+			s.households[h.ID] = h
 		}
 	}
 }
 
 // WithUserNotInHouseholdCode sets the code Delete answers for a user who is not a member
-// of an existing household. The default is 1020 UserNotExistsInDomain: the household
-// exists but the user is not in it (1005 UserNotInDomain is Kaltura's code for a user
-// that belongs to no household at all). FACTS §1 shows the real Delete only validates the
-// household and then moves the user's recordings, so a real server may well answer
-// 0 OK here; pass cas.CodeOK to get that behaviour.
+// of an existing household. The default is 0 OK, as the real server does (FACTS §1): Delete
+// only validates the household and then moves the user's recordings, which for a non-member
+// moves nothing. Pass cas.CodeUserNotExistsInDomain (1020) to simulate a server that checks
+// membership.
 func WithUserNotInHouseholdCode(code cas.Code) Option {
 	return func(s *Server) { s.notMemberCode = code }
 }
@@ -76,14 +82,20 @@ type Server struct {
 	households    map[int]Household
 	failures      []caswsdl.Status
 	requests      []Request
+	violations    []string
+	users         map[string]bool // every user id ever seeded: the users module's users
+	catalogue     map[string]bool // subscription codes that exist besides the purchased ones
+	nextPurchase  int
 }
 
 // NewServer starts a fake. Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		creds:         cas.Credentials{WSUserName: DefaultWSUserName, WSPassword: DefaultWSPassword},
-		notMemberCode: cas.CodeUserNotExistsInDomain,
+		notMemberCode: cas.CodeOK,
 		households:    make(map[int]Household),
+		users:         make(map[string]bool),
+		catalogue:     make(map[string]bool),
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -123,7 +135,9 @@ func (s *Server) NewClient(opts ...cas.Option) (*cas.Client, error) {
 func (s *Server) AddHousehold(h Household) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.households[h.ID] = h.clone()
+	h = h.clone()
+	s.seedEntitlements(&h)
+	s.households[h.ID] = h
 }
 
 // Household returns a copy of household id as it is now.

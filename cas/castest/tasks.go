@@ -43,13 +43,13 @@ func (s *Server) run(in *caswsdl.HandleUserTask) (int, caswsdl.Status) {
 	switch {
 	case !ok:
 		return http.StatusOK, status(cas.CodeDomainNotExists)
-	case h.Suspended:
-		return http.StatusOK, status(cas.CodeDomainSuspended)
+	// A suspended household passes the server's household check (FACTS §1): no 1009 here.
 	case len(h.MasterUsers) == 0:
 		// The user's recordings have no master user to go to: the server answers its
 		// generic Error, not 1036.
 		return http.StatusOK, status(cas.CodeError)
 	case !slices.Contains(h.Users, in.UserId):
+		// No membership check on the server: nothing of this user's to move.
 		return http.StatusOK, status(s.notMemberCode)
 	}
 	h.Users = slices.DeleteFunc(h.Users, func(u string) bool { return u == in.UserId })

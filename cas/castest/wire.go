@@ -121,7 +121,7 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request)
 	case http.MethodGet, http.MethodHead:
 		rec.Refusal = "help page"
 		writeText(w, http.StatusOK, "text/html; charset=utf-8",
-			`<html><head><title>module Web Service</title></head><body><h1>module</h1><p>The following operations are supported.</p><ul><li><a href="ws_cas_module.asmx?op=HandleUserTask">HandleUserTask</a></li></ul></body></html>`)
+			`<html><head><title>module Web Service</title></head><body><h1>module</h1><p>The following operations are supported.</p><ul><li><a href="ws_cas_module.asmx?op=HandleUserTask">HandleUserTask</a></li><li>CancelServiceNow</li><li>CancelSubscriptionRenewal</li><li>GetDomainEntitlements</li><li>GetDomainPermittedSubscriptions</li><li>GetUserCAStatus</li><li>GetUserPermittedSubscriptions</li></ul></body></html>`)
 		return
 	default:
 		// The IIS handler mapping for *.asmx allows GET, HEAD, POST and DEBUG only.
@@ -149,13 +149,13 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request)
 
 	// RouteRequest, with the guessed helper.
 	if guess == soapx.SOAP11 {
-		if unquoteAction(rec.SOAPAction) != caswsdl.ActionHandleUserTask {
+		if opOfAction(unquoteAction(rec.SOAPAction)) == "" {
 			fault(w, rec, guess, "Client", "Server did not recognize the value of HTTP Header SOAPAction: "+unquoteAction(rec.SOAPAction)+".")
 			return
 		}
 	} else {
 		action, _ := url.QueryUnescape(params["action"])
-		if action != caswsdl.ActionHandleUserTask && bodyName != (xml.Name{Space: tns, Local: opName}) {
+		if opOfAction(action) == "" && (bodyName.Space != tns || contracts[bodyName.Local] == nil) {
 			if action == "" {
 				fault(w, rec, guess, "Sender", "Unable to handle request without a valid action parameter. Please supply a valid soap action.")
 			} else {
@@ -203,6 +203,21 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request)
 			reason = re.Reason
 		}
 		fault(w, rec, version, "Client", "Server was unable to read request. ---> "+reason)
+		return
+	}
+	// The method: the SOAPAction's (1.1), or the action parameter's, else the Body's (1.2).
+	op := opOfAction(unquoteAction(rec.SOAPAction))
+	if guess == soapx.SOAP12 {
+		action, _ := url.QueryUnescape(params["action"])
+		if op = opOfAction(action); op == "" {
+			op = bodyName.Local
+		}
+	}
+	rec.Operation = op
+	p, violations, perr := readParams(op, req.Body)
+	s.violate(violations)
+	if op != opName {
+		s.serveOp(w, rec, version, op, p, perr)
 		return
 	}
 	in := new(caswsdl.HandleUserTask)
@@ -265,6 +280,38 @@ func unquoteAction(v string) string {
 		return u
 	}
 	return v
+}
+
+// opOfAction returns the operation a SOAP action names, "" for none of the module's.
+func opOfAction(action string) string {
+	op, ok := strings.CutPrefix(action, tns)
+	if !ok || contracts[op] == nil {
+		return ""
+	}
+	return op
+}
+
+// serveOp answers an entitlement read or a cancellation.
+func (s *Server) serveOp(w http.ResponseWriter, rec *Request, version soapx.Version, op string, p params, perr error) {
+	rec.Params = p
+	if perr != nil {
+		fault(w, rec, version, "Client", unreadable+perr.Error())
+		return
+	}
+	a, st, hasStatus := s.runOp(op, p)
+	if hasStatus {
+		rec.Answered, rec.Code, rec.Message = true, cas.Code(st.Code), st.Message
+	}
+	_ = soapsrv.WriteResponse(w, version, a.status, nil, a.body)
+}
+
+func (s *Server) violate(v []string) {
+	if len(v) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.violations = append(s.violations, v...)
 }
 
 func validAction(a caswsdl.UserTaskType) bool {
