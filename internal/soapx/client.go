@@ -118,6 +118,7 @@ type Client struct {
 	answerAt  func(int) bool // non-2xx statuses whose non-Fault answer is a result (WithAnswerStatus)
 	secrets   *scrub.Set     // values scrubbed from everything the client produces (WithSecrets)
 	maxWait   time.Duration  // cap on a server's Retry-After (WithMaxRetryAfter)
+	observed  bool           // WithObserver: exchanges are reported to the context's Call (observe.go)
 }
 
 // NewClient returns a client for an absolute http or https endpoint.
@@ -171,6 +172,7 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 		answerAt:  cfg.answerAt,
 		secrets:   cfg.secrets,
 		maxWait:   cfg.maxRetryAfter,
+		observed:  cfg.observed,
 	}, nil
 }
 
@@ -353,6 +355,9 @@ func (c *Client) do(ctx context.Context, ex *exchange, p *payload, response any)
 		if !again {
 			return err
 		}
+		if c.observed {
+			observeRetry(ctx, wait, err)
+		}
 		if wait > 0 {
 			t := time.NewTimer(wait)
 			select {
@@ -400,12 +405,18 @@ func (c *Client) attempt(ctx context.Context, ex *exchange, p *payload, response
 		c.logRequest(ctx, ex, req, p.buf.Bytes(), attempt)
 		start = time.Now()
 	}
+	if c.observed {
+		start = time.Now()
+	}
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		terr := &TransportError{Op: "POST " + redactURL(ex.url), Err: err, ctx: ctx.Err(), secrets: c.secrets}
 		if debug {
 			c.logResponse(ctx, ex, nil, nil, time.Since(start), terr, attempt)
+		}
+		if c.observed {
+			c.observeAttempt(ctx, ex, nil, nil, len(body), start, terr)
 		}
 		return terr
 	}
@@ -437,6 +448,9 @@ func (c *Client) attempt(ctx context.Context, ex *exchange, p *payload, response
 	}
 	if debug {
 		c.logResponse(ctx, ex, resp, br, time.Since(start), err, attempt)
+	}
+	if c.observed {
+		c.observeAttempt(ctx, ex, resp, br, len(body), start, err)
 	}
 	return err
 }

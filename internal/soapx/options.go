@@ -26,6 +26,7 @@ type config struct {
 	rootCAs    *x509.CertPool
 	answerAt   func(int) bool
 	secrets    *scrub.Set
+	observed   bool // WithObserver (observe.go)
 
 	maxRetryAfter time.Duration
 }
