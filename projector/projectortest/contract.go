@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -26,12 +27,16 @@ const (
 // derived from the generated types: the fake is a second, independent reading of the contract,
 // so a mistake in wsdl/projector.wsdl shows up as a violation instead of being agreed with.
 type member struct {
-	name    xml.Name
-	members []member
+	name     xml.Name
+	members  []member
+	required bool // IsRequired: WCF refuses the request without it (reported as a violation)
 }
 
 func req(local string) member { return member{name: xml.Name{Space: nsReq, Local: local}} }
 func com(local string) member { return member{name: xml.Name{Space: nsCom, Local: local}} }
+
+// must marks a member IsRequired.
+func must(m member) member { m.required = true; return m }
 
 // pwsUserRef is Shared/Common PwsUserRef: members in alphabetical order (a GUESS in FACTS §3).
 var pwsUserRef = []member{com("UserDisplayName"), com("UserId"), com("UserReferenceSystemId"), com("UserUid")}
@@ -63,6 +68,13 @@ var operations = map[string]operation{
 		members: baseRequest(req("EndDateIfInUse"),
 			member{name: xml.Name{Space: nsReq, Local: "UserIdentity"}, members: pwsUserRef},
 			req("UserTimestamp")),
+	},
+	// PwsGetUserListRq (FACTS-NEXT §4, the vendor's member list): IncludeInactiveFlag is
+	// required; the others are optional.
+	actionPrefix + "PwsGetUserList": {
+		name: "PwsGetUserList",
+		members: baseRequest(must(req("IncludeInactiveFlag")), req("LastUpdatedSinceTimestamp"), req("MaxRowsToReturn"),
+			req("QueryString"), member{name: xml.Name{Space: nsReq, Local: "UserIdentity"}, members: pwsUserRef}),
 	},
 }
 
@@ -156,6 +168,11 @@ func filter(op, path string, n *node, members []member, report func(Violation)) 
 		kept = append(kept, ch)
 	}
 	n.children = kept
+	for _, m := range members {
+		if m.required && !slices.ContainsFunc(kept, func(ch *node) bool { return ch.name == m.name }) {
+			report(Violation{Operation: op, Path: path, Element: m.name, Reason: "required member missing (IsRequired)"})
+		}
+	}
 }
 
 func indexOf(members []member, from int, name xml.Name) int {

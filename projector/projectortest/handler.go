@@ -117,6 +117,9 @@ func (s *Server) decode(rec *Request, kept []byte) error {
 	case "PwsUnauthenticate":
 		rec.Unauthenticate = new(projectorwsdl.PwsUnauthenticate)
 		return xml.Unmarshal(kept, rec.Unauthenticate)
+	case "PwsGetUserList":
+		rec.GetUserList = new(projectorwsdl.PwsGetUserList)
+		return xml.Unmarshal(kept, rec.GetUserList)
 	default:
 		rec.DeleteUser = new(projectorwsdl.PwsDeleteUser)
 		return xml.Unmarshal(kept, rec.DeleteUser)
@@ -153,6 +156,8 @@ func (s *Server) dispatch(r *http.Request, rec *Request) (int, []byte) {
 		base = *rec.Unauthenticate.ServiceRequest.PwsServiceRequest
 	case rec.DeleteUser != nil && rec.DeleteUser.ServiceRequest != nil && rec.DeleteUser.ServiceRequest.PwsServiceRequest != nil:
 		base = *rec.DeleteUser.ServiceRequest.PwsServiceRequest
+	case rec.GetUserList != nil && rec.GetUserList.ServiceRequest != nil && rec.GetUserList.ServiceRequest.PwsServiceRequest != nil:
+		base = *rec.GetUserList.ServiceRequest.PwsServiceRequest
 	}
 
 	// Rate limiting comes first: in error mode the service fails "before it is even
@@ -185,6 +190,11 @@ func (s *Server) dispatch(r *http.Request, rec *Request) (int, []byte) {
 		return http.StatusOK, result(rec.Operation, func(b *xw) {
 			b.base(warnings, base.RequestId, statusOf(warnings), time.Now())
 		})
+	case "PwsGetUserList":
+		if status, body, ok := s.checkTicket(rec.Operation, base); !ok {
+			return status, body
+		}
+		return s.getUserList(rec.GetUserList.ServiceRequest, base.RequestId, warnings)
 	default:
 		if status, body, ok := s.checkTicket(rec.Operation, base); !ok {
 			return status, body
@@ -298,6 +308,7 @@ func (s *Server) deleteUser(r *http.Request, rq *projectorwsdl.PwsDeleteUserRq, 
 	} else {
 		u.State = Removed
 	}
+	u.Updated = s.opts.Now()
 	out := *u
 	return http.StatusOK, result(op, func(b *xw) {
 		b.base(warnings, requestID, statusOf(warnings), time.Now())

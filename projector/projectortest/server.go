@@ -31,6 +31,11 @@ type Options struct {
 	// a response with Status Fail. Projector documents both shapes.
 	SessionFaults bool
 	Users         []User // users to start with (see AddUser)
+	// InactiveFlagInSummary writes PwsGetUserList's InactiveFlag inside UserSummary (where a
+	// third-party client reads it, FACTS-NEXT §4) instead of on PwsUserSummaryElement.
+	InactiveFlagInSummary bool
+	// Now is the server's clock (default time.Now): "inactive as of today" is judged by it.
+	Now func() time.Time
 }
 
 // UserState is where a fake user stands.
@@ -53,8 +58,26 @@ type User struct {
 	InUse bool
 
 	State     UserState // Active when added
-	EndDate   time.Time // EndDateIfInUse of the deactivation
+	EndDate   time.Time // the user's end date: inactive from that day on (EndDateIfInUse sets it)
 	Timestamp string    // Base64 row version, changed by every update
+	// EmailAddress, FirstName and LastName are PwsGetUserList's summary members.
+	EmailAddress, FirstName, LastName string
+	// PasswordTicket is PwsGetUserList's PasswordTicketFlag.
+	PasswordTicket bool
+	// Updated is when the user last changed (AddUser: now when zero; PwsDeleteUser sets it),
+	// for LastUpdatedSinceTimestamp.
+	Updated time.Time
+}
+
+// InactiveOn reports whether the user is inactive on the day of t (UTC), as Projector's
+// InactiveFlag says "as of today": a user with an end date is inactive from that day on; one
+// made Inactive without an end date is inactive; a deleted user is not listed at all.
+func (u User) InactiveOn(t time.Time) bool {
+	if !u.EndDate.IsZero() {
+		y, m, d := t.UTC().Date()
+		return !u.EndDate.UTC().After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	}
+	return u.State == Inactive
 }
 
 // RateLimitMode is how the fake answers a request over the rate limit.
@@ -73,7 +96,7 @@ const (
 // elements WCF would have read; see Violations). Secrets are kept as received: this is a test
 // tool; do not log it.
 type Request struct {
-	Operation   string // "PwsAuthenticate", "PwsUnauthenticate", "PwsDeleteUser"; "" if unknown
+	Operation   string // "PwsAuthenticate", "PwsUnauthenticate", "PwsDeleteUser", "PwsGetUserList"; "" if unknown
 	Action      string // SOAPAction as sent (unquoted)
 	ContentType string
 	Host        string // the Host the request was sent to
@@ -81,6 +104,7 @@ type Request struct {
 	Authenticate   *projectorwsdl.PwsAuthenticate
 	Unauthenticate *projectorwsdl.PwsUnauthenticate
 	DeleteUser     *projectorwsdl.PwsDeleteUser
+	GetUserList    *projectorwsdl.PwsGetUserList
 
 	Body       []byte      // the Body's operation element as received
 	Violations []Violation // what WCF would have ignored in this request
@@ -124,6 +148,9 @@ func NewServer(opts Options) *Server {
 	}
 	if opts.Path == "" {
 		opts.Path = DefaultPath
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, tickets: map[string]bool{}}
 	for _, u := range opts.Users {
@@ -172,6 +199,9 @@ func (s *Server) AddUser(u User) User {
 	}
 	if u.Timestamp == "" {
 		u.Timestamp = s.rowVersion()
+	}
+	if u.Updated.IsZero() {
+		u.Updated = s.opts.Now()
 	}
 	s.users = append(s.users, &u)
 	return u
@@ -223,8 +253,9 @@ func (s *Server) RateLimit(mode RateLimitMode, n int) {
 	s.rateMode, s.rateLeft = mode, n
 }
 
-// FailNext makes the next PwsDeleteUser requests fail with Status Fail and the documented
-// message of each error number (one number per request, in order), before any other check.
+// FailNext makes the next PwsDeleteUser or PwsGetUserList requests fail with Status Fail and
+// the documented message of each error number (one number per request, in order), after the
+// session ticket was accepted and before any other check.
 func (s *Server) FailNext(numbers ...int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
