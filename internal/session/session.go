@@ -249,12 +249,6 @@ func (e *Engine[S]) get(ctx context.Context, login Login[S], own bool) (s *Sessi
 			}
 			e.emit(ctx, Event{Kind: EventLoginStarted})
 		}
-		if lead {
-			if cur != nil { // there is a session, but its known lifetime is ending
-				e.emit(ctx, Event{Kind: EventRenewal, Proactive: true})
-			}
-			e.emit(ctx, Event{Kind: EventLoginStarted})
-		}
 
 		switch {
 		case lead && own:
