@@ -83,6 +83,7 @@ type options struct {
 	userAgent  string
 	bodyLimit  int64
 	rootCAs    *x509.CertPool
+	observer   Observer
 
 	refusalCooldown time.Duration
 }
@@ -137,6 +138,7 @@ type Client struct {
 	secrets *scrub.Set
 	// sessions remembers whether the server accepted or refused the credentials (session.go).
 	sessions *engine.Engine[verified]
+	obs      *soapx.Hook // nil without WithObserver (observe.go)
 }
 
 // New returns a client for endpoint, the module's URL, for example
@@ -186,6 +188,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if o.rootCAs != nil {
 		sopts = append(sopts, soapx.WithRootCAs(o.rootCAs))
 	}
+	if o.observer != nil {
+		sopts = append(sopts, soapx.WithObserver(o.observer))
+	}
 	sc, err := soapx.NewClient(endpoint, sopts...)
 	if err != nil {
 		return nil, err
@@ -198,6 +203,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		stub:     caswsdl.NewModuleSoap(sc),
 		secrets:  secrets,
 		sessions: engine.New[verified](engine.Options{Cooldown: o.refusalCooldown}.Config(refusedCredentials)),
+		obs:      newHook(o.observer, o.form, sc.Endpoint(), secrets),
 	}, nil
 }
 

@@ -66,6 +66,7 @@ func (c *Client) HandleUserTask(ctx context.Context, domainID int, userID string
 		UserId:      userID,
 		ActionType:  &at,
 	}
+	ctx, call := c.startCall(ctx)
 	res, err := c.guarded(ctx, func(ctx context.Context) (*Result, error) {
 		st, status, err := c.send(ctx, req)
 		if err != nil {
@@ -74,9 +75,11 @@ func (c *Client) HandleUserTask(ctx context.Context, domainID int, userID string
 		return result(st, status, c.secrets)
 	})
 	if err != nil {
-		return nil, c.secrets.Error(err)
+		err = c.secrets.Error(err)
+		res = nil
 	}
-	return res, nil
+	c.endCall(call, res, err)
+	return res, err
 }
 
 // DeleteUser removes userID from household domainID: wire operation HandleUserTask

@@ -1,0 +1,61 @@
+package cas
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/offboard-go/offboard/cas/internal/caswsdl"
+	"github.com/offboard-go/offboard/internal/scrub"
+	"github.com/offboard-go/offboard/internal/soapx"
+	"github.com/offboard-go/offboard/observe"
+)
+
+// Observer sees every call of the client: the module's one observation hook (package
+// observe), the same type in every package.
+type Observer = observe.Observer
+
+// WithObserver reports every call of the client to o: service "cas", operation
+// HandleUserTask, its outcome, the Status Code as the observation's Code ("0" for OK, "1020"…),
+// each HTTP exchange, and the refused-credential events. A nil o observes nothing; without it
+// a call costs nothing more. See package observe.
+func WithObserver(o Observer) Option { return func(opts *options) { opts.observer = o } }
+
+func newHook(o Observer, form WireForm, endpoint string, secrets *scrub.Set) *soapx.Hook {
+	var v soapx.Version
+	switch form {
+	case SOAP11:
+		v = soapx.SOAP11
+	case SOAP12:
+		v = soapx.SOAP12
+	}
+	return soapx.NewHook(o, "cas", v, endpoint, secrets)
+}
+
+// startCall begins the observation of a HandleUserTask call, if the client has an Observer.
+func (c *Client) startCall(ctx context.Context) (context.Context, *soapx.Call) {
+	if c.obs == nil {
+		return ctx, nil
+	}
+	action := "" // the HTTP POST form has no SOAP action
+	if c.form != HTTPPost {
+		action = caswsdl.ActionHandleUserTask
+	}
+	return c.obs.Start(ctx, opHandleUserTask, action)
+}
+
+// endCall ends the observation of a call with its Status Code.
+func (c *Client) endCall(call *soapx.Call, res *Result, err error) {
+	if call == nil {
+		return
+	}
+	code := ""
+	var se *StatusError
+	switch {
+	case res != nil:
+		code = strconv.Itoa(int(res.Code))
+	case errors.As(err, &se):
+		code = strconv.Itoa(int(se.Code))
+	}
+	call.End(err, code)
+}

@@ -1,0 +1,80 @@
+package cas_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/cas"
+	"github.com/offboard-go/offboard/cas/castest"
+	"github.com/offboard-go/offboard/observe"
+	"github.com/offboard-go/offboard/observe/observetest"
+)
+
+// The observations of a scripted sequence: the first request (the engine's verdict on the
+// credentials), an error code, an HTTP POST call, refused credentials and their memory.
+func TestObserver(t *testing.T) {
+	const wrongPassword = "not-the-castest-password"
+	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}))
+	defer s.Close()
+	var rec observetest.Recorder
+	c, err := s.NewClient(cas.WithObserver(&rec))
+	require.NoError(t, err)
+	post, err := s.NewClient(cas.WithObserver(&rec), cas.WithWireForm(cas.HTTPPost))
+	require.NoError(t, err)
+	wrong, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: wrongPassword},
+		cas.WithHTTPClient(s.HTTPClient()), cas.WithObserver(&rec))
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	steps := []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"the first request is the login", func() error { _, err := c.DeleteUser(ctx, 42, "bob"); return err },
+			"cas HandleUserTask: ok code=0 attempts=1 [login.started attempt#1:200:ok login.succeeded]"},
+		{"a status code", func() error {
+			s.FailNext(cas.CodeUserSuspended, "")
+			_, err := c.DeleteUser(ctx, 42, "carol")
+			return err
+		}, "cas HandleUserTask: permission_denied code=2001 attempts=1 [attempt#1:200:ok]"},
+		{"invalid input is not observed", func() error { _, err := c.DeleteUser(ctx, 0, "bob"); return err }, ""},
+		{"HTTP POST", func() error { _, err := post.DeleteUser(ctx, 42, "carol"); return err },
+			"cas HandleUserTask: ok code=0 attempts=1 [login.started attempt#1:200:ok login.succeeded]"},
+		{"refused credentials", func() error { _, err := wrong.DeleteUser(ctx, 42, "alice"); return err },
+			"cas HandleUserTask: authentication code=1 attempts=1 [login.started attempt#1:404:ok credentials.refused]"},
+		{"remembered", func() error { _, err := wrong.DeleteUser(ctx, 42, "alice"); return err },
+			"cas HandleUserTask: authentication code=1 attempts=0 [credentials.refusal_remembered]"},
+	}
+	for _, st := range steps {
+		rec.Reset()
+		err := st.call()
+		if st.want == "" {
+			require.Empty(t, rec.Calls(), st.name)
+			continue
+		}
+		require.Equal(t, []string{st.want}, rec.Summaries(), st.name)
+		got := rec.Calls()[0]
+		require.Equal(t, err, got.Result.Err, "%s: the observer gets the error the caller gets", st.name)
+		text := rec.Text()
+		require.NotContains(t, text, castest.DefaultWSPassword, st.name)
+		require.NotContains(t, text, wrongPassword, st.name)
+		if st.name == "HTTP POST" {
+			require.Equal(t, observe.CallInfo{Service: "cas", Operation: "HandleUserTask", Host: host(t, s.Endpoint())}, got.Info)
+			require.Equal(t, "HandleUserTask", got.Events[1].Action)
+			require.Empty(t, got.Events[1].SOAPVersion)
+			continue
+		}
+		require.Equal(t, observe.CallInfo{Service: "cas", Operation: "HandleUserTask", Action: "http://ca.tvinci.com/HandleUserTask",
+			SOAPVersion: "1.1", Host: host(t, s.Endpoint())}, got.Info)
+	}
+}
+
+func host(t *testing.T, endpoint string) string {
+	u, err := url.Parse(endpoint)
+	require.NoError(t, err)
+	return u.Host
+}
