@@ -105,6 +105,7 @@ func (c *Client) UpdateUserStatus(ctx context.Context, users []UserID, status St
 	}
 
 	const op = "updateUserStatus"
+	ctx, call := c.obs.Start(ctx, op, udswsdl.ActionUpdateUserStatus)
 	var resp *udswsdl.UpdateUserStatusResponse
 	meta, err := c.call(ctx, op, c.exchange(op, func(ctx context.Context) error {
 		var err error
@@ -112,8 +113,11 @@ func (c *Client) UpdateUserStatus(ctx context.Context, users []UserID, status St
 		return err
 	}))
 	if err != nil {
-		return nil, c.secrets.Error(err)
+		err = c.secrets.Error(err)
+		endCall(call, err)
+		return nil, err
 	}
+	endCall(call, nil)
 	res := &UpdateResult{TransactionID: meta.transactionID, NewAuthToken: meta.authToken != ""}
 	if resp.Return_ != nil {
 		res.Message = c.secrets.String(resp.Return_.Message)
@@ -139,6 +143,7 @@ func (c *Client) GetUserStatus(ctx context.Context, user UserID, opts *GetOption
 	req := &udswsdl.GetUserStatusRequest{UserId: wireUser(user), ClientTxId: opts.ClientTxID}
 
 	const op = "getUserStatus"
+	ctx, call := c.obs.Start(ctx, op, udswsdl.ActionGetUserStatus)
 	var resp *udswsdl.GetUserStatusResponse
 	meta, err := c.call(ctx, op, c.exchange(op, func(ctx context.Context) error {
 		var err error
@@ -146,13 +151,18 @@ func (c *Client) GetUserStatus(ctx context.Context, user UserID, opts *GetOption
 		return err
 	}))
 	if err != nil {
-		return nil, c.secrets.Error(err)
+		err = c.secrets.Error(err)
+		endCall(call, err)
+		return nil, err
 	}
 	if resp.UserId == nil || resp.Status == nil {
-		return nil, fmt.Errorf("uds: %s: %w", op, &soapx.ProtocolError{
+		err := fmt.Errorf("uds: %s: %w", op, &soapx.ProtocolError{
 			Reason: "getUserStatusResponse lacks userId or status (both are required)",
 		})
+		endCall(call, err)
+		return nil, err
 	}
+	endCall(call, nil)
 	return &UserStatus{
 		User: UserID{
 			OrgName:   resp.UserId.OrgName,

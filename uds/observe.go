@@ -1,0 +1,37 @@
+package uds
+
+import (
+	"errors"
+
+	"github.com/offboard-go/offboard/internal/soapx"
+	"github.com/offboard-go/offboard/observe"
+)
+
+// Observer sees every call of the client: the module's one observation hook (package
+// observe), the same type in every package.
+type Observer = observe.Observer
+
+// WithObserver reports every call of the client to o: service "uds", the wire operation
+// (updateUserStatus, getUserStatus), its outcome, the userRegistryError errorNumber of a Fault
+// as the observation's Code, each HTTP exchange and retry, and the AnA session events (the
+// authentication with the credentials, renewals, refused credentials). A nil o observes
+// nothing; without it a call costs nothing more. See package observe.
+func WithObserver(o Observer) Option {
+	return func(c *config) {
+		c.observer = o
+		c.soap = append(c.soap, soapx.WithObserver(o))
+	}
+}
+
+// endCall ends the observation of a call (nil: none) with the errorNumber of its Fault.
+func endCall(call *soapx.Call, err error) {
+	if call == nil {
+		return
+	}
+	code := ""
+	var re *RegistryError
+	if errors.As(err, &re) {
+		code = re.ErrorNumber
+	}
+	call.End(err, code)
+}
