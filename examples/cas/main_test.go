@@ -43,7 +43,9 @@ func TestRun(t *testing.T) {
 		{"bad wire form", append(real, "-wire", "xml"), env, cli.ExitUsage, "", "-wire"},
 		{"version", []string{"-version"}, noEnv, cli.ExitOK, "cas ", ""},
 		{"real", real, env, cli.ExitOK, "removed user jdoe from household 7", ""},
-		{"real again", real, env, cli.ExitOK, "already done", ""},
+		// The real Delete checks no membership: a repeat answers 0 OK again (FACTS §1).
+		{"real again", real, env, cli.ExitOK, "removed user jdoe from household 7", ""},
+		{"unknown household", []string{"-endpoint", s.Endpoint(), "-household", "99", "-user", "jdoe"}, env, cli.ExitOK, "already done: household 99", ""},
 		{"refused password", real, func(k string) string {
 			return map[string]string{"CAS_WS_USERNAME": "ws-user", "CAS_WS_PASSWORD": "wrong"}[k]
 		}, cli.ExitFailed, "", "credentials were refused"},

@@ -88,6 +88,7 @@ type runResult struct {
 	stdout, stderr string
 	report         *report // nil without -report
 	reportJSON     string
+	journal        string // the journal, when the test chose its path
 }
 
 // runOffboard runs the program with args and env, always with -report (and, against real
@@ -103,12 +104,18 @@ func runOffboardCtx(ctx context.Context, t *testing.T, getenv func(string) strin
 	path := filepath.Join(dir, "report.json")
 	args = append(slices.Clone(args), "-report", path)
 	real := slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "-") && systemOf(strings.TrimLeft(a, "-")) != "" })
+	journal := ""
 	if real && !hasFlag(args, "-journal") && !hasFlag(args, "-resume") && !hasFlag(args, "-dry-run") {
-		args = append(args, "-journal", filepath.Join(dir, "journal.jsonl"))
+		journal = filepath.Join(dir, "journal.jsonl")
+		args = append(args, "-journal", journal)
 	}
 	var stdout, stderr bytes.Buffer
 	code := run(ctx, args, getenv, &stdout, &stderr)
 	r := runResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	if journal != "" {
+		b, _ := os.ReadFile(journal)
+		r.journal = string(b)
+	}
 	if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
 		r.reportJSON = string(b)
 		r.report = &report{}

@@ -23,15 +23,16 @@ import (
 // and its target (the household, the task...). Each system may have any number of steps per
 // user; adding a step is adding a name. -resume reads the journal back (priorRuns) and
 //
-//   - takes a recorded result that succeeded (done, already, skipped) as is: no request;
+//   - takes a recorded result that succeeded (done, already) as is: no request;
 //   - skips a step whose outcome was recorded as a success: it is never sent again;
 //   - for a step with an intent and no outcome (the run stopped between the two), reads the
-//     system first where it has a read operation (uds: getUserStatus; provisioning: the
-//     user's tasks) and sends the step only if the read shows it was not done. cas and
-//     projector have no read operation: their step is sent again, which is safe because the
-//     server answers a repeated delete with "not found" (or deactivates an inactive user
-//     again); such an answer after an unrecorded intent is reported as done by the
-//     interrupted run.
+//     system first (uds: getUserStatus; projector: FindUser, PwsGetUserList; provisioning:
+//     the user's tasks) and sends the step only if the read shows it was not done. cas has
+//     no read operation for a household's users today: its step is sent again, which is
+//     safe because HandleUserTask Delete is idempotent on the server (it answers 0 OK again
+//     for a user no longer in the household, FACTS §1, or not found) and is reported as
+//     done. When cas gets a read (the read → revoke → delete → verify work), its step gets
+//     the same re-read as the others.
 //
 // The intent is fsync'd before its call is sent; the outcome and result records are written
 // (to the kernel) at once and made durable by the next intent's fsync, or at the end of the

@@ -44,8 +44,8 @@
 // default offboard-<time>.journal.jsonl in the current directory): its intent, on disk before
 // the call is sent, and its outcome. After a crash, a kill or Ctrl-C, run the same command
 // with -resume JOURNAL: what the journal records as done is not sent again, and a step with
-// an intent but no outcome is read back first (uds, provisioning) or sent again where the
-// service has no read and answers a repeated delete as not found (cas, projector); see
+// an intent but no outcome is read back first (uds, projector, provisioning) or sent again
+// where the service has no read and a repeated delete changes nothing (cas); see
 // journal.go. SIGINT or SIGTERM finishes the steps in flight, records them and stops: users
 // not started are reported "not started"; a second signal aborts at once (the journal is
 // still good).

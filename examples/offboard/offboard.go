@@ -201,7 +201,7 @@ func (e *engine) inLane(stop, work context.Context, l *lane, u user) result {
 	if holding {
 		l.gate.leave(false)
 	}
-	if e.journal != nil && !e.dryRun && res.Outcome != outcomeNotStarted {
+	if e.journal != nil && !e.dryRun && res.Outcome != outcomeNotStarted && res.Outcome != outcomeSkipped {
 		r := res
 		_ = e.journal.append(record{Kind: kindResult, stepID: stepID{User: x.user, System: name}, Result: &r}, false)
 	}

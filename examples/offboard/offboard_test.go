@@ -377,7 +377,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	require.Greater(t, len(secrets), 8, "the servers issued session secrets")
 
 	for _, r := range []runResult{ok, bad} {
-		for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "report": r.reportJSON} {
+		for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "report": r.reportJSON, "journal": r.journal} {
 			require.NotEmpty(t, out, name)
 			for _, s := range secrets {
 				require.NotEmpty(t, s)

@@ -19,8 +19,8 @@ type casAPI interface {
 // service has no read operation, so the step is always sent; a household or user the
 // service does not know (1005, 1006, 1020, 2000: ErrNotFound) is "already". A step whose
 // intent an interrupted run recorded without its outcome is sent again (there is nothing to
-// read first): the delete is idempotent on the server, which answers not found when the
-// interrupted run had done it.
+// read first): the delete is idempotent on the server, which answers 0 OK again for a user
+// no longer in the household (the real Delete checks no membership, FACTS §1) or not found.
 type casStep struct{ c casAPI }
 
 // The cas step: remove-from-household, target "household H user U".

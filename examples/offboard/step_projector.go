@@ -15,14 +15,16 @@ import (
 type projectorAPI interface {
 	Authenticate(ctx context.Context) error
 	DeleteUser(ctx context.Context, user projector.UserRef, opts *projector.DeleteUserOptions) (*projector.DeleteUserResult, error)
+	FindUser(ctx context.Context, user projector.UserRef) (*projector.UserSummary, error)
 }
 
 // projectorStep deletes the user with PwsDeleteUser. With endDate set (the default is
 // today) a user Projector still references is made inactive as of that date instead of the
-// request failing. PWS has no read for users, so the user's part first opens the session
-// (which checks the credentials, also in a dry run); 50024 EntityNotFound is "already". A
-// step whose intent an interrupted run recorded without its outcome is sent again: deleting
-// is idempotent on the server (not found once deleted; an inactive user made inactive again).
+// request failing. The user's part first opens the session (which checks the credentials,
+// also in a dry run); 50024 EntityNotFound is "already". A step whose intent an interrupted
+// run recorded without its outcome is read back first with FindUser (PwsGetUserList): a user
+// gone, or inactive as of today, was done by the interrupted run; otherwise the step is sent
+// again, which is safe (not found once deleted; an inactive user made inactive again).
 type projectorStep struct {
 	c       projectorAPI
 	endDate time.Time // EndDateIfInUse; zero: not sent
@@ -63,6 +65,18 @@ func (s *projectorStep) offboard(ctx context.Context, u user, x *stepper) (resul
 		return res, nil
 	}
 	pending := x.pending(projectorDelete, res.Target)
+	if pending {
+		switch u, err := s.c.FindUser(ctx, projector.UserRef{UserReferenceSystemID: u.ProjectorRef}); {
+		case errors.Is(err, projector.ErrNotFound):
+			res.Outcome, res.Detail = outcomeDone, detailConfirmed+" (no such user now)"
+		case err == nil && !u.Active():
+			res.Outcome, res.Detail = outcomeDone, detailConfirmed+" (inactive now)"
+		}
+		if res.Outcome == outcomeDone {
+			x.confirm(projectorDelete, res.Target, res.Detail)
+			return res, nil
+		}
+	}
 	out := x.do(ctx, projectorDelete, res.Target, res.Detail, func(ctx context.Context) stepOutcome {
 		r := res
 		pr, err := s.c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: u.ProjectorRef},
