@@ -559,8 +559,8 @@ func (c *Client) permitted(op string, arr *caswsdl.ArrayOfPermittedSubscriptionC
 		out = append(out, PermittedSubscription{
 			SubscriptionCode: c.secrets.String(p.M_sSubscriptionCode),
 			MaxUses:          int(p.M_nMaxUses), CurrentUses: int(p.M_nCurrentUses),
-			EndDate: p.M_dEndDate.Time, CurrentDate: p.M_dCurrentDate.Time, LastViewDate: p.M_dLastViewDate.Time,
-			PurchaseDate: p.M_dPurchaseDate.Time, NextRenewalDate: p.M_dNextRenewalDate.Time,
+			EndDate: utc(p.M_dEndDate), CurrentDate: utc(p.M_dCurrentDate), LastViewDate: utc(p.M_dLastViewDate),
+			PurchaseDate: utc(p.M_dPurchaseDate), NextRenewalDate: utc(p.M_dNextRenewalDate),
 			Renewing: p.M_bRecurringStatus, Renewable: p.M_bIsSubRenewable,
 			PurchaseID:    int(p.M_nSubscriptionPurchaseID),
 			PaymentMethod: paymentMethod(p.M_paymentMethod),
@@ -581,15 +581,24 @@ func (c *Client) entitlement(e *caswsdl.Entitlement) Entitlement {
 	return Entitlement{
 		MediaFileID: int(e.MediaFileID), Type: t, EntitlementID: c.secrets.String(e.EntitlementId),
 		CurrentUses: int(e.CurrentUses),
-		EndDate:     e.EndDate.Time, CurrentDate: e.CurrentDate.Time, LastViewDate: e.LastViewDate.Time, PurchaseDate: e.PurchaseDate.Time,
+		EndDate:     utc(e.EndDate), CurrentDate: utc(e.CurrentDate), LastViewDate: utc(e.LastViewDate), PurchaseDate: utc(e.PurchaseDate),
 		PurchaseID: int(e.PurchaseID), PaymentMethod: paymentMethod(e.PaymentMethod),
 		DeviceUDID: c.secrets.String(e.DeviceUDID), DeviceName: c.secrets.String(e.DeviceName),
-		CancelWindow: e.CancelWindow, MaxUses: int(e.MaxUses), NextRenewalDate: e.NextRenewalDate.Time,
+		CancelWindow: e.CancelWindow, MaxUses: int(e.MaxUses), NextRenewalDate: utc(e.NextRenewalDate),
 		Renewing: e.RecurringStatus, Renewable: e.IsRenewable,
 		PaymentGatewayID: int(e.PaymentGatewayId), PaymentMethodID: int(e.PaymentMethodId),
 		InGracePeriod: e.IsInGracePeriod, ScheduledSubscriptionID: e.ScheduledSubscriptionId,
 		Suspended: e.IsSuspended, MediaID: int(e.MediaID), UnifiedPaymentID: e.UnifiedPaymentId,
 	}
+}
+
+// utc is the instant a date stands for, in UTC (zone-less values already are); the zero time
+// (an absent date, or .NET's DateTime.MinValue) stays zero.
+func utc(d soapx.DateTime) time.Time {
+	if d.IsZero() {
+		return time.Time{}
+	}
+	return d.UTC()
 }
 
 func paymentMethod(p *caswsdl.EPaymentMethod) PaymentMethod {
