@@ -27,7 +27,15 @@ const (
 	// ClassServerError: the server failed on its side (31201 database query, 31006 missing
 	// configuration parameter): returned as it is, the session untouched.
 	ClassServerError
+	// ClassNotFound: a business answer saying the user, organisation or account does not
+	// exist. Like ClassBusiness for the session; the error is ErrNotFound, whatever the number
+	// (for offboarding: already done). A tenant whose server says "not found" with another
+	// number declares it here, so that ErrNotFound stays reliable.
+	ClassNotFound
 )
+
+// business reports a class that is the operation's own answer (the session is not at fault).
+func (c ErrorClass) business() bool { return c == ClassBusiness || c == ClassNotFound }
 
 func (c ErrorClass) String() string {
 	switch c {
@@ -41,6 +49,8 @@ func (c ErrorClass) String() string {
 		return "unavailable"
 	case ClassServerError:
 		return "server error"
+	case ClassNotFound:
+		return "not found"
 	}
 	return "ErrorClass(?)"
 }
@@ -52,18 +62,19 @@ func (c ErrorClass) String() string {
 // WithErrorClasses.
 func DefaultErrorClasses() map[string]ErrorClass {
 	return map[string]ErrorClass{
-		CodeAccessDenied:   ClassAuthentication,
-		CodeNotInitialized: ClassUnavailable,
-		CodeFatalRestart:   ClassUnavailable,
-		CodeDatabaseQuery:  ClassServerError,
-		CodeConfigMissing:  ClassServerError,
-		CodeTokenInvalid:   ClassAuthentication,
-		CodeTokenExpired:   ClassAuthentication,
-		CodeBadCredential:  ClassAuthentication,
-		CodeNotAuthorized:  ClassBusiness,
-		CodeInvalidInput:   ClassBusiness,
-		CodeUserNotFound:   ClassBusiness,
-		CodeOrgNotFound:    ClassBusiness,
+		CodeAccessDenied:    ClassAuthentication,
+		CodeNotInitialized:  ClassUnavailable,
+		CodeFatalRestart:    ClassUnavailable,
+		CodeDatabaseQuery:   ClassServerError,
+		CodeConfigMissing:   ClassServerError,
+		CodeTokenInvalid:    ClassAuthentication,
+		CodeTokenExpired:    ClassAuthentication,
+		CodeBadCredential:   ClassAuthentication,
+		CodeNotAuthorized:   ClassBusiness,
+		CodeInvalidInput:    ClassBusiness,
+		CodeUserNotFound:    ClassNotFound,
+		CodeOrgNotFound:     ClassNotFound,
+		CodeAccountNotFound: ClassNotFound,
 	}
 }
 
@@ -76,8 +87,8 @@ func (m errorClasses) of(number string) ErrorClass { return m[number] }
 // DefaultErrorClasses: each entry adds a number or overrides the default for it. A tenant
 // whose server answers an expired token with, say, 40017, declares
 // WithErrorClasses(map[string]uds.ErrorClass{"40017": uds.ClassAuthentication}); one whose
-// "user not found" is 40404 declares it ClassBusiness, so that such an answer to the first,
-// credential-carrying request is not taken for refused credentials.
+// "user not found" is 40404 declares it ClassNotFound, so that such an answer is ErrNotFound
+// and, answering the first, credential-carrying request, is not taken for refused credentials.
 func WithErrorClasses(m map[string]ErrorClass) Option {
 	m = maps.Clone(m) // the caller may change its map later
 	return func(c *config) {

@@ -229,7 +229,7 @@ func (cfg *config) check() error {
 		return &soapx.InputError{Field: "WithRefusalCooldown", Reason: "must not be negative"}
 	}
 	for number, class := range cfg.classes {
-		if number == "" || class < ClassUnknown || class > ClassServerError {
+		if number == "" || class < ClassUnknown || class > ClassNotFound {
 			return &soapx.InputError{Field: "WithErrorClasses", Reason: fmt.Sprintf("entry %q: %v is not a known class", number, class)}
 		}
 	}

@@ -140,7 +140,7 @@ func (c *Client) credentialLogin(op string, send exchange, out *loginOutcome) en
 		if out.err == nil {
 			return "", engine.Inconclusive(fmt.Errorf("uds: %s: the answer to a request with AnA credentials carried no authToken", op))
 		}
-		if cl, _ := c.classOf(out.err); cl == ClassBusiness {
+		if cl, _ := c.classOf(out.err); cl.business() {
 			return "", engine.Inconclusive(out.err)
 		}
 		return "", out.err
