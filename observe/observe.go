@@ -99,7 +99,8 @@ type Result struct {
 	// Code is the service's own code for the answer, "" when there was none:
 	// cas: the Status Code ("0" for OK, "1020"…);
 	// uds: the userRegistryError errorNumber of a Fault;
-	// projector: the ErrorNumber of the first PwsMessage of a failed answer ("50024", "10004");
+	// projector: the first ErrorNumber of the PwsMessages of a failed answer ("50024",
+	// "10004"), or their first ErrorCode mnemonic when none has a number;
 	// provisioning: the ConnectResult of a Connect ("AUTH_SUCCESS", "AUTH_FAILURE"), or the
 	// boolean a change answered ("true", "false").
 	Code string

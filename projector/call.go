@@ -96,6 +96,7 @@ func (c *client) retryRateLimited(ctx context.Context, op string, fn func(contex
 			wait = he.RetryAfter
 		}
 		c.pause(wait)
+		c.emitPause(ctx, wait)
 		c.log.LogAttrs(ctx, slog.LevelInfo, "rate limited; pausing before retrying",
 			slog.String("operation", op), slog.Duration("wait", wait), slog.Int("retry", retry+1))
 		if werr := c.waitPause(ctx); werr != nil {

@@ -61,6 +61,7 @@ type client struct {
 	requestID atomic.Uint64
 	sessions  *engine.Engine[session]
 	loginFn   engine.Login[session] // c.login, bound once so that calls allocate no closure
+	obs       *soapx.Hook           // nil without WithObserver (observe.go)
 
 	mu         sync.Mutex
 	home       *soapx.Client // where the next PwsAuthenticate goes: the endpoint, or the last redirect target
@@ -132,6 +133,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if o.rootCAs != nil {
 		soapOpts = append(soapOpts, soapx.WithRootCAs(o.rootCAs))
 	}
+	if o.observer != nil {
+		soapOpts = append(soapOpts, soapx.WithObserver(o.observer))
+	}
 	if o.maxRetryAfter != nil {
 		soapOpts = append(soapOpts, soapx.WithMaxRetryAfter(*o.maxRetryAfter))
 	}
@@ -160,6 +164,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		sessions: engine.New[session](o.session.Config(refusedCredentials)),
 	}
 	c.loginFn = c.login
+	c.obs = soapx.NewHook(o.observer, "projector", soapx.SOAP11, sc.Endpoint(), secrets)
 	return &Client{c: c}, nil
 }
 
@@ -224,15 +229,23 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 // credentials give an error that is ErrAuthentication; a refused RedirectUrl one that is
 // ErrRedirectRefused.
 func (c *Client) Authenticate(ctx context.Context) error {
+	ctx, call := c.c.startCall(ctx, opAuthenticate)
 	_, err := c.c.session(ctx)
-	return c.c.secrets.Error(err)
+	err = c.c.secrets.Error(err)
+	c.c.endCall(call, err)
+	return err
 }
 
 // Close ends the session with PwsUnauthenticate (SOAPAction
 // http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsUnauthenticate), if
 // one was opened. After Close every call returns ErrClosed; Close itself may be called again.
 // A ticket the server already considers invalid is not an error.
-func (c *Client) Close(ctx context.Context) error { return c.c.secrets.Error(c.c.close(ctx)) }
+func (c *Client) Close(ctx context.Context) error {
+	ctx, call := c.c.startCall(ctx, opUnauthenticate)
+	err := c.c.secrets.Error(c.c.close(ctx))
+	c.c.endCall(call, err)
+	return err
+}
 
 func (c *client) close(ctx context.Context) error {
 	// The engine waits for an authentication in progress, so its ticket is not left open.

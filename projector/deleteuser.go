@@ -158,6 +158,7 @@ func (c *Client) DeleteUser(ctx context.Context, user UserRef, opts *DeleteUserO
 
 	var res *DeleteUserResult
 	cl := c.c
+	ctx, call := cl.startCall(ctx, opDeleteUser)
 	err := cl.withSession(ctx, opDeleteUser, func(ctx context.Context, s *session) error {
 		return cl.exchange(ctx, opDeleteUser, func(ctx context.Context) (*projectorwsdl.PwsServiceResponse, error) {
 			req := &projectorwsdl.PwsDeleteUser{ServiceRequest: &projectorwsdl.PwsDeleteUserRq{
@@ -188,7 +189,9 @@ func (c *Client) DeleteUser(ctx context.Context, user UserRef, opts *DeleteUserO
 		})
 	})
 	if err != nil {
-		return nil, cl.secrets.Error(err)
+		err = cl.secrets.Error(err)
+		res = nil
 	}
-	return res, nil
+	cl.endCall(call, err)
+	return res, err
 }

@@ -27,6 +27,7 @@ type options struct {
 	rootCAs          *x509.CertPool
 	maxRetryAfter    *time.Duration
 	session          engine.Options
+	observer         Observer
 }
 
 // Defaults. Projector asks clients to pause at least five seconds after a rate-limit error

@@ -120,6 +120,7 @@ func (c *client) authenticate(ctx context.Context, sc *soapx.Client) (*session, 
 			tried[urlKey(target)] = true
 			c.log.LogAttrs(ctx, slog.LevelInfo, "PwsAuthenticate redirected; authenticating there",
 				slog.String("from", redacted(sc.Endpoint())), slog.String("to", redacted(target)))
+			c.emitRedirect(ctx, target)
 			if sc, err = c.soap.WithEndpoint(target); err != nil {
 				return nil, err
 			}
