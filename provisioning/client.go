@@ -68,6 +68,7 @@ type Client struct {
 
 	sessions *engine.Engine[ConnectResult]
 	loginFn  engine.Login[ConnectResult] // c.connect, bound once so that calls allocate no closure
+	obs      *soapx.Hook                 // nil without WithObserver (observe.go)
 }
 
 type config struct {
@@ -80,6 +81,7 @@ type config struct {
 	userAgent  string
 	rootCAs    *x509.CertPool
 	session    engine.Options
+	observer   Observer
 }
 
 // Option configures a Client.
@@ -205,6 +207,9 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	if cfg.rootCAs != nil {
 		sopts = append(sopts, soapx.WithRootCAs(cfg.rootCAs))
 	}
+	if cfg.observer != nil {
+		sopts = append(sopts, soapx.WithObserver(cfg.observer))
+	}
 	sc, err := soapx.NewClient(endpoint, sopts...)
 	if err != nil {
 		return nil, fmt.Errorf("provisioning: %w", err)
@@ -229,6 +234,7 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 		sessions: engine.New[ConnectResult](cfg.session.Config(refusedConnect)),
 	}
 	c.loginFn = c.connect
+	c.obs = soapx.NewHook(cfg.observer, "provisioning", version, sc.Endpoint(), secrets)
 	return c, nil
 }
 
@@ -259,5 +265,8 @@ const maxInt32 = 1<<31 - 1
 // run is do with the returned error scrubbed of the client's secrets (every fmt verb), the
 // boundary every operation's error crosses on its way to the caller.
 func (c *Client) run(ctx context.Context, op string, call func(context.Context) error) error {
-	return c.secrets.Error(c.do(ctx, op, call))
+	ctx, obs := c.startCall(ctx, op)
+	err := c.secrets.Error(c.do(ctx, op, call))
+	c.endCall(obs, op, err)
+	return err
 }

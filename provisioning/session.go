@@ -19,6 +19,14 @@ import (
 // Any result but ConnectAuthSuccess is returned together with a *ConnectError carrying it and
 // the challenge text, if any.
 func (c *Client) Connect(ctx context.Context) (ConnectResult, error) {
+	ctx, obs := c.startCall(ctx, opConnect)
+	res, err := c.reconnect(ctx)
+	c.endConnect(obs, res, err)
+	return res, err
+}
+
+// reconnect is Connect, unobserved.
+func (c *Client) reconnect(ctx context.Context) (ConnectResult, error) {
 	s, _, err := c.sessions.Renew(ctx, c.sessions.Fresh(), c.loginFn)
 	if err != nil {
 		var ce *ConnectError
@@ -34,6 +42,14 @@ func (c *Client) Connect(ctx context.Context) (ConnectResult, error) {
 // PingConnection, SOAPAction "http://www.cryptocard.com/blackshield/PingConnection"). It
 // never connects: false means that the next call will connect first.
 func (c *Client) PingConnection(ctx context.Context) (bool, error) {
+	ctx, obs := c.startCall(ctx, opPing)
+	alive, err := c.ping(ctx)
+	c.endPing(obs, alive, err)
+	return alive, err
+}
+
+// ping is PingConnection, unobserved: do asks it within the call it observes.
+func (c *Client) ping(ctx context.Context) (bool, error) {
 	s := c.sessions.Fresh()
 	resp, err := c.stub.PingConnection(ctx, &provisioningwsdl.PingConnection{})
 	if err != nil {
@@ -135,7 +151,7 @@ func (c *Client) do(ctx context.Context, op string, call func(ctx context.Contex
 	case err == nil:
 		return nil
 	case errors.Is(err, errAnsweredFalse):
-		alive, perr := c.PingConnection(ctx)
+		alive, perr := c.ping(ctx)
 		if perr != nil || alive {
 			return err
 		}
