@@ -108,22 +108,43 @@ func createJournal(path string, s scrubber) (*journal, error) {
 }
 
 // appendJournal opens an existing journal to continue it. A last line cut short by a crash
-// is ended, so that the next record starts on a line of its own.
+// (a record the killed run was writing, never complete, so never acted on) is cut off, so
+// that the next record starts on a line of its own and the journal stays readable.
 func appendJournal(path string, s scrubber) (*journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
-		last := make([]byte, 1)
-		if _, err := f.ReadAt(last, fi.Size()-1); err == nil && last[0] != '\n' {
-			if _, err := f.Write([]byte("\n")); err != nil {
-				f.Close()
-				return nil, err
-			}
-		}
+	if err := cutTornLine(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
 	return newJournal(path, f, s), nil
+}
+
+// cutTornLine truncates f after its last newline.
+func cutTornLine(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return err
+	}
+	const chunk = 64 << 10
+	end := fi.Size()
+	buf := make([]byte, chunk)
+	for pos := end; pos > 0; {
+		n := min(int64(chunk), pos)
+		pos -= n
+		if _, err := f.ReadAt(buf[:n], pos); err != nil {
+			return err
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			if pos+int64(i)+1 == end {
+				return nil // ends with a newline: nothing torn
+			}
+			return f.Truncate(pos + int64(i) + 1)
+		}
+	}
+	return f.Truncate(0)
 }
 
 func newJournal(path string, f *os.File, s scrubber) *journal {

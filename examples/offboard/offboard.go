@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"iter"
 	"sync"
 	"sync/atomic"
 )
@@ -109,10 +110,10 @@ var errStopped = errors.New("stopped before this step")
 // concurrently). Once stop ends, no new step starts: the steps in flight finish and are
 // recorded (their calls use work, which stop does not cancel), and every user or system not
 // started is reported as not started, without a request.
-func (e *engine) runAll(stop, work context.Context, users []user, row func(user, result), emit func(userReport)) {
+func (e *engine) runAll(stop, work context.Context, users iter.Seq[user], row func(user, result), emit func(userReport)) {
 	slots := make(chan struct{}, max(1, e.window))
 	var wg sync.WaitGroup
-	for _, u := range users {
+	for u := range users {
 		select {
 		case slots <- struct{}{}:
 		case <-stop.Done():
@@ -201,7 +202,7 @@ func (e *engine) inLane(stop, work context.Context, l *lane, u user) result {
 	if holding {
 		l.gate.leave(false)
 	}
-	if e.journal != nil && !e.dryRun && res.Outcome != outcomeNotStarted && res.Outcome != outcomeSkipped {
+	if e.journal != nil && !e.dryRun && !x.reused && res.Outcome != outcomeNotStarted && res.Outcome != outcomeSkipped {
 		r := res
 		_ = e.journal.append(record{Kind: kindResult, stepID: stepID{User: x.user, System: name}, Result: &r}, false)
 	}
@@ -251,6 +252,8 @@ type stepper struct {
 	system string
 	// changed is set once a step of this user in this system was sent.
 	changed bool
+	// reused is set when the result is the one an earlier run recorded.
+	reused bool
 }
 
 // contact is told the answer of the first call to the system: from then on the other users
@@ -273,6 +276,7 @@ func (x *stepper) dryRun() bool { return x.e.dryRun }
 // system: it is reused without a request.
 func (x *stepper) recordedResult() (result, bool) {
 	r, ok := x.e.prior.result(x.user, x.system)
+	x.reused = ok
 	if ok {
 		r.Detail = joinDetail(r.Detail, "recorded by an earlier run (journal); nothing sent")
 	}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -83,14 +84,14 @@ func runWith(ctx context.Context, args []string, env func(string) string, stdout
 		fmt.Fprintln(stderr, "offboard: warning: -users "+cfg.usersFile+": "+w)
 	}
 	if cfg.demo {
-		f := startFakes(users, fakeOptions{provisioningOrg: cfg.provisioningOrg, projectorInUse: true})
+		f := startFakes(users.all, fakeOptions{provisioningOrg: cfg.provisioningOrg, projectorInUse: true})
 		defer f.close() // after closeClients, deferred below: projector's Close still reaches the fake
 		f.configure(cfg)
 	}
 	view := cfg.output
 	if view == "" {
 		view = viewTable
-		if len(users) > 1 {
+		if users.count > 1 {
 			view = viewCompact
 		}
 	}
@@ -146,9 +147,10 @@ func runWith(ctx context.Context, args []string, env func(string) string, stdout
 	rep.Journal = journalPath
 	announce(human, cfg, users, journalPath)
 
-	prog := newProgress(stderr, terminal, cfg.progressEvery, len(users))
+	prog := newProgress(stderr, terminal, cfg.progressEvery, users.count)
 	work := context.WithoutCancel(ctx) // a step in flight finishes after a stop
-	e.runAll(ctx, work, users, out.row, func(u userReport) {
+	var readErr error
+	e.runAll(ctx, work, users.seq(&readErr), out.row, func(u userReport) {
 		out.user(u)
 		prog.add(u.Failed)
 	})
@@ -156,6 +158,10 @@ func runWith(ctx context.Context, args []string, env func(string) string, stdout
 	closeClients()
 
 	code := exitOK
+	if readErr != nil {
+		fmt.Fprintln(stderr, "offboard: -users "+cfg.usersFile+":", readErr)
+		code = exitFailed
+	}
 	rep.Finished, rep.Stopped = time.Now(), ctx.Err() != nil
 	if e.journal != nil {
 		if err := e.journal.close(); err != nil {
@@ -254,10 +260,10 @@ func udsStatus(cfg *config) uds.Status {
 func version() string { return cli.Version() }
 
 // announce says what is about to happen, and where: clearly, when against the fakes.
-func announce(w io.Writer, cfg *config, users []user, journalPath string) {
+func announce(w io.Writer, cfg *config, users *userSource, journalPath string) {
 	if cfg.demo {
 		fmt.Fprintln(w, "DEMO: running against the BUILT-IN FAKE servers (in-process, on 127.0.0.1), not real systems.")
-		if len(users) == 1 && users[0] == demoUser {
+		if len(users.all) == 1 && users.all[0] == demoUser {
 			fmt.Fprintf(w, "Demo user %s is in all four: uds %s/%s (ACTIVE), cas household %d, projector ref %s (still referenced), provisioning %s/%s (2 tasks).\n",
 				demoUser.Label, demoUser.UDSOrg, demoUser.UDSUser, demoUser.CASHousehold, demoUser.ProjectorRef, cfg.provisioningOrg, demoUser.ProvisioningUser)
 		}
@@ -268,7 +274,7 @@ func announce(w io.Writer, cfg *config, users []user, journalPath string) {
 	if cfg.dryRun {
 		mode = " (DRY RUN: reading only, nothing will be changed)"
 	}
-	fmt.Fprintf(w, "Offboarding %d user(s)%s:\n", len(users), mode)
+	fmt.Fprintf(w, "Offboarding %d user(s)%s:\n", users.count, mode)
 	for _, s := range systemsSummary(cfg) {
 		fmt.Fprintln(w, "  "+s)
 	}
@@ -287,9 +293,19 @@ func usageFailure(stderr io.Writer, err error) int {
 	return exitUsage
 }
 
+// userSource is the users to offboard. A users file is checked whole first (every problem
+// at once, before anything is sent) and read again as the run goes, so that memory does not
+// grow with the number of users; the other sources are in memory.
+type userSource struct {
+	count int
+	all   []user      // the users in memory: from flags, the demo's; nil for a users file
+	path  string      // the users file
+	stat  os.FileInfo // the users file as checked: it must not change before it is read again
+}
+
 // loadUsers returns the users to offboard: those of -users, the one given by flags, or the
 // demo user (only in the demo: otherwise parseFlags wants one of the others).
-func loadUsers(cfg *config) ([]user, []string, error) {
+func loadUsers(cfg *config) (*userSource, []string, error) {
 	switch {
 	case cfg.usersFile != "":
 		f, err := os.Open(cfg.usersFile)
@@ -297,17 +313,59 @@ func loadUsers(cfg *config) ([]user, []string, error) {
 			return nil, nil, &usageError{msg: "-users: " + err.Error()}
 		}
 		defer f.Close()
-		users, warnings, err := readUsers(f)
+		src := &userSource{path: cfg.usersFile}
+		if src.stat, err = f.Stat(); err != nil {
+			return nil, nil, &usageError{msg: "-users: " + err.Error()}
+		}
+		var warnings []string
+		if cfg.demo { // the fakes are seeded with the users
+			src.all, warnings, err = readUsers(f)
+			src.count = len(src.all)
+		} else {
+			src.count, warnings, err = scanUsers(f, nil)
+		}
 		if err != nil {
 			return nil, nil, &usageError{msg: "-users " + cfg.usersFile + ": " + err.Error()}
 		}
-		return users, warnings, nil
+		return src, warnings, nil
 	case cfg.one != (user{}):
-		return []user{cfg.one}, nil, nil
+		return &userSource{count: 1, all: []user{cfg.one}}, nil, nil
 	case cfg.demo:
-		return []user{demoUser}, nil, nil
+		return &userSource{count: 1, all: []user{demoUser}}, nil, nil
 	}
 	return nil, nil, usagef("nothing to offboard: give -users FILE, or the user's identifiers")
+}
+
+// seq yields the users, reading the users file again; a problem doing so (the file changed
+// since it was checked) ends the sequence and is left in *errp.
+func (s *userSource) seq(errp *error) iter.Seq[user] {
+	return func(yield func(user) bool) {
+		if s.all != nil || s.path == "" {
+			for _, u := range s.all {
+				if !yield(u) {
+					return
+				}
+			}
+			return
+		}
+		f, err := os.Open(s.path)
+		if err != nil {
+			*errp = err
+			return
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		if err == nil && (fi.Size() != s.stat.Size() || !fi.ModTime().Equal(s.stat.ModTime())) {
+			err = errors.New("the file changed after it was checked: nothing of it was offboarded")
+		}
+		if err != nil {
+			*errp = err
+			return
+		}
+		if _, _, err := scanUsers(f, yield); err != nil {
+			*errp = err
+		}
+	}
 }
 
 // newEngine builds one client per configured system, shared by every user, and the engine

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -88,23 +89,40 @@ func (e *csvErrors) Error() string {
 	return s
 }
 
-// readUsers reads a users file: CSV with a header row naming the columns (see csvColumns),
-// then one user per line. Lines starting with # are comments. It reports every problem at
+// readUsers reads a whole users file into memory (see scanUsers): for the demo, which seeds
+// its fakes with the users, and for tests.
+func readUsers(r io.Reader) (users []user, warnings []string, err error) {
+	_, warnings, err = scanUsers(r, func(u user) bool {
+		users = append(users, u)
+		return true
+	})
+	if err != nil {
+		return nil, warnings, err
+	}
+	return users, warnings, nil
+}
+
+// scanUsers reads a users file: CSV with a header row naming the columns (see csvColumns),
+// then one user per line, and calls each (when not nil) for every user, in the file's order,
+// until it returns false. Lines starting with # are comments. It reports every problem at
 // once, each with its line: unknown or repeated columns (with a hint when the file looks
 // separated by something else than commas), a household id that is not a positive integer,
-// half-given cas identifiers, rows with the wrong number of fields, an empty file. A user
-// given twice (the same identifiers) is offboarded once: each repetition is a warning.
-func readUsers(r io.Reader) (users []user, warnings []string, err error) {
+// half-given cas identifiers, rows with the wrong number of fields, an empty file; users are
+// given to each only when there is none, so a caller that must not start on a bad file reads
+// it twice (the first time with a nil each). A user given twice (the same identifiers) is
+// given once: each repetition is a warning. It keeps 16 bytes per user (a digest of its key,
+// for the duplicates), not the users.
+func scanUsers(r io.Reader, each func(user) bool) (count int, warnings []string, err error) {
 	cr := csv.NewReader(r)
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, errors.New("empty file: want a header row, then one user per line")
+		return 0, nil, errors.New("empty file: want a header row, then one user per line")
 	}
 	if err != nil {
-		return nil, nil, err
+		return 0, nil, err
 	}
 	header = slices.Clone(header)
 	var errs csvErrors
@@ -122,7 +140,7 @@ func readUsers(r io.Reader) (users []user, warnings []string, err error) {
 		}
 	}
 	if len(errs.problems) > 0 { // the rows cannot be read without their columns
-		return nil, nil, &errs
+		return 0, nil, &errs
 	}
 	cell := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
@@ -131,7 +149,7 @@ func readUsers(r io.Reader) (users []user, warnings []string, err error) {
 		return ""
 	}
 
-	first := map[string]int{} // user key → the line it was first given on
+	first := map[[16]byte]int{} // digest of the user's key → the line it was first given on
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -170,21 +188,25 @@ func readUsers(r io.Reader) (users []user, warnings []string, err error) {
 			continue
 		}
 		u.Label = u.label()
-		k := u.key()
+		sum := sha256.Sum256([]byte(u.key()))
+		k := [16]byte(sum[:16])
 		if at, dup := first[k]; dup {
 			warnings = append(warnings, fmt.Sprintf("line %d: the same user as line %d (%s): offboarded once", line, at, u.Label))
 			continue
 		}
 		first[k] = line
-		users = append(users, u)
+		count++
+		if each != nil && len(errs.problems) == 0 && !each(u) {
+			return count, warnings, nil
+		}
 	}
 	if len(errs.problems) > 0 {
-		return nil, warnings, &errs
+		return 0, warnings, &errs
 	}
-	if len(users) == 0 {
-		return nil, warnings, errors.New("no users: want a header row, then one user per line")
+	if count == 0 {
+		return 0, warnings, errors.New("no users: want a header row, then one user per line")
 	}
-	return users, warnings, nil
+	return count, warnings, nil
 }
 
 // delimiterHint explains an unknown column that is several known columns joined by another
