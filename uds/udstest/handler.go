@@ -28,9 +28,14 @@ type Request struct {
 	Action    string        // the action parameter of the Content-Type
 	Version   soapx.Version // envelope version received
 	AnA       AnAHeader
-	// Exactly one of Update and Get is set for a dispatched request.
+	// Exactly one of Update, Get and Call is set for a dispatched request.
 	Update *udswsdl.UpdateUserStatusRequest
 	Get    *udswsdl.GetUserStatusRequest
+	// Call is a retrieveUser, deleteUser, listUserAccounts or deleteUserAccount request as
+	// the fake read it against its own statement of the contract (contract.go), not through
+	// the generated types; Violations are its deviations from that contract.
+	Call       *Call
+	Violations []Violation
 	// TransactionID is the udsTransactionID the fake answered with ("" when it sent none).
 	TransactionID string
 }
@@ -54,6 +59,10 @@ type operation struct {
 var operations = [...]operation{
 	{"updateUserStatus", udswsdl.ActionUpdateUserStatus, xml.Name{Space: msgsNS, Local: "updateUserStatusRequest"}},
 	{"getUserStatus", udswsdl.ActionGetUserStatus, xml.Name{Space: msgsNS, Local: "getUserStatusRequest"}},
+	{"retrieveUser", "urn:UDS.RetrieveUser", xml.Name{Space: msgsNS, Local: "retrieveUserRequest"}},
+	{"deleteUser", "urn:UDS.DeleteUser", xml.Name{Space: msgsNS, Local: "deleteUserRequest"}},
+	{"listUserAccounts", "urn:UDS.ListUserAccounts", xml.Name{Space: msgsNS, Local: "listUserAccountRequest"}},
+	{"deleteUserAccount", "urn:UDS.DeleteUserAccount", xml.Name{Space: msgsNS, Local: "deleteUserAccountRequest"}},
 }
 
 // reply collects what goes back: response header blocks, then a body or a Fault.
@@ -106,9 +115,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "getUserStatus":
 			rec.Get = new(udswsdl.GetUserStatusRequest)
 			err = req.Decode(rec.Get)
+		default:
+			rec.Call, rec.Violations, err = readCall(op.name, req.Body)
 		}
-		if err != nil {
+		switch {
+		case err != nil:
 			fault = &Fault{Code: "Sender", Number: uds.CodeInvalidInput, Message: "Unable to read " + op.element.Local + ": " + err.Error()}
+		case len(rec.Violations) > 0:
+			// ADB refuses what its strict reader does not expect, before any UDS code runs.
+			fault = &Fault{Code: "Sender", Number: uds.CodeInvalidInput,
+				Message: "org.apache.axis2.databinding.ADBException: " + rec.Violations[0].String()}
 		}
 	}
 	s.record(rec)
@@ -183,6 +199,7 @@ func (s *Server) record(r Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, r)
+	s.violations = append(s.violations, r.Violations...)
 }
 
 // process runs AnA and the operation: it returns the response body, or a Fault.
@@ -201,6 +218,9 @@ func (s *Server) process(rec *Request, rp *reply) (any, *Fault) {
 		if f := s.authorize(rec); f != nil {
 			return nil, f
 		}
+	}
+	if rec.Call != nil {
+		return s.perform(rec.Operation, rec.Call)
 	}
 	if rec.Update != nil {
 		return s.updateUserStatus(rec.Update)
@@ -252,6 +272,8 @@ func (s *Server) authorize(rec *Request) *Fault {
 		}
 	case rec.Get != nil && rec.Get.UserId != nil:
 		orgs = append(orgs, rec.Get.UserId.OrgName)
+	case rec.Call != nil:
+		orgs = append(orgs, rec.Call.OrgName)
 	}
 	for _, o := range orgs {
 		if o == "" {

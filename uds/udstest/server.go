@@ -20,6 +20,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -58,6 +59,11 @@ type Config struct {
 	// Now is the server's clock (default time.Now): tests move it to expire tokens and to
 	// cross lock windows without sleeping.
 	Now func() time.Time
+	// HardDelete makes deleteUser remove the user, so that every later request about it
+	// answers "user not found". By default the user is kept with status DELETED and without
+	// accounts (a GUESS, FACTS-NEXT §1: listUsers leaves out "deleted" users and
+	// UserStatusType has DELETED), and a second deleteUser answers "user not found".
+	HardDelete bool
 }
 
 // Admin is the identity AnA accepts: the userID, orgName and credential header values.
@@ -80,6 +86,21 @@ type User struct {
 	// Previous is the status before the last update, which a lock window that has not
 	// started yet leaves in force.
 	Previous uds.Status
+	// FirstName, LastName and Email are retrieveUser's firstName, lastName and emailId.
+	FirstName, LastName, Email string
+	// Created is dateCreated (AddUser: the server's now).
+	Created time.Time
+	// Accounts are the user's accounts, one per type (AddAccount).
+	Accounts []Account
+}
+
+// Account is a user account (UserAccountType) the fake keeps.
+type Account struct {
+	Type   string // accountType: what identifies the account to deleteUserAccount
+	ID     string // accountID
+	Status int32  // accountStatus: 0-9 INITIAL, 10-19 ACTIVE, 20-29 DISABLED, 30-39 DELETED
+	// Created and Modified are dateCreated and dateModified (AddAccount: now when zero).
+	Created, Modified time.Time
 }
 
 // Effective is the status getUserStatus reports at now. An INACTIVE status set with a lock
@@ -126,14 +147,15 @@ type Server struct {
 	cfg Config
 	ts  *httptest.Server
 
-	mu        sync.Mutex
-	users     map[string]map[string]*User // orgName → userName → user
-	tokens    map[string]time.Time        // authToken → expiry
-	auths     int
-	authFails int
-	nextRefID int32
-	failNext  []Fault
-	requests  []Request
+	mu         sync.Mutex
+	users      map[string]map[string]*User // orgName → userName → user
+	tokens     map[string]time.Time        // authToken → expiry
+	auths      int
+	authFails  int
+	nextRefID  int32
+	failNext   []Fault
+	requests   []Request
+	violations []Violation
 }
 
 // NewServer starts a fake; Close it when done.
@@ -211,9 +233,37 @@ func (s *Server) AddUser(org, userName string, status uds.Status) User {
 		s.users[org] = map[string]*User{}
 	}
 	s.nextRefID++
-	u := &User{OrgName: org, UserName: userName, RefID: s.nextRefID, Status: status}
+	u := &User{OrgName: org, UserName: userName, RefID: s.nextRefID, Status: status, Created: s.cfg.Now().UTC()}
 	s.users[org][userName] = u
 	return *u
+}
+
+// AddAccount gives the user userName of org ("" is the default organisation) the account a,
+// replacing its account of the same type; false when there is no such user.
+func (s *Server) AddAccount(org, userName string, a Account) (Account, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.lookup(org, userName)
+	if u == nil {
+		return Account{}, false
+	}
+	if a.Created.IsZero() {
+		a.Created = s.cfg.Now().UTC()
+	}
+	if a.Modified.IsZero() {
+		a.Modified = a.Created
+	}
+	u.Accounts = slices.DeleteFunc(u.Accounts, func(o Account) bool { return o.Type == a.Type })
+	u.Accounts = append(u.Accounts, a)
+	return a, true
+}
+
+// Violations returns every deviation from the fake's statement of the contract, across all
+// requests (each was also refused with a Fault, as ADB would). A correct client causes none.
+func (s *Server) Violations() []Violation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Violation(nil), s.violations...)
 }
 
 // User returns the user userName of org ("" is the default organisation).
@@ -224,7 +274,9 @@ func (s *Server) User(org, userName string) (User, bool) {
 	if u == nil {
 		return User{}, false
 	}
-	return *u, true
+	c := *u
+	c.Accounts = slices.Clone(u.Accounts)
+	return c, true
 }
 
 func (s *Server) lookup(org, userName string) *User {

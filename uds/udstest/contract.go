@@ -1,0 +1,294 @@
+package udstest
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/offboard-go/offboard/internal/soapx"
+)
+
+// udsNS is the namespace of the UserSchema types' members (ArcotUserSchema.xsd is
+// elementFormDefault="qualified"); msgsNS qualifies the request wrappers and their direct
+// children.
+const udsNS = "http://ws.arcot.com/UserSchema/1.0"
+
+// The fake's own statement of the request contract of retrieveUser, deleteUser,
+// listUserAccounts and deleteUserAccount, written by hand from FACTS-NEXT §1 (the vendor's
+// ArcotUserManagementSvc.wsdl and ArcotUserSchema.xsd), deliberately not derived from the
+// generated types: a mistake in wsdl/uds.wsdl shows up as a violation instead of being agreed
+// with. Axis2's ADB data binding reads a sequence strictly in order, so anything else (a wrong
+// namespace, an unknown or repeated element, a missing required one, a value of the wrong type)
+// is refused with a Fault; the fake also records it as a Violation.
+
+// kind is an element's simple type, or kindComplex for one with members.
+type kind int
+
+const (
+	kindString kind = iota
+	kindInt
+	kindBoolean
+	kindDateTime
+	kindComplex
+)
+
+// elem is one member of a sequence: its expanded name, occurrences and type.
+type elem struct {
+	name     xml.Name
+	min, max int // max -1: unbounded
+	kind     kind
+	members  []elem // kindComplex
+}
+
+func msgs(local string, min, max int, k kind, members ...elem) elem {
+	return elem{name: xml.Name{Space: msgsNS, Local: local}, min: min, max: max, kind: k, members: members}
+}
+
+func udsE(local string, min, max int, k kind, members ...elem) elem {
+	return elem{name: xml.Name{Space: udsNS, Local: local}, min: min, max: max, kind: k, members: members}
+}
+
+var (
+	// UserIdentifierType: orgName?, userName, userRefId? (xs:int).
+	userIdentifierType = []elem{udsE("orgName", 0, 1, kindString), udsE("userName", 1, 1, kindString), udsE("userRefId", 0, 1, kindInt)}
+	// UserAccountType: accountType, accountID?, accountStatus?, accountIDAttribute*,
+	// dateCreated?, dateModified?, accountCustomAttribute*.
+	userAccountType = []elem{
+		udsE("accountType", 1, 1, kindString), udsE("accountID", 0, 1, kindString), udsE("accountStatus", 0, 1, kindInt),
+		udsE("accountIDAttribute", 0, -1, kindString), udsE("dateCreated", 0, 1, kindDateTime), udsE("dateModified", 0, 1, kindDateTime),
+		udsE("accountCustomAttribute", 0, -1, kindComplex, udsE("attributeName", 1, 1, kindString), udsE("attributeValue", 1, 1, kindString)),
+	}
+	// UserFilterType extends UserBaseFilterType: the base members first.
+	userFilterType = []elem{udsE("includeImage", 0, 1, kindBoolean), udsE("includeAccounts", 0, 1, kindBoolean), udsE("deepSearch", 0, 1, kindBoolean)}
+
+	contracts = map[string]elem{
+		"retrieveUser": msgs("retrieveUserRequest", 1, 1, kindComplex,
+			msgs("userIdentifier", 1, 1, kindString), msgs("orgName", 0, 1, kindString), msgs("accountType", 0, 1, kindString),
+			msgs("filter", 0, 1, kindComplex, userFilterType...), msgs("clientTxId", 0, 1, kindString)),
+		"deleteUser": msgs("deleteUserRequest", 1, 1, kindComplex,
+			msgs("userId", 1, 1, kindComplex, userIdentifierType...), msgs("clientTxId", 0, 1, kindString)),
+		"listUserAccounts": msgs("listUserAccountRequest", 1, 1, kindComplex,
+			msgs("userId", 1, 1, kindComplex, userIdentifierType...), msgs("account", 0, 1, kindComplex, userAccountType...),
+			msgs("clientTxId", 0, 1, kindString)),
+		"deleteUserAccount": msgs("deleteUserAccountRequest", 1, 1, kindComplex,
+			msgs("userId", 1, 1, kindComplex, userIdentifierType...), msgs("account", 1, 1, kindComplex, userAccountType...),
+			msgs("clientTxId", 0, 1, kindString)),
+	}
+)
+
+// Violation is a request element that breaks the fake's statement of the contract.
+type Violation struct {
+	Operation string   // wire operation, e.g. "deleteUserAccount"
+	Path      string   // where, e.g. "deleteUserAccountRequest/account"
+	Element   xml.Name // the element concerned (as sent, or as expected when missing)
+	Reason    string
+}
+
+func (v Violation) String() string {
+	return fmt.Sprintf("%s: %s: {%s}%s: %s", v.Operation, v.Path, v.Element.Space, v.Element.Local, v.Reason)
+}
+
+// node is an element of a request body, namespaces resolved.
+type node struct {
+	name     xml.Name
+	text     string
+	children []*node
+}
+
+// child returns the first child named local in namespace ns, or nil.
+func (n *node) child(ns, local string) *node {
+	if n == nil {
+		return nil
+	}
+	for _, c := range n.children {
+		if c.name.Space == ns && c.name.Local == local {
+			return c
+		}
+	}
+	return nil
+}
+
+// value is the trimmed text of the child, "" when absent.
+func (n *node) value(ns, local string) string {
+	if c := n.child(ns, local); c != nil {
+		return strings.TrimSpace(c.text)
+	}
+	return ""
+}
+
+// parseTree reads the Body's operation element.
+func parseTree(body []byte) (*node, error) {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	var stack []*node
+	var root *node
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			n := &node{name: t.Name}
+			switch {
+			case len(stack) > 0:
+				p := stack[len(stack)-1]
+				p.children = append(p.children, n)
+			case root == nil:
+				root = n
+			default:
+				return nil, fmt.Errorf("more than one element in the SOAP Body")
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].text += string(t)
+			}
+		}
+	}
+	if root == nil {
+		return nil, fmt.Errorf("empty SOAP Body")
+	}
+	return root, nil
+}
+
+// check holds n to e, reporting every deviation: ADB reads a sequence in order, each member
+// between its minOccurs and maxOccurs, simple values of their type.
+func check(op, path string, n *node, e elem, report func(Violation)) {
+	if e.kind != kindComplex {
+		if len(n.children) > 0 {
+			report(Violation{op, path, n.name, "a simple value has child elements"})
+			return
+		}
+		if p := valueProblem(e.kind, strings.TrimSpace(n.text)); p != "" {
+			report(Violation{op, path, n.name, p})
+		}
+		return
+	}
+	if strings.TrimSpace(n.text) != "" {
+		report(Violation{op, path, n.name, "text in an element that has members"})
+	}
+	ms := e.members
+	pos, count := 0, 0 // the member being read, and how many times it was so far
+	for _, ch := range n.children {
+		j, found := pos, false
+		for j < len(ms) {
+			if ms[j].name == ch.name {
+				found = true
+				break
+			}
+			// Member j may be passed over only when it already has its minimum.
+			if (j == pos && count < ms[j].min) || (j > pos && ms[j].min > 0) {
+				break
+			}
+			j++
+		}
+		if !found {
+			report(Violation{op, path, ch.name, whyUnexpected(ms, pos, j, ch.name)})
+			continue
+		}
+		if j != pos {
+			pos, count = j, 0
+		}
+		count++
+		if ms[pos].max >= 0 && count > ms[pos].max {
+			report(Violation{op, path, ch.name, fmt.Sprintf("occurs more than %d time(s)", ms[pos].max)})
+		}
+		check(op, path+"/"+ch.name.Local, ch, ms[pos], report)
+	}
+	for j := pos; j < len(ms); j++ {
+		have := 0
+		if j == pos {
+			have = count
+		}
+		if have < ms[j].min {
+			report(Violation{op, path, ms[j].name, fmt.Sprintf("required element missing (minOccurs %d)", ms[j].min)})
+		}
+	}
+}
+
+// whyUnexpected says why name cannot be read at position pos of ms (stop is where the search
+// for it ended).
+func whyUnexpected(ms []elem, pos, stop int, name xml.Name) string {
+	for j, m := range ms {
+		switch {
+		case m.name == name && j < pos:
+			return fmt.Sprintf("out of order (must come before {%s}%s)", ms[pos].name.Space, ms[pos].name.Local)
+		case m.name == name && stop < len(ms):
+			return fmt.Sprintf("out of order: required {%s}%s must come first", ms[stop].name.Space, ms[stop].name.Local)
+		case m.name.Local == name.Local && m.name.Space != name.Space:
+			return "wrong namespace (want " + m.name.Space + ")"
+		}
+	}
+	want := make([]string, len(ms))
+	for i, m := range ms {
+		want[i] = m.name.Local
+	}
+	return "unknown element (the sequence is " + strings.Join(want, ", ") + ")"
+}
+
+// valueProblem says why s is not a valid value of kind k ("" when it is).
+func valueProblem(k kind, s string) string {
+	switch k {
+	case kindInt:
+		if _, err := strconv.ParseInt(s, 10, 32); err != nil {
+			return fmt.Sprintf("%q is not an xs:int", s)
+		}
+	case kindBoolean:
+		switch s {
+		case "true", "false", "1", "0":
+		default:
+			return fmt.Sprintf("%q is not an xs:boolean", s)
+		}
+	case kindDateTime:
+		if _, err := soapx.ParseDateTime(s); err != nil || s == "" {
+			return fmt.Sprintf("%q is not an xs:dateTime", s)
+		}
+	}
+	return ""
+}
+
+// readCall holds the request body of op to the fake's contract and reads its values from the
+// XML itself.
+func readCall(op string, body []byte) (*Call, []Violation, error) {
+	root, err := parseTree(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	contract := contracts[op]
+	var vs []Violation
+	report := func(v Violation) { vs = append(vs, v) }
+	if root.name != contract.name {
+		report(Violation{op, "Body", root.name, fmt.Sprintf("expected {%s}%s", contract.name.Space, contract.name.Local)})
+		return &Call{}, vs, nil
+	}
+	check(op, root.name.Local, root, contract, report)
+	c := &Call{ClientTxID: root.value(msgsNS, "clientTxId")}
+	if op == "retrieveUser" {
+		c.UserName = root.value(msgsNS, "userIdentifier")
+		c.OrgName = root.value(msgsNS, "orgName")
+		c.AccountType = root.value(msgsNS, "accountType")
+		if f := root.child(msgsNS, "filter"); f != nil {
+			c.IncludeImage = isTrue(f.value(udsNS, "includeImage"))
+			c.IncludeAccounts = isTrue(f.value(udsNS, "includeAccounts"))
+			c.DeepSearch = isTrue(f.value(udsNS, "deepSearch"))
+		}
+		return c, vs, nil
+	}
+	id := root.child(msgsNS, "userId")
+	c.OrgName, c.UserName, c.UserRefID = id.value(udsNS, "orgName"), id.value(udsNS, "userName"), id.value(udsNS, "userRefId")
+	if a := root.child(msgsNS, "account"); a != nil {
+		c.AccountType = a.value(udsNS, "accountType")
+		c.AccountID = a.value(udsNS, "accountID")
+	}
+	return c, vs, nil
+}
+
+func isTrue(s string) bool { return s == "true" || s == "1" }
