@@ -25,6 +25,45 @@ const (
 	ConnectionResultPIN_CHANGE_FAILED      ConnectionResult = "PIN_CHANGE_FAILED"
 )
 
+type TokenType string
+
+const (
+	TokenTypeKT                  TokenType = "KT"
+	TokenTypeRB                  TokenType = "RB"
+	TokenTypeMP                  TokenType = "MP"
+	TokenTypeLEGACY              TokenType = "LEGACY"
+	TokenTypeSMS                 TokenType = "SMS"
+	TokenTypeOATH                TokenType = "OATH"
+	TokenTypeCUSTOM              TokenType = "CUSTOM"
+	TokenTypeGOLD                TokenType = "GOLD"
+	TokenTypeEToken              TokenType = "eToken"
+	TokenTypeMobilePASS          TokenType = "MobilePASS"
+	TokenTypeGoogleAuthenticator TokenType = "GoogleAuthenticator"
+)
+
+type RevokeSelection string
+
+const (
+	RevokeSelectionReturntoInventory_Initialized    RevokeSelection = "ReturntoInventory_Initialized"
+	RevokeSelectionReturntoInventory_NotInitialized RevokeSelection = "ReturntoInventory_NotInitialized"
+	RevokeSelectionFaulty                           RevokeSelection = "Faulty"
+	RevokeSelectionLost                             RevokeSelection = "Lost"
+)
+
+type RevokeResult string
+
+const (
+	RevokeResultSuccessRevokeTemp RevokeResult = "successRevokeTemp"
+	RevokeResultFailRevokeTemp    RevokeResult = "failRevokeTemp"
+	RevokeResultBothSuccess       RevokeResult = "BothSuccess"
+	RevokeResultSuccessFail       RevokeResult = "SuccessFail"
+	RevokeResultSuccess           RevokeResult = "Success"
+	RevokeResultFail              RevokeResult = "Fail"
+	RevokeResultLastAuth          RevokeResult = "LastAuth"
+)
+
+type UserDeleteResult string
+
 type Connect struct {
 	XMLName        xml.Name `xml:"http://www.cryptocard.com/blackshield/ Connect"`
 	OperatorEmail  string   `xml:"http://www.cryptocard.com/blackshield/ OperatorEmail,omitempty"`
@@ -141,6 +180,60 @@ type UpdateProvisioningStopDateResponse struct {
 	UpdateProvisioningStopDateResult bool     `xml:"http://www.cryptocard.com/blackshield/ UpdateProvisioningStopDateResult"`
 }
 
+type GetTokensByOwner struct {
+	XMLName      xml.Name `xml:"http://www.cryptocard.com/blackshield/ GetTokensByOwner"`
+	UserName     string   `xml:"http://www.cryptocard.com/blackshield/ userName,omitempty"`
+	Organization string   `xml:"http://www.cryptocard.com/blackshield/ organization,omitempty"`
+}
+
+type GetTokensByOwnerResponse struct {
+	XMLName                xml.Name       `xml:"http://www.cryptocard.com/blackshield/ GetTokensByOwnerResponse"`
+	GetTokensByOwnerResult *ArrayOfString `xml:"http://www.cryptocard.com/blackshield/ GetTokensByOwnerResult,omitempty"`
+}
+
+type GetTokens struct {
+	XMLName      xml.Name   `xml:"http://www.cryptocard.com/blackshield/ GetTokens"`
+	State        string     `xml:"http://www.cryptocard.com/blackshield/ state,omitempty"`
+	Type_        *TokenType `xml:"http://www.cryptocard.com/blackshield/ type,omitempty"`
+	Serial       string     `xml:"http://www.cryptocard.com/blackshield/ serial,omitempty"`
+	Container    string     `xml:"http://www.cryptocard.com/blackshield/ container,omitempty"`
+	Organization string     `xml:"http://www.cryptocard.com/blackshield/ organization,omitempty"`
+	StartRecord  int32      `xml:"http://www.cryptocard.com/blackshield/ startRecord"`
+	PageSize     int32      `xml:"http://www.cryptocard.com/blackshield/ pageSize"`
+}
+
+type GetTokensResponse struct {
+	XMLName         xml.Name   `xml:"http://www.cryptocard.com/blackshield/ GetTokensResponse"`
+	GetTokensResult *DataTable `xml:"http://www.cryptocard.com/blackshield/ GetTokensResult,omitempty"`
+}
+
+type RevokeToken struct {
+	XMLName              xml.Name         `xml:"http://www.cryptocard.com/blackshield/ RevokeToken"`
+	Serial               string           `xml:"http://www.cryptocard.com/blackshield/ serial,omitempty"`
+	UserName             string           `xml:"http://www.cryptocard.com/blackshield/ userName,omitempty"`
+	Comment              string           `xml:"http://www.cryptocard.com/blackshield/ comment,omitempty"`
+	RevokeMode           *RevokeSelection `xml:"http://www.cryptocard.com/blackshield/ revokeMode"`
+	RevokeStaticPassword bool             `xml:"http://www.cryptocard.com/blackshield/ revokeStaticPassword"`
+	Organization         string           `xml:"http://www.cryptocard.com/blackshield/ organization,omitempty"`
+}
+
+type RevokeTokenResponse struct {
+	XMLName           xml.Name      `xml:"http://www.cryptocard.com/blackshield/ RevokeTokenResponse"`
+	RevokeTokenResult *RevokeResult `xml:"http://www.cryptocard.com/blackshield/ RevokeTokenResult"`
+}
+
+type RemoveUser struct {
+	XMLName      xml.Name         `xml:"http://www.cryptocard.com/blackshield/ RemoveUser"`
+	UserName     string           `xml:"http://www.cryptocard.com/blackshield/ userName,omitempty"`
+	TokenOption  *RevokeSelection `xml:"http://www.cryptocard.com/blackshield/ tokenOption"`
+	Organization string           `xml:"http://www.cryptocard.com/blackshield/ organization,omitempty"`
+}
+
+type RemoveUserResponse struct {
+	XMLName          xml.Name          `xml:"http://www.cryptocard.com/blackshield/ RemoveUserResponse"`
+	RemoveUserResult *UserDeleteResult `xml:"http://www.cryptocard.com/blackshield/ RemoveUserResult"`
+}
+
 type ArrayOfString struct {
 	Astring []*string `xml:"http://www.cryptocard.com/blackshield/ string"`
 }
@@ -156,6 +249,10 @@ type BSIDCASoap interface {
 	RemoveProvisioningTask(ctx context.Context, request *RemoveProvisioningTask) (*RemoveProvisioningTaskResponse, error)
 	RemoveUsersFromProvisioningTask(ctx context.Context, request *RemoveUsersFromProvisioningTask) (*RemoveUsersFromProvisioningTaskResponse, error)
 	UpdateProvisioningStopDate(ctx context.Context, request *UpdateProvisioningStopDate) (*UpdateProvisioningStopDateResponse, error)
+	GetTokensByOwner(ctx context.Context, request *GetTokensByOwner) (*GetTokensByOwnerResponse, error)
+	GetTokens(ctx context.Context, request *GetTokens) (*GetTokensResponse, error)
+	RevokeToken(ctx context.Context, request *RevokeToken) (*RevokeTokenResponse, error)
+	RemoveUser(ctx context.Context, request *RemoveUser) (*RemoveUserResponse, error)
 }
 
 type bSIDCASoap struct {
@@ -258,6 +355,42 @@ func (service *bSIDCASoap) UpdateProvisioningStopDate(ctx context.Context, reque
 	return response, nil
 }
 
+func (service *bSIDCASoap) GetTokensByOwner(ctx context.Context, request *GetTokensByOwner) (*GetTokensByOwnerResponse, error) {
+	response := new(GetTokensByOwnerResponse)
+	err := service.client.Call(ctx, ActionGetTokensByOwner, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *bSIDCASoap) GetTokens(ctx context.Context, request *GetTokens) (*GetTokensResponse, error) {
+	response := new(GetTokensResponse)
+	err := service.client.Call(ctx, ActionGetTokens, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *bSIDCASoap) RevokeToken(ctx context.Context, request *RevokeToken) (*RevokeTokenResponse, error) {
+	response := new(RevokeTokenResponse)
+	err := service.client.Call(ctx, ActionRevokeToken, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
+func (service *bSIDCASoap) RemoveUser(ctx context.Context, request *RemoveUser) (*RemoveUserResponse, error) {
+	response := new(RemoveUserResponse)
+	err := service.client.Call(ctx, ActionRemoveUser, request, response)
+	if err != nil {
+		return nil, err
+	}
+	return response, nil
+}
+
 // SOAP actions of the operations, from the WSDL bindings (SOAP 1.1 and 1.2 alike).
 const (
 	ActionConnect                          = "http://www.cryptocard.com/blackshield/Connect"
@@ -270,6 +403,10 @@ const (
 	ActionRemoveProvisioningTask           = "http://www.cryptocard.com/blackshield/RemoveProvisioningTask"
 	ActionRemoveUsersFromProvisioningTask  = "http://www.cryptocard.com/blackshield/RemoveUsersFromProvisioningTask"
 	ActionUpdateProvisioningStopDate       = "http://www.cryptocard.com/blackshield/UpdateProvisioningStopDate"
+	ActionGetTokensByOwner                 = "http://www.cryptocard.com/blackshield/GetTokensByOwner"
+	ActionGetTokens                        = "http://www.cryptocard.com/blackshield/GetTokens"
+	ActionRevokeToken                      = "http://www.cryptocard.com/blackshield/RevokeToken"
+	ActionRemoveUser                       = "http://www.cryptocard.com/blackshield/RemoveUser"
 )
 
 // DataTable is an ASMX System.Data.DataTable result (an inline xs:schema followed by a
