@@ -94,7 +94,7 @@ func TestDispatchIsStrict(t *testing.T) {
 		request any
 		reason  string
 	}{
-		{"unknown action", "urn:UDS.DeleteUser", get("jdoe"), "The endpoint reference (EPR) for the Operation not found"},
+		{"unknown action", "urn:UDS.CreateUser", get("jdoe"), "The endpoint reference (EPR) for the Operation not found"},
 		{"no action", "", get("jdoe"), "The endpoint reference (EPR) for the Operation not found"},
 		{"action of another operation", udswsdl.ActionUpdateUserStatus, get("jdoe"), "Unexpected element"},
 		{"body element in the wrong namespace", udswsdl.ActionGetUserStatus, &struct {
