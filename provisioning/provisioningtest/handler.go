@@ -29,6 +29,10 @@ var newRequest = map[string]func() any{
 	"RemoveProvisioningTask":           func() any { return new(provisioningwsdl.RemoveProvisioningTask) },
 	"RemoveUsersFromProvisioningTask":  func() any { return new(provisioningwsdl.RemoveUsersFromProvisioningTask) },
 	"UpdateProvisioningStopDate":       func() any { return new(provisioningwsdl.UpdateProvisioningStopDate) },
+	"GetTokensByOwner":                 func() any { return new(provisioningwsdl.GetTokensByOwner) },
+	"GetTokens":                        func() any { return new(provisioningwsdl.GetTokens) },
+	"RevokeToken":                      func() any { return new(provisioningwsdl.RevokeToken) },
+	"RemoveUser":                       func() any { return new(provisioningwsdl.RemoveUser) },
 }
 
 // asmxFault is an exception thrown by a web method, as ASMX reports it.
@@ -82,8 +86,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if v == soapx.SOAP12 {
 		version = provisioning.SOAP12
 	}
+	violations := checkContract(op, req.Body)
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Op: op, Action: req.Action, Version: version, SessionID: sid, Body: body})
+	s.tok.violations = append(s.tok.violations, violations...)
 	s.mu.Unlock()
 
 	if in, ok := body.(*provisioningwsdl.Connect); ok {
@@ -216,6 +222,9 @@ func (s *Server) handle(body any) (any, *soapsrv.FaultSpec) {
 			}
 		}
 		return &provisioningwsdl.UpdateProvisioningStopDateResponse{UpdateProvisioningStopDateResult: changed}, nil
+	}
+	if resp, fault, ok := s.handleToken(body); ok {
+		return resp, fault
 	}
 	f := asmxFault(fmt.Sprintf("operation %T not implemented by provisioningtest", body))
 	return nil, &f

@@ -14,6 +14,14 @@
 //	c := s.NewClient(t)
 //
 // Test does the same in one call and hands a ready client to the test function.
+//
+// It also holds tokens and users (AddToken, AddUser) for the token operations, whose shapes
+// come from other clients' code (FACTS-NEXT §3): GetTokensByOwner lists the owner's serials,
+// GetTokens answers the Named_Tokens_Table DataTable with paging, RevokeToken answers Fail for
+// a token the user does not own and LastAuth for an operator's last token, RemoveUser revokes
+// the user's tokens, takes it out of every task and answers Deleted (Fail for an unknown
+// user: GUESS). Those requests are also read against the fake's own statement of their
+// contract (contract.go); Violations lists each deviation.
 package provisioningtest
 
 import (
@@ -130,6 +138,7 @@ type Server struct {
 	nextID   int
 	requests []Request
 	failNext []string
+	tok      tokenState // tokens and users (tokens.go)
 }
 
 // NewServer starts a Server. Close it when done.
