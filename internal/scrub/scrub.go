@@ -198,9 +198,9 @@ func match(text string, i int, sec string, k int, budget *int) int {
 		if *budget < 0 {
 			return -1
 		}
-		if i >= len(text) || truncatedUnit(text[i:]) {
+		if i >= len(text) || k >= PartialMin && truncatedUnit(text[i:]) {
 			if k >= PartialMin {
-				return len(text)
+				return len(text) // the text ends inside the secret, or inside an escape of it
 			}
 			return -1
 		}
@@ -231,6 +231,10 @@ func match(text string, i int, sec string, k int, budget *int) int {
 			}
 		}
 		if c != sec[k] {
+			// The text may end in the middle of an escape ("&am", "%4"): a cut secret.
+			if k >= PartialMin && truncatedUnit(text[i:]) {
+				return len(text)
+			}
 			return -1
 		}
 		i++
@@ -428,14 +432,26 @@ func truncatedUnit(s string) bool {
 		if len(s) == 1 {
 			return true
 		}
+		n := 0
 		switch s[1] {
 		case 'x':
-			return len(s) < 4
+			n = 4
 		case 'u':
-			return len(s) < 6
+			n = 6
 		case 'U':
-			return len(s) < 10
+			n = 10
+		default:
+			return false
 		}
+		if len(s) >= n {
+			return false
+		}
+		for j := 2; j < len(s); j++ {
+			if digit(s[j], 16) < 0 {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }

@@ -252,12 +252,17 @@ func FuzzString(f *testing.F) {
 	f.Add("cut p%26ss%3", `p&ss<`)
 	f.Add(`q \"x\u00f6\ud834\udd1e`, `"xö𝄞`)
 	f.Fuzz(func(t *testing.T, text, secret string) {
+		if strings.Contains(secret, "\x00") {
+			return
+		}
 		set := scrub.New(secret)
 		out := set.String(text)
-		if len(secret) >= scrub.MinLen && strings.Contains(out, secret) {
+		// The marker itself may complete a secret that ends like it starts ("000[" after
+		// "000"): look with the marker taken out.
+		if len(secret) >= scrub.MinLen && strings.Contains(strings.ReplaceAll(out, scrub.Redacted, "\x00"), secret) {
 			t.Fatalf("%q still in %q", secret, out)
 		}
-		if len(secret) >= scrub.MinLen && !strings.Contains(secret, scrub.Redacted) && set.Contains(out) {
+		if len(secret) >= scrub.MinLen && !strings.Contains(secret, scrub.Redacted) && set.Contains(strings.ReplaceAll(out, scrub.Redacted, "\x00")) {
 			t.Fatalf("Contains(%q) after String", out)
 		}
 	})
