@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/uds"
 )
 
 // Distinctive secrets, so that a search of the output cannot match anything by accident.
@@ -156,4 +158,43 @@ func usersCSV(t *testing.T, lines ...string) string {
 	path := filepath.Join(t.TempDir(), "users.csv")
 	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
 	return path
+}
+
+// destructive counts the destructive requests each fake received, by system and target (the
+// targets the journal names the steps with).
+func destructive(f *fakes) map[string]int {
+	n := map[string]int{}
+	for _, r := range f.uds.Requests() {
+		if r.Operation == "updateUserStatus" && r.Update != nil {
+			for _, u := range r.Update.UserId {
+				n["uds "+udsTarget(uds.UserID{OrgName: u.OrgName, UserName: u.UserName})]++
+			}
+		}
+	}
+	for _, r := range f.cas.Requests() {
+		if r.Body != nil {
+			n[fmt.Sprintf("cas household %d user %s", r.Body.DomainId, r.Body.UserId)]++
+		}
+	}
+	for _, r := range f.projector.Requests() {
+		if r.Operation == "PwsDeleteUser" && r.DeleteUser != nil && r.DeleteUser.ServiceRequest != nil {
+			n["projector "+r.DeleteUser.ServiceRequest.UserIdentity.UserReferenceSystemId]++
+		}
+	}
+	for _, r := range f.provisioning.Requests() {
+		if r.Op != "RemoveUsersFromProvisioningTask" {
+			continue
+		}
+		var body struct { // the generated type, through JSON: it is internal to provisioning
+			TaskID       int
+			Organization string
+			UserNames    struct{ Astring []string }
+		}
+		b, _ := json.Marshal(r.Body)
+		_ = json.Unmarshal(b, &body)
+		for _, u := range body.UserNames.Astring {
+			n[fmt.Sprintf("provisioning %s/%s task %d", body.Organization, u, body.TaskID)]++
+		}
+	}
+	return n
 }

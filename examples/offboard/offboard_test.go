@@ -340,6 +340,22 @@ func TestBatch(t *testing.T) {
 	assert.Contains(t, r.stdout, "50 user(s), 0 with a failure; results: 200 done")
 }
 
+// TestDuplicateRowsRunOnce: a user given twice in the users file is offboarded once, with
+// a warning naming both lines.
+func TestDuplicateRowsRunOnce(t *testing.T) {
+	f := newFakes(t, jdoe)
+	path := usersCSV(t, "label,uds_org,uds_user,cas_household,cas_user,projector_ref,provisioning_user",
+		"jdoe,ACME,jdoe,7,jdoe,jdoe,jdoe", "Jane Doe,ACME,jdoe,7,jdoe,jdoe,jdoe")
+	r := runOffboard(t, env(testSecrets), append(f.args(), "-users", path)...)
+	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stderr, "line 3: the same user as line 2 (Jane Doe): offboarded once")
+	require.Len(t, r.report.Rows, 1)
+	for target, n := range destructive(f) {
+		assert.Equal(t, 1, n, target)
+	}
+	assert.Len(t, destructive(f), 5)
+}
+
 // TestSecretsNeverPrinted: with -debug wire logging, failures and a report, no secret, session
 // token, ticket or cookie appears in stdout, stderr or the report.
 func TestSecretsNeverPrinted(t *testing.T) {

@@ -185,45 +185,6 @@ func (c *child) wait(t testing.TB) int {
 	return c.cmd.ProcessState.ExitCode()
 }
 
-// destructive counts the destructive requests each fake received, by system and target (the
-// targets the journal names the steps with).
-func destructive(f *fakes) map[string]int {
-	n := map[string]int{}
-	for _, r := range f.uds.Requests() {
-		if r.Operation == "updateUserStatus" && r.Update != nil {
-			for _, u := range r.Update.UserId {
-				n["uds "+udsTarget(uds.UserID{OrgName: u.OrgName, UserName: u.UserName})]++
-			}
-		}
-	}
-	for _, r := range f.cas.Requests() {
-		if r.Body != nil {
-			n[fmt.Sprintf("cas household %d user %s", r.Body.DomainId, r.Body.UserId)]++
-		}
-	}
-	for _, r := range f.projector.Requests() {
-		if r.Operation == "PwsDeleteUser" && r.DeleteUser != nil && r.DeleteUser.ServiceRequest != nil {
-			n["projector "+r.DeleteUser.ServiceRequest.UserIdentity.UserReferenceSystemId]++
-		}
-	}
-	for _, r := range f.provisioning.Requests() {
-		if r.Op != "RemoveUsersFromProvisioningTask" {
-			continue
-		}
-		var body struct { // the generated type, through JSON: it is internal to provisioning
-			TaskID       int
-			Organization string
-			UserNames    struct{ Astring []string }
-		}
-		b, _ := json.Marshal(r.Body)
-		_ = json.Unmarshal(b, &body)
-		for _, u := range body.UserNames.Astring {
-			n[fmt.Sprintf("provisioning %s/%s task %d", body.Organization, u, body.TaskID)]++
-		}
-	}
-	return n
-}
-
 // TestCrashAndResume kills the program (SIGKILL, in a child process) at every step boundary
 // of a two-user run through the four systems, then resumes it with -resume: the systems end
 // as after an uninterrupted run, every row is done, and no destructive call is repeated,
@@ -299,10 +260,16 @@ func assertOffboarded(t *testing.T, f *fakes, users []user) {
 	}
 }
 
-// TestSIGINTMidBatch sends SIGINT to a batch while a projector delete is in flight: that
+// TestSIGINTMidBatch sends SIGINT (and SIGTERM) to a batch while a projector delete is in flight: that
 // step finishes and is recorded, users never started are reported as not started (not
 // failed), the exit code is 1; -resume then finishes the batch without repeating anything.
 func TestSIGINTMidBatch(t *testing.T) {
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { testStopMidBatch(t, sig) })
+	}
+}
+
+func testStopMidBatch(t *testing.T, sig os.Signal) {
 	const n = 30
 	users := make([]user, n)
 	lines := []string{"label,uds_user,cas_household,cas_user,projector_ref,provisioning_user"}
@@ -319,8 +286,16 @@ func TestSIGINTMidBatch(t *testing.T) {
 
 	release := f.projector.HoldDeleteUser()
 	c := startChild(t, helperSpec{Args: append(args, "-journal", journalPath, "-report", reportPath)}, env(testSecrets))
-	require.Eventually(t, func() bool { return f.projector.InFlight() == 1 }, 20*time.Second, time.Millisecond, "a projector delete in flight")
-	require.NoError(t, c.cmd.Process.Signal(os.Interrupt))
+	// A projector delete held in flight: after the session's PwsAuthenticate, the only
+	// request that stays in flight.
+	require.Eventually(t, func() bool {
+		if f.projector.Authentications() < 1 || f.projector.InFlight() != 1 {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+		return f.projector.InFlight() == 1
+	}, 20*time.Second, time.Millisecond, "a projector delete in flight")
+	require.NoError(t, c.cmd.Process.Signal(sig))
 	require.Eventually(t, func() bool { return strings.Contains(c.stderr.String(), "finishing the steps in flight") }, 10*time.Second, time.Millisecond)
 	release()
 	require.Equal(t, exitFailed, c.wait(t), "stdout:\n%s\nstderr:\n%s", &c.stdout, &c.stderr)
