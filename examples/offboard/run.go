@@ -20,6 +20,7 @@ import (
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/examples/internal/cli"
+	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/uds"
@@ -524,20 +525,14 @@ func redactURL(s string) string {
 	return u.Redacted()
 }
 
-// scrubber replaces known secret values with [REDACTED].
-type scrubber struct{ r *strings.Replacer }
+// scrubber replaces known secret values with [REDACTED] in every form a server may echo them
+// (raw, XML-escaped, URL-encoded, quoted, cut at the end of a text): the clients' own
+// mechanism, internal/scrub, whose short-secret rule applies (see the README).
+type scrubber struct{ s *scrub.Set }
 
-func newScrubber(secrets []string) scrubber {
-	var pairs []string
-	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, "[REDACTED]")
-		}
-	}
-	return scrubber{r: strings.NewReplacer(pairs...)}
-}
+func newScrubber(secrets []string) scrubber { return scrubber{s: scrub.New(secrets...)} }
 
-func (s scrubber) String(v string) string { return s.r.Replace(v) }
+func (s scrubber) String(v string) string { return s.s.String(v) }
 
 // result returns r with the secrets removed from every text.
 func (s scrubber) result(r result) result {
