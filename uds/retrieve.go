@@ -95,7 +95,7 @@ type Qualified struct {
 // User is a user's details as retrieveUser answers them (UserDetailsTypeEx).
 type User struct {
 	ID                UserID
-	Created, Modified time.Time // zero when the server sent none
+	Created, Modified time.Time // in UTC; zero when the server sent none
 	Emails            []Qualified
 	Phones            []Qualified
 	FirstName         string
@@ -202,15 +202,15 @@ func (c *Client) userFromWire(w *udswsdl.UserDetailsTypeEx) (*User, error) {
 	s := c.secrets.String
 	u := &User{
 		ID:            UserID{OrgName: d.UserId.OrgName, UserName: d.UserId.UserName, UserRefID: d.UserId.UserRefId},
-		Created:       d.DateCreated.Time,
-		Modified:      d.DateModified.Time,
+		Created:       utc(d.DateCreated.Time),
+		Modified:      utc(d.DateModified.Time),
 		FirstName:     s(d.FirstName),
 		MiddleName:    s(d.MiddleName),
 		LastName:      s(d.LastName),
 		PAM:           s(d.Pam),
 		PAMImageURL:   s(d.PamImageURL),
-		StartLockTime: d.StartLockTime.Time,
-		EndLockTime:   d.EndLockTime.Time,
+		StartLockTime: utc(d.StartLockTime.Time),
+		EndLockTime:   utc(d.EndLockTime.Time),
 	}
 	for _, e := range d.EmailId {
 		if e != nil {
@@ -251,8 +251,8 @@ func (c *Client) accountsFromWire(ws []*udswsdl.UserAccountType) []Account {
 		a := Account{
 			Type:     strings.TrimSpace(w.AccountType),
 			ID:       c.secrets.String(w.AccountID),
-			Created:  w.DateCreated.Time,
-			Modified: w.DateModified.Time,
+			Created:  utc(w.DateCreated.Time),
+			Modified: utc(w.DateModified.Time),
 			Status:   AccountStatus(w.AccountStatus),
 		}
 		for _, id := range w.AccountIDAttribute {
@@ -273,6 +273,14 @@ func (c *Client) accountsFromWire(ws []*udswsdl.UserAccountType) []Account {
 		out = append(out, a)
 	}
 	return out
+}
+
+// utc is t in UTC, the zero time left as it is.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC()
 }
 
 func scrubPtr(scrub func(string) string, p *string) *string {
