@@ -50,9 +50,10 @@ const (
 	// PartialMin is how many leading bytes of a secret a text must end with for its tail to be
 	// removed as a secret cut at the end of the text.
 	PartialMin = 3
-	// maxSecrets bounds a Set: a client registers a handful of values, and a session that is
-	// renewed for days must not grow the list without end. The oldest are dropped first.
-	maxSecrets = 64
+	// maxAdded bounds the values Add registers: a session renewed for days must not grow the
+	// list without end. The oldest added are dropped first; the values given to New (the
+	// configured credentials) are never dropped.
+	maxAdded = 64
 	// maxEscapes bounds how many times over a text is taken to be escaped (&amp;amp;…).
 	maxEscapes = 8
 )
@@ -60,16 +61,22 @@ const (
 // Set is a set of secret values. It is safe for concurrent use: Add may run while other
 // goroutines scrub. A nil *Set scrubs nothing.
 type Set struct {
-	mu  sync.Mutex               // serialises Add
-	cur atomic.Pointer[[]string] // immutable snapshot, longest first
+	mu     sync.Mutex               // serialises Add; guards pinned and added
+	pinned []string                 // from New, kept for the Set's life
+	added  []string                 // from Add, oldest first, at most maxAdded
+	cur    atomic.Pointer[[]string] // immutable snapshot of both, longest first
 }
 
-// New returns a Set holding secrets (empty values are ignored).
+// New returns a Set holding secrets (empty values are ignored). These stay in the Set
+// however many values Add registers later.
 func New(secrets ...string) *Set {
 	s := &Set{}
 	for _, v := range secrets {
-		s.Add(v)
+		if len(v) >= MinLen && !slices.Contains(s.pinned, v) {
+			s.pinned = append(s.pinned, v)
+		}
 	}
+	s.publish()
 	return s
 }
 
@@ -82,19 +89,20 @@ func (s *Set) Add(secret string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var old []string
-	if p := s.cur.Load(); p != nil {
-		old = *p
-	}
-	if slices.Contains(old, secret) {
+	if slices.Contains(s.pinned, secret) || slices.Contains(s.added, secret) {
 		return
 	}
-	next := make([]string, 0, len(old)+1)
-	next = append(next, old...)
-	next = append(next, secret)
-	if len(next) > maxSecrets {
-		next = next[len(next)-maxSecrets:]
+	s.added = append(s.added, secret)
+	if len(s.added) > maxAdded {
+		s.added = slices.Delete(s.added, 0, len(s.added)-maxAdded)
 	}
+	s.publish()
+}
+
+// publish stores a new snapshot of the Set's values; s.mu is held (or s is not shared yet).
+func (s *Set) publish() {
+	next := make([]string, 0, len(s.pinned)+len(s.added))
+	next = append(append(next, s.pinned...), s.added...)
 	// Longest first, so a secret that contains another is removed whole.
 	slices.SortStableFunc(next, func(a, b string) int { return len(b) - len(a) })
 	s.cur.Store(&next)

@@ -267,3 +267,15 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+// The configured credentials stay however many values are added later; the added ones keep
+// the newest.
+func TestAddKeepsPinnedAndNewest(t *testing.T) {
+	set := scrub.New("configured-password")
+	for i := range 200 {
+		set.Add(fmt.Sprintf("ticket-%04d", i))
+	}
+	assert.Equal(t, "[REDACTED] [REDACTED]", set.String("configured-password ticket-0199"))
+	assert.Equal(t, "ticket-0000", set.String("ticket-0000"), "the oldest added value was dropped")
+	assert.Equal(t, 65, set.Len())
+}
