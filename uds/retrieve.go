@@ -214,12 +214,12 @@ func (c *Client) userFromWire(w *udswsdl.UserDetailsTypeEx) (*User, error) {
 	}
 	for _, e := range d.EmailId {
 		if e != nil {
-			u.Emails = append(u.Emails, Qualified{Value: s(strings.TrimSpace(e.Value)), Qualifier: e.Qualifier})
+			u.Emails = append(u.Emails, Qualified{Value: s(strings.TrimSpace(e.Value)), Qualifier: s(e.Qualifier)})
 		}
 	}
 	for _, p := range d.TelephoneNumber {
 		if p != nil {
-			u.Phones = append(u.Phones, Qualified{Value: s(strings.TrimSpace(p.Value)), Qualifier: p.Qualifier})
+			u.Phones = append(u.Phones, Qualified{Value: s(strings.TrimSpace(p.Value)), Qualifier: s(p.Qualifier)})
 		}
 	}
 	if img := strings.Join(strings.Fields(d.Image), ""); img != "" {
@@ -235,7 +235,7 @@ func (c *Client) userFromWire(w *udswsdl.UserDetailsTypeEx) (*User, error) {
 	}
 	for _, a := range d.CustomAttribute {
 		if a != nil {
-			u.CustomAttributes = append(u.CustomAttributes, CustomAttribute{Name: a.Name, Value: scrubPtr(s, a.Value)})
+			u.CustomAttributes = append(u.CustomAttributes, CustomAttribute{Name: s(a.Name), Value: scrubPtr(s, a.Value)})
 		}
 	}
 	u.Accounts = c.accountsFromWire(w.Account)
@@ -249,7 +249,7 @@ func (c *Client) accountsFromWire(ws []*udswsdl.UserAccountType) []Account {
 			continue
 		}
 		a := Account{
-			Type:     strings.TrimSpace(w.AccountType),
+			Type:     c.secrets.String(strings.TrimSpace(w.AccountType)),
 			ID:       c.secrets.String(w.AccountID),
 			Created:  utc(w.DateCreated.Time),
 			Modified: utc(w.DateModified.Time),
@@ -267,7 +267,7 @@ func (c *Client) accountsFromWire(ws []*udswsdl.UserAccountType) []Account {
 		}
 		for _, ca := range w.AccountCustomAttribute {
 			if ca != nil {
-				a.CustomAttributes = append(a.CustomAttributes, CustomAttribute{Name: ca.AttributeName, Value: scrubPtr(c.secrets.String, ca.AttributeValue)})
+				a.CustomAttributes = append(a.CustomAttributes, CustomAttribute{Name: c.secrets.String(ca.AttributeName), Value: scrubPtr(c.secrets.String, ca.AttributeValue)})
 			}
 		}
 		out = append(out, a)
