@@ -193,7 +193,8 @@ func (c *Client) TokensByOwner(ctx context.Context, organization, userName strin
 		if resp.GetTokensByOwnerResult != nil {
 			for _, s := range resp.GetTokensByOwnerResult.Astring {
 				if s != nil && *s != "" {
-					serials = append(serials, *s)
+					// What the server says may echo a secret (the OTP): scrubbed.
+					serials = append(serials, c.secrets.String(*s))
 				}
 			}
 		}
@@ -241,7 +242,15 @@ func (c *Client) Tokens(ctx context.Context, organization string, q TokenQuery, 
 		t := provisioningwsdl.TokenType(q.Type)
 		req.Type_ = &t
 	}
-	return callTable[Token](ctx, c, opGetTokens, provisioningwsdl.ActionGetTokens, req)
+	rows, err := callTable[Token](ctx, c, opGetTokens, provisioningwsdl.ActionGetTokens, req)
+	for i := range rows {
+		r := &rows[i]
+		for _, f := range []*string{&r.Serial, &r.State, &r.UserID, &r.Organization, &r.Container, &r.Rented, &r.ICE} {
+			*f = c.secrets.String(*f)
+		}
+		r.Type = TokenType(c.secrets.String(string(r.Type)))
+	}
+	return rows, err
 }
 
 // Token returns the details of the token with serial (GetTokens filtered on the serial). No

@@ -35,8 +35,10 @@ func TestGoldenTokenRequests(t *testing.T) {
 		want   any
 	}{
 		{
-			op:     "GetTokensByOwner",
-			answer: func(*testing.T) answer { return result("GetTokensByOwner", `<string>MP-0001</string><string>KT-0002</string>`) },
+			op: "GetTokensByOwner",
+			answer: func(*testing.T) answer {
+				return result("GetTokensByOwner", `<string>MP-0001</string><string>KT-0002</string>`)
+			},
 			call: func(ctx context.Context, c *provisioning.Client) (any, error) {
 				return c.TokensByOwner(ctx, "Cina Demo", "jdoe")
 			},
