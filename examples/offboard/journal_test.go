@@ -40,6 +40,7 @@ func TestResume(t *testing.T) {
 			require.NoError(t, fh.Close())
 		}, exitOK, ""},
 		{"another cas endpoint", []string{"-cas-endpoint", "http://127.0.0.1:1/ws_cas_module.asmx"}, nil, exitUsage, "resume against the same systems"},
+		{"other settings", []string{"-uds-delete"}, nil, exitUsage, `the journal's run had uds_status "INACTIVE", this one "DELETED"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

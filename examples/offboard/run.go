@@ -10,10 +10,12 @@ import (
 	"io"
 	"iter"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -228,6 +230,12 @@ func readPrior(cfg *config) (*priorRuns, error) {
 		was, is := p.lastRun.Endpoints[s], now.Endpoints[s]
 		if was != "" && is != "" && was != is {
 			return nil, usagef("-resume %s: the journal's %s endpoint is %s, not %s: resume against the same systems", cfg.resumeFile, s, was, is)
+		}
+	}
+	// A step recorded as done under other settings (INACTIVE, not DELETED…) is not this run's.
+	for _, k := range slices.Sorted(maps.Keys(now.Settings)) {
+		if was, ok := p.lastRun.Settings[k]; ok && was != now.Settings[k] {
+			return nil, usagef("-resume %s: the journal's run had %s %q, this one %q: resume with the same settings", cfg.resumeFile, k, was, now.Settings[k])
 		}
 	}
 	return p, nil
