@@ -60,20 +60,29 @@ const (
 
 // Set is a set of secret values. It is safe for concurrent use: Add may run while other
 // goroutines scrub. A nil *Set scrubs nothing.
+//
+// The values are kept two pointers away from any struct holding a *Set: fmt prints a
+// struct's unexported fields without calling their methods, and dereferences one pointer
+// level when it does (a bad verb such as %s of a client value), so a value held in the Set
+// itself would be printed.
 type Set struct {
-	mu     sync.Mutex               // serialises Add; guards pinned and added
-	pinned []string                 // from New, kept for the Set's life
-	added  []string                 // from Add, oldest first, at most maxAdded
-	cur    atomic.Pointer[[]string] // immutable snapshot of both, longest first
+	mu  sync.Mutex               // serialises Add
+	v   *values                  // guarded by mu
+	cur atomic.Pointer[[]string] // immutable snapshot of v's values, longest first
+}
+
+type values struct {
+	pinned []string // from New, kept for the Set's life
+	added  []string // from Add, oldest first, at most maxAdded
 }
 
 // New returns a Set holding secrets (empty values are ignored). These stay in the Set
 // however many values Add registers later.
 func New(secrets ...string) *Set {
-	s := &Set{}
+	s := &Set{v: &values{}}
 	for _, v := range secrets {
-		if len(v) >= MinLen && !slices.Contains(s.pinned, v) {
-			s.pinned = append(s.pinned, v)
+		if len(v) >= MinLen && !slices.Contains(s.v.pinned, v) {
+			s.v.pinned = append(s.v.pinned, v)
 		}
 	}
 	s.publish()
@@ -89,20 +98,24 @@ func (s *Set) Add(secret string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if slices.Contains(s.pinned, secret) || slices.Contains(s.added, secret) {
+	if s.v == nil { // a zero Set, not made by New
+		s.v = &values{}
+	}
+	v := s.v
+	if slices.Contains(v.pinned, secret) || slices.Contains(v.added, secret) {
 		return
 	}
-	s.added = append(s.added, secret)
-	if len(s.added) > maxAdded {
-		s.added = slices.Delete(s.added, 0, len(s.added)-maxAdded)
+	v.added = append(v.added, secret)
+	if len(v.added) > maxAdded {
+		v.added = slices.Delete(v.added, 0, len(v.added)-maxAdded)
 	}
 	s.publish()
 }
 
 // publish stores a new snapshot of the Set's values; s.mu is held (or s is not shared yet).
 func (s *Set) publish() {
-	next := make([]string, 0, len(s.pinned)+len(s.added))
-	next = append(append(next, s.pinned...), s.added...)
+	next := make([]string, 0, len(s.v.pinned)+len(s.v.added))
+	next = append(append(next, s.v.pinned...), s.v.added...)
 	// Longest first, so a secret that contains another is removed whole.
 	slices.SortStableFunc(next, func(a, b string) int { return len(b) - len(a) })
 	s.cur.Store(&next)
@@ -117,6 +130,9 @@ func (s *Set) list() []string {
 	}
 	return nil
 }
+
+// Format prints the Set without its values, whatever the verb.
+func (s *Set) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "scrub.Set(%d values)", s.Len()) }
 
 // Len returns the number of values the Set scrubs.
 func (s *Set) Len() int { return len(s.list()) }

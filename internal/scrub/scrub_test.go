@@ -279,3 +279,26 @@ func TestAddKeepsPinnedAndNewest(t *testing.T) {
 	assert.Equal(t, "ticket-0000", set.String("ticket-0000"), "the oldest added value was dropped")
 	assert.Equal(t, 65, set.Len())
 }
+
+// Printing a struct that holds a Set, with any verb (a bad one included, which makes fmt
+// dereference unexported pointer fields once), shows none of its values.
+func TestSetNeverPrintsItsValues(t *testing.T) {
+	set := scrub.New("configured-password")
+	set.Add("issued-token-1234")
+	type client struct {
+		name    string
+		secrets *scrub.Set
+	}
+	c := client{name: "c", secrets: set}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		for _, v := range []any{c, &c, set} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, "configured-password", verb)
+			assert.NotContains(t, out, "issued-token-1234", verb)
+		}
+	}
+	assert.Equal(t, "scrub.Set(2 values)", fmt.Sprint(set))
+	var zero scrub.Set
+	zero.Add("late-value-1")
+	assert.Equal(t, "[REDACTED]", zero.String("late-value-1"))
+}
