@@ -563,7 +563,7 @@ func (c *Client) permitted(op string, arr *caswsdl.ArrayOfPermittedSubscriptionC
 			PurchaseDate: utc(p.M_dPurchaseDate), NextRenewalDate: utc(p.M_dNextRenewalDate),
 			Renewing: p.M_bRecurringStatus, Renewable: p.M_bIsSubRenewable,
 			PurchaseID:    int(p.M_nSubscriptionPurchaseID),
-			PaymentMethod: paymentMethod(p.M_paymentMethod),
+			PaymentMethod: c.paymentMethod(p.M_paymentMethod),
 			DeviceUDID:    c.secrets.String(p.M_sDeviceUDID), DeviceName: c.secrets.String(p.M_sDeviceName),
 			CancelWindow: p.M_bCancelWindow, InGracePeriod: p.M_bIsInGracePeriod,
 			PaymentGatewayID: int(p.PaymentGatewayId), PaymentMethodID: int(p.PaymentMethodId),
@@ -576,13 +576,13 @@ func (c *Client) permitted(op string, arr *caswsdl.ArrayOfPermittedSubscriptionC
 func (c *Client) entitlement(e *caswsdl.Entitlement) Entitlement {
 	var t TransactionType
 	if e.Type_ != nil {
-		t = TransactionType(*e.Type_)
+		t = TransactionType(c.secrets.String(string(*e.Type_)))
 	}
 	return Entitlement{
 		MediaFileID: int(e.MediaFileID), Type: t, EntitlementID: c.secrets.String(e.EntitlementId),
 		CurrentUses: int(e.CurrentUses),
 		EndDate:     utc(e.EndDate), CurrentDate: utc(e.CurrentDate), LastViewDate: utc(e.LastViewDate), PurchaseDate: utc(e.PurchaseDate),
-		PurchaseID: int(e.PurchaseID), PaymentMethod: paymentMethod(e.PaymentMethod),
+		PurchaseID: int(e.PurchaseID), PaymentMethod: c.paymentMethod(e.PaymentMethod),
 		DeviceUDID: c.secrets.String(e.DeviceUDID), DeviceName: c.secrets.String(e.DeviceName),
 		CancelWindow: e.CancelWindow, MaxUses: int(e.MaxUses), NextRenewalDate: utc(e.NextRenewalDate),
 		Renewing: e.RecurringStatus, Renewable: e.IsRenewable,
@@ -601,11 +601,12 @@ func utc(d soapx.DateTime) time.Time {
 	return d.UTC()
 }
 
-func paymentMethod(p *caswsdl.EPaymentMethod) PaymentMethod {
+// paymentMethod is the enum as sent (scrubbed: an unknown value is free text from the server).
+func (c *Client) paymentMethod(p *caswsdl.EPaymentMethod) PaymentMethod {
 	if p == nil {
 		return ""
 	}
-	return PaymentMethod(*p)
+	return PaymentMethod(c.secrets.String(string(*p)))
 }
 
 // guardedOp runs call, which sends one request of operation op carrying the credentials,
