@@ -105,7 +105,7 @@ type report struct {
 	Summary         map[outcome]int `json:"summary"`           // results per outcome
 	Users           int             `json:"user_count"`
 	FailedUsers     int             `json:"failed_users"`
-	InterruptedUser int             `json:"interrupted_users,omitempty"`
+	InterruptedUsers int             `json:"interrupted_users,omitempty"`
 	NotStartedUsers int             `json:"not_started_users,omitempty"`
 	Rows            []userReport    `json:"users"` // in the order users finished; Line says where each is in the file
 }
@@ -117,7 +117,7 @@ func (r *report) tally(u userReport) {
 		r.FailedUsers++
 	}
 	if u.Interrupted {
-		r.InterruptedUser++
+		r.InterruptedUsers++
 	}
 	if u.NotStarted {
 		r.NotStartedUsers++
@@ -129,7 +129,7 @@ func (r *report) tally(u userReport) {
 
 // ok reports whether the run needs nothing more: no failure, nothing stopped.
 func (r *report) ok() bool {
-	return r.FailedUsers == 0 && r.InterruptedUser == 0 && r.NotStartedUsers == 0 && !r.Stopped
+	return r.FailedUsers == 0 && r.InterruptedUsers == 0 && r.NotStartedUsers == 0 && !r.Stopped
 }
 
 // summary is the last line of the output.
@@ -141,8 +141,8 @@ func (r *report) summary() string {
 		}
 	}
 	s := fmt.Sprintf("%d user(s), %d with a failure", r.Users, r.FailedUsers)
-	if r.InterruptedUser > 0 {
-		s += fmt.Sprintf(", %d interrupted", r.InterruptedUser)
+	if r.InterruptedUsers > 0 {
+		s += fmt.Sprintf(", %d interrupted", r.InterruptedUsers)
 	}
 	if r.NotStartedUsers > 0 {
 		s += fmt.Sprintf(", %d not started", r.NotStartedUsers)
@@ -214,9 +214,9 @@ func (w *reportWriter) finish(r *report) error {
 		Summary         map[outcome]int `json:"summary"`
 		Users           int             `json:"user_count"`
 		FailedUsers     int             `json:"failed_users"`
-		InterruptedUser int             `json:"interrupted_users,omitempty"`
+		InterruptedUsers int             `json:"interrupted_users,omitempty"`
 		NotStartedUsers int             `json:"not_started_users,omitempty"`
-	}{tail.Finished, tail.Stopped, tail.Summary, tail.Users, tail.FailedUsers, tail.InterruptedUser, tail.NotStartedUsers}, "", "  ")
+	}{tail.Finished, tail.Stopped, tail.Summary, tail.Users, tail.FailedUsers, tail.InterruptedUsers, tail.NotStartedUsers}, "", "  ")
 	if err != nil && w.err == nil {
 		w.err = err
 	}
