@@ -96,18 +96,18 @@ func (u *userReport) tally() {
 
 // report is the whole run, as written by -report (see reportWriter).
 type report struct {
-	Started         time.Time       `json:"started"`
-	Finished        time.Time       `json:"finished"`
-	DryRun          bool            `json:"dry_run"`
-	AgainstFakes    bool            `json:"against_fakes"` // the built-in fake servers, not real systems
-	Journal         string          `json:"journal,omitempty"`
-	Stopped         bool            `json:"stopped,omitempty"` // SIGINT or SIGTERM stopped the run
-	Summary         map[outcome]int `json:"summary"`           // results per outcome
-	Users           int             `json:"user_count"`
-	FailedUsers     int             `json:"failed_users"`
+	Started          time.Time       `json:"started"`
+	Finished         time.Time       `json:"finished"`
+	DryRun           bool            `json:"dry_run"`
+	AgainstFakes     bool            `json:"against_fakes"` // the built-in fake servers, not real systems
+	Journal          string          `json:"journal,omitempty"`
+	Stopped          bool            `json:"stopped,omitempty"` // SIGINT or SIGTERM stopped the run
+	Summary          map[outcome]int `json:"summary"`           // results per outcome
+	Users            int             `json:"user_count"`
+	FailedUsers      int             `json:"failed_users"`
 	InterruptedUsers int             `json:"interrupted_users,omitempty"`
-	NotStartedUsers int             `json:"not_started_users,omitempty"`
-	Rows            []userReport    `json:"users"` // in the order users finished; Line says where each is in the file
+	NotStartedUsers  int             `json:"not_started_users,omitempty"`
+	Rows             []userReport    `json:"users"` // in the order users finished; Line says where each is in the file
 }
 
 // tally counts one user's results into the totals (not into Rows: they stream out).
@@ -209,13 +209,13 @@ func (w *reportWriter) finish(r *report) error {
 	tail := *r
 	tail.Rows = nil
 	b, err := json.MarshalIndent(struct {
-		Finished        time.Time       `json:"finished"`
-		Stopped         bool            `json:"stopped,omitempty"`
-		Summary         map[outcome]int `json:"summary"`
-		Users           int             `json:"user_count"`
-		FailedUsers     int             `json:"failed_users"`
+		Finished         time.Time       `json:"finished"`
+		Stopped          bool            `json:"stopped,omitempty"`
+		Summary          map[outcome]int `json:"summary"`
+		Users            int             `json:"user_count"`
+		FailedUsers      int             `json:"failed_users"`
 		InterruptedUsers int             `json:"interrupted_users,omitempty"`
-		NotStartedUsers int             `json:"not_started_users,omitempty"`
+		NotStartedUsers  int             `json:"not_started_users,omitempty"`
 	}{tail.Finished, tail.Stopped, tail.Summary, tail.Users, tail.FailedUsers, tail.InterruptedUsers, tail.NotStartedUsers}, "", "  ")
 	if err != nil && w.err == nil {
 		w.err = err
