@@ -12,6 +12,8 @@ import (
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
+	"github.com/offboard-go/offboard/provisioning"
+	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
 // BenchmarkCallNewOps is BenchmarkCall for one new read operation per service (issue 19):
@@ -82,7 +84,7 @@ func TestNewOpClientsAgree(t *testing.T) {
 	}
 }
 
-var newOpTargets = []*target{casEntitlementsTarget}
+var newOpTargets = []*target{casEntitlementsTarget, provTokensTarget}
 
 // ---- cas: GetDomainEntitlements ----------------------------------------------------------
 
@@ -189,6 +191,86 @@ func casEntitlementsCheck(r *casEntitlementsResponse) error {
 	if r.Result == nil || r.Result.Status == nil || r.Result.Status.Code != 0 || len(r.Result.Entitlements) != 3 ||
 		!r.Result.Entitlements[0].RecurringStatus || r.Result.Entitlements[2].EndDate.IsZero() {
 		return fmt.Errorf("cas: unexpected answer %+v", r.Result)
+	}
+	return nil
+}
+
+// ---- provisioning: GetTokensByOwner -------------------------------------------------------
+
+const provTokensAction = "http://www.cryptocard.com/blackshield/GetTokensByOwner"
+
+var provTokensTarget = &target{
+	name: "provisioning GetTokensByOwner",
+	path: provisioningtest.Path,
+	record: func(tb testing.TB, hc *http.Client) {
+		s := provisioningtest.NewServer(provisioningtest.Options{})
+		defer s.Close()
+		for _, serial := range []string{"MP-0001", "MP-0002", "KT-0003"} {
+			s.AddToken(provOrg, provisioningtest.Token{Serial: serial, Type: provisioning.TokenMobilePASS, Owner: provUser})
+		}
+		c, err := provisioning.New(s.URL, s.Operator(), provOTP, provisioning.WithHTTPClient(hc))
+		must(tb, err)
+		serials, err := c.TokensByOwner(context.Background(), provOrg, provUser)
+		must(tb, err)
+		if len(serials) != 3 {
+			tb.Fatalf("provisioning: recorded %d serials, want 3", len(serials))
+		}
+	},
+	sdk: func(tb testing.TB, endpoint string, hc *http.Client) caller {
+		var opts []provisioning.Option
+		if hc != nil {
+			opts = append(opts, provisioning.WithHTTPClient(hc))
+		}
+		c, err := provisioning.New(endpoint, provisioningtest.TestOperator, provOTP, opts...)
+		must(tb, err)
+		return func(ctx context.Context) error {
+			serials, err := c.TokensByOwner(ctx, provOrg, provUser)
+			if err != nil {
+				return err
+			}
+			if len(serials) != 3 || serials[0] != "MP-0001" {
+				return fmt.Errorf("provisioning: got %q", serials)
+			}
+			return nil
+		}
+	},
+	gowsdl: func(tb testing.TB, endpoint string, tlsCfg *tls.Config, a cannedSet) caller {
+		c := newGowsdl(endpoint, tlsCfg, map[string]string{"Cookie": provCookie(tb, a)})
+		return func(ctx context.Context) error {
+			var resp provTokensByOwnerResponse
+			if err := c.CallContext(ctx, provTokensAction, &provTokensByOwner{UserName: provUser, Organization: provOrg}, &resp); err != nil {
+				return err
+			}
+			return provTokensCheck(&resp)
+		}
+	},
+	min: func(tb testing.TB, endpoint string, hc *http.Client, a cannedSet) caller {
+		m := newMinimal(hc, endpoint, false, provTokensAction)
+		m.header.Set("Cookie", provCookie(tb, a))
+		return func(ctx context.Context) error {
+			var resp provTokensByOwnerResponse
+			if err := minCall(ctx, m, &provTokensByOwner{UserName: provUser, Organization: provOrg}, &resp); err != nil {
+				return err
+			}
+			return provTokensCheck(&resp)
+		}
+	},
+}
+
+type provTokensByOwner struct {
+	XMLName      xml.Name `xml:"http://www.cryptocard.com/blackshield/ GetTokensByOwner"`
+	UserName     string   `xml:"http://www.cryptocard.com/blackshield/ userName,omitempty"`
+	Organization string   `xml:"http://www.cryptocard.com/blackshield/ organization,omitempty"`
+}
+
+type provTokensByOwnerResponse struct {
+	XMLName xml.Name `xml:"http://www.cryptocard.com/blackshield/ GetTokensByOwnerResponse"`
+	Serials []string `xml:"http://www.cryptocard.com/blackshield/ GetTokensByOwnerResult>string"`
+}
+
+func provTokensCheck(r *provTokensByOwnerResponse) error {
+	if len(r.Serials) != 3 || r.Serials[0] != "MP-0001" {
+		return fmt.Errorf("provisioning: unexpected answer %q", r.Serials)
 	}
 	return nil
 }
