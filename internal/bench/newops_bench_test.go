@@ -159,9 +159,9 @@ type casEntitlementsReq struct {
 	OrderBy     string   `xml:"http://ca.tvinci.com/ orderBy"`
 }
 
-// casEntitlementsResponse is what a hand-written client would decode: the members it uses,
-// dates as time.Time (the fake writes them with a zone; a real server's zone-less dates would
-// need more).
+// casEntitlementsResponse is what a hand-written client decodes to give the same typed result
+// as the SDK: every member of Entitlement, dates as time.Time (the fake writes them with a
+// zone; a real server's zone-less dates would need more).
 type casEntitlementsResponse struct {
 	XMLName xml.Name `xml:"http://ca.tvinci.com/ GetDomainEntitlementsResponse"`
 	Result  *struct {
@@ -170,13 +170,30 @@ type casEntitlementsResponse struct {
 			Message string `xml:"http://ca.tvinci.com/ Message"`
 		} `xml:"http://ca.tvinci.com/ status"`
 		Entitlements []struct {
-			Type            string    `xml:"http://ca.tvinci.com/ type"`
-			EntitlementID   string    `xml:"http://ca.tvinci.com/ entitlementId"`
-			EndDate         time.Time `xml:"http://ca.tvinci.com/ endDate"`
-			PurchaseDate    time.Time `xml:"http://ca.tvinci.com/ purchaseDate"`
-			PurchaseID      int32     `xml:"http://ca.tvinci.com/ purchaseID"`
-			NextRenewalDate string    `xml:"http://ca.tvinci.com/ nextRenewalDate"`
-			RecurringStatus bool      `xml:"http://ca.tvinci.com/ recurringStatus"`
+			MediaFileID             int32     `xml:"http://ca.tvinci.com/ mediaFileID"`
+			Type                    string    `xml:"http://ca.tvinci.com/ type"`
+			EntitlementID           string    `xml:"http://ca.tvinci.com/ entitlementId"`
+			CurrentUses             int32     `xml:"http://ca.tvinci.com/ currentUses"`
+			EndDate                 time.Time `xml:"http://ca.tvinci.com/ endDate"`
+			CurrentDate             time.Time `xml:"http://ca.tvinci.com/ currentDate"`
+			LastViewDate            time.Time `xml:"http://ca.tvinci.com/ lastViewDate"`
+			PurchaseDate            time.Time `xml:"http://ca.tvinci.com/ purchaseDate"`
+			PurchaseID              int32     `xml:"http://ca.tvinci.com/ purchaseID"`
+			PaymentMethod           string    `xml:"http://ca.tvinci.com/ paymentMethod"`
+			DeviceUDID              string    `xml:"http://ca.tvinci.com/ deviceUDID"`
+			DeviceName              string    `xml:"http://ca.tvinci.com/ deviceName"`
+			CancelWindow            bool      `xml:"http://ca.tvinci.com/ cancelWindow"`
+			MaxUses                 int32     `xml:"http://ca.tvinci.com/ maxUses"`
+			NextRenewalDate         time.Time `xml:"http://ca.tvinci.com/ nextRenewalDate"`
+			RecurringStatus         bool      `xml:"http://ca.tvinci.com/ recurringStatus"`
+			IsRenewable             bool      `xml:"http://ca.tvinci.com/ isRenewable"`
+			PaymentGatewayID        int32     `xml:"http://ca.tvinci.com/ paymentGatewayId"`
+			PaymentMethodID         int32     `xml:"http://ca.tvinci.com/ paymentMethodId"`
+			IsInGracePeriod         bool      `xml:"http://ca.tvinci.com/ IsInGracePeriod"`
+			ScheduledSubscriptionID *int64    `xml:"http://ca.tvinci.com/ ScheduledSubscriptionId"`
+			IsSuspended             bool      `xml:"http://ca.tvinci.com/ IsSuspended"`
+			MediaID                 int32     `xml:"http://ca.tvinci.com/ mediaID"`
+			UnifiedPaymentID        int64     `xml:"http://ca.tvinci.com/ UnifiedPaymentId"`
 		} `xml:"http://ca.tvinci.com/ entitelments>Entitlement"`
 		TotalItems int32 `xml:"http://ca.tvinci.com/ totalItems"`
 	} `xml:"http://ca.tvinci.com/ GetDomainEntitlementsResult"`
