@@ -75,3 +75,40 @@ func TestHostileServerEchoesSecrets(t *testing.T) {
 	}
 	t.Logf("%d calls, %d renderings checked", calls, leaks.Checked())
 }
+
+// PwsAuthenticate refused with the password echoed in the messages, the fault reason and the
+// detail, in every form: "Status Fail: Error 10001 AuthenticationFailed: The value <password>
+// is not valid" must not show it.
+func TestHostileAuthenticationFailure(t *testing.T) {
+	leaks := faultnet.NewLeaks(faultnet.HostilePassword)
+	for _, form := range faultnet.EchoForms() {
+		echo := form.Write(faultnet.HostilePassword)
+		msg := msgXML("Error", 10001, "AuthenticationFailed", "The value "+echo+" is not valid")
+		for name, answer := range map[string]mockReply{
+			"Status Fail": failReply("PwsAuthenticate", msg),
+			"PwsFault":    faultReply("Login failed for "+echo, msg),
+		} {
+			t.Run(form.Name+"/"+name, func(t *testing.T) {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_, _ = io.Copy(io.Discard, r.Body)
+					w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+					w.WriteHeader(answer.status)
+					_, _ = io.WriteString(w, answer.body)
+				}))
+				defer srv.Close()
+				var log faultnet.LogBuffer
+				c, err := projector.New(srv.URL+"/PwsProjectorServices.svc",
+					projector.Credentials{AccountCode: "acct", UserName: "ops", Password: faultnet.HostilePassword},
+					projector.WithLogger(log.Logger()))
+				require.NoError(t, err)
+				err = c.Authenticate(t.Context())
+				require.ErrorIs(t, err, projector.ErrAuthentication)
+				leaks.Error(t, err)
+				_, err = c.DeleteUser(t.Context(), projector.UserRef{UserReferenceSystemID: "jdoe"}, nil)
+				require.Error(t, err)
+				leaks.Error(t, err)
+				leaks.Text(t, "debug log", log.String())
+			})
+		}
+	}
+}

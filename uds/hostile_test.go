@@ -93,3 +93,28 @@ func TestHostileServerEchoesSecrets(t *testing.T) {
 	}
 	t.Logf("%d calls, %d renderings checked", calls, leaks.Checked())
 }
+
+// The credentials refused with the credential echoed in the fault, in every form.
+func TestHostileCredentialsRefused(t *testing.T) {
+	leaks := faultnet.NewLeaks(faultnet.HostilePassword)
+	for _, form := range faultnet.EchoForms() {
+		t.Run(form.Name, func(t *testing.T) {
+			echo := form.Write(faultnet.HostilePassword)
+			body := `<?xml version="1.0" encoding="utf-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body>` +
+				strings.ReplaceAll(fault12("Sender", "Invalid credential "+echo, uds.CodeBadCredential, "The credential "+echo+" is not valid.", echo), "soapenv:", "env:") +
+				`</env:Body></env:Envelope>`
+			srv := httptest.NewServer(faultnet.Shape{Status: 500, ContentType: "application/soap+xml; charset=utf-8", Body: body}.Handler())
+			defer srv.Close()
+			var log faultnet.LogBuffer
+			c, err := uds.New(srv.URL+uds.ServicePath, uds.WithCredentials("udsadmin", "ORG", faultnet.HostilePassword), uds.WithLogger(log.Logger()))
+			require.NoError(t, err)
+			for range 2 {
+				_, err = c.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
+				require.ErrorIs(t, err, uds.ErrAuthentication)
+				leaks.Error(t, err)
+			}
+			leaks.Value(t, "client", c)
+			leaks.Text(t, "debug log", log.String())
+		})
+	}
+}
