@@ -250,7 +250,9 @@ func (c *client) userListFromWire(rs *projectorwsdl.PwsGetUserListRs) *UserListR
 				u.EmailAddress, u.FirstName, u.MiddleName, u.LastName = s.EmailAddress, s.FirstName, s.MiddleName, s.LastName
 			}
 		}
-		u.User.UserDisplayName = c.secrets.String(u.User.UserDisplayName)
+		sc := c.secrets.String
+		u.User.UserDisplayName, u.User.UserReferenceSystemID = sc(u.User.UserDisplayName), sc(u.User.UserReferenceSystemID)
+		u.EmailAddress, u.FirstName, u.MiddleName, u.LastName = sc(u.EmailAddress), sc(u.FirstName), sc(u.MiddleName), sc(u.LastName)
 		res.Users = append(res.Users, u)
 	}
 	return res
