@@ -125,7 +125,7 @@ func WithRefusalCooldown(d time.Duration) Option { return func(o *options) { o.r
 // Status, which is ErrAuthentication and nothing else is.
 func refusedCredentials(err error) bool { return errors.Is(err, ErrAuthentication) }
 
-// Client calls HandleUserTask on one ws_cas_module.asmx endpoint with one pair of
+// Client calls the operations of one ws_cas_module.asmx endpoint with one pair of
 // web-service credentials. It holds no per-call state and is safe for concurrent use.
 type Client struct {
 	endpoint string

@@ -1,7 +1,11 @@
 // Package cas is a client for the conditional-access module of Kaltura OTT (Tvinci),
-// ws_cas_module.asmx, and its one operation offboarding needs: HandleUserTask, which
-// removes a user from a household (Delete) or deletes a household's recordings
-// (DeleteDomain).
+// ws_cas_module.asmx, and the operations offboarding needs: HandleUserTask, which removes a
+// user from a household (Delete) or deletes a household's recordings (DeleteDomain); the
+// entitlement reads (DomainEntitlements and AllDomainEntitlements, DomainPermittedSubscriptions,
+// UserPermittedSubscriptions, UserCAStatus) to see what a household or user may still watch
+// and what will charge again; CancelSubscriptionRenewal, which stops a subscription's future
+// charges; and CancelServiceNow, which ends a purchase now and may refund it (a financial
+// decision: nothing calls it by default).
 //
 // Shortest use:
 //
