@@ -1,6 +1,11 @@
-// Package provisioning is a client for the provisioning-task operations of SafeNet/Thales
-// BlackShield ID token management (BSIDCA, an ASMX web service at
+// Package provisioning is a client for the provisioning-task and token operations of
+// SafeNet/Thales BlackShield ID token management (BSIDCA, an ASMX web service at
 // https://<host>/bsidca/BSIDCA.asmx, namespace http://www.cryptocard.com/blackshield/).
+//
+// The token operations (TokensByOwner, Tokens/AllTokens/Token, RevokeToken, RemoveUser) follow
+// shapes taken from other clients' code, not from the vendor (wsdl/provisioning.wsdl says
+// which); their non-success results are *ResultError values that keep the raw result (Fail,
+// LastAuth…).
 //
 // # Use
 //
