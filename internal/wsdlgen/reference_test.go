@@ -111,10 +111,28 @@ func TestWSDLMatchesReference(t *testing.T) {
 			name:      "cas",
 			ours:      "wsdl/cas.wsdl",
 			reference: []string{"cas", "ws_cas_module.wsdl"},
-			roots:     []string{"HandleUserTask", "HandleUserTaskResponse"},
-			enums:     map[string][]string{"UserTaskType": {"Delete"}},
-			extraEnum: map[string][]string{"UserTaskType": {"DeleteDomain"}}, // current server code, FACTS §1
-			actions:   map[string]string{"HandleUserTask": "http://ca.tvinci.com/HandleUserTask"},
+			// CancelSubscriptionRenewal and CancelServiceNow are left out: ours ends with the
+			// current server's trailing members (wsdl/cas.wsdl says which; cas' golden tests
+			// hold the rest to the reference).
+			roots: []string{"HandleUserTask", "HandleUserTaskResponse",
+				"GetDomainEntitlements", "GetDomainEntitlementsResponse",
+				"GetDomainPermittedSubscriptions", "GetDomainPermittedSubscriptionsResponse",
+				"GetUserPermittedSubscriptions", "GetUserPermittedSubscriptionsResponse",
+				"GetUserCAStatus", "GetUserCAStatusResponse",
+				"CancelSubscriptionRenewalResponse", "CancelServiceNowResponse"},
+			enums: map[string][]string{"UserTaskType": {"Delete"},
+				"UserCAStatus":       {"Annonymus", "NeverPurchased", "ExPPV", "ExSub", "CurrentPPV", "CurrentSub"},
+				"EntitlementOrderBy": {"PurchaseDateAsc", "PurchaseDateDesc"},
+				"eTransactionType":   {"PPV", "Subscription", "Collection"}},
+			extraEnum: map[string][]string{"UserTaskType": {"DeleteDomain"}, // current server code, FACTS §1
+				"eTransactionType": {"ProgramAssetGroupOffer"}}, // production, FACTS-NEXT §2
+			actions: map[string]string{"HandleUserTask": "http://ca.tvinci.com/HandleUserTask",
+				"GetDomainEntitlements":           "http://ca.tvinci.com/GetDomainEntitlements",
+				"GetDomainPermittedSubscriptions": "http://ca.tvinci.com/GetDomainPermittedSubscriptions",
+				"GetUserPermittedSubscriptions":   "http://ca.tvinci.com/GetUserPermittedSubscriptions",
+				"GetUserCAStatus":                 "http://ca.tvinci.com/GetUserCAStatus",
+				"CancelSubscriptionRenewal":       "http://ca.tvinci.com/CancelSubscriptionRenewal",
+				"CancelServiceNow":                "http://ca.tvinci.com/CancelServiceNow"},
 		},
 		{
 			name:      "uds",
