@@ -1,6 +1,7 @@
 // Package projector is a client for Projector PSA's PWS web services
 // (https://<server>.projectorpsa.com/OpsProjectorWcfSvc/PwsProjectorServices.svc, WCF,
-// SOAP 1.1): PwsAuthenticate, PwsUnauthenticate and PwsDeleteUser.
+// SOAP 1.1): PwsAuthenticate, PwsUnauthenticate, PwsDeleteUser and PwsGetUserList (GetUserList,
+// FindUser).
 //
 // Shortest use:
 //

@@ -121,8 +121,9 @@ func WithBodyLimit(n int64) Option {
 
 // WithRetry re-sends a call that failed with a transient error (connection failure, HTTP
 // 502/503/504 or 429) up to maxAttempts attempts in all, waiting backoff×attempt (or the
-// server's Retry-After). Both operations are idempotent (setting a status twice is setting
-// it once), so retrying them is safe. Faults are never retried this way.
+// server's Retry-After). Every operation is safe to send again: reads and status changes are
+// idempotent, and a delete whose answer was lost answers "not found" (ErrNotFound, already
+// done) the second time. Faults are never retried this way.
 func WithRetry(maxAttempts int, backoff time.Duration) Option {
 	return func(c *config) { c.soap = append(c.soap, soapx.WithRetry(soapx.RetryTransient(maxAttempts, backoff))) }
 }

@@ -1,5 +1,7 @@
 // Package uds is a client for CA AuthMinder's User Data Service (Arcot UDS), port
-// ArcotUserRegistrySvc: it changes and reads the status of users.
+// ArcotUserRegistrySvc: it changes and reads the status of users (updateUserStatus,
+// getUserStatus), reads a user with its accounts (retrieveUser), lists and deletes the user's
+// accounts (listUserAccounts, deleteUserAccount) and deletes the user (deleteUser).
 //
 // The shortest use:
 //
