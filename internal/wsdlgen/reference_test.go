@@ -138,9 +138,13 @@ func TestWSDLMatchesReference(t *testing.T) {
 			name:      "uds",
 			ours:      "wsdl/uds.wsdl",
 			reference: []string{"uds", "ArcotUserManagementSvc.wsdl"},
-			roots:     []string{"updateUserStatusRequest", "updateUserStatusResponse", "getUserStatusRequest", "getUserStatusResponse", "userRegistryError"},
-			enums:     map[string][]string{"UserStatusType": {"INITIAL", "ACTIVE", "INACTIVE", "DELETED"}},
-			actions:   map[string]string{"updateUserStatus": "urn:UDS.UpdateUserStatus", "getUserStatus": "urn:UDS.GetUserStatus"},
+			roots: []string{"updateUserStatusRequest", "updateUserStatusResponse", "getUserStatusRequest", "getUserStatusResponse", "userRegistryError",
+				"retrieveUserRequest", "retrieveUserResponse", "deleteUserRequest", "deleteUserResponse",
+				"listUserAccountRequest", "listUserAccountResponse", "deleteUserAccountRequest", "deleteUserAccountResponse"},
+			enums: map[string][]string{"UserStatusType": {"INITIAL", "ACTIVE", "INACTIVE", "DELETED"}},
+			actions: map[string]string{"updateUserStatus": "urn:UDS.UpdateUserStatus", "getUserStatus": "urn:UDS.GetUserStatus",
+				"retrieveUser": "urn:UDS.RetrieveUser", "deleteUser": "urn:UDS.DeleteUser",
+				"listUserAccounts": "urn:UDS.ListUserAccounts", "deleteUserAccount": "urn:UDS.DeleteUserAccount"},
 		},
 	}
 	for _, tc := range tests {
