@@ -26,21 +26,27 @@ func WithObserver(o observe.Observer) Option { return func(c *config) { c.observ
 
 // Hook is a client's observation settings. A nil *Hook observes nothing.
 type Hook struct {
-	obs     observe.Observer
-	service string
-	version string
-	host    string
-	secrets *scrub.Set
+	obs      observe.Observer
+	service  string
+	version  string
+	endpoint string
+	host     string // of endpoint
+	secrets  *scrub.Set
 }
 
 // NewHook returns the Hook of a client of service whose calls go to endpoint in envelopes of
-// version (0: cas' HTTP POST form), or nil when o is nil. Every text handed to o is scrubbed
-// of secrets.
+// version (0: cas' HTTP POST form), or nil when o is nil.
+//
+// The texts handed to o are scrubbed of secrets, each once: the hosts (an endpoint, a
+// redirect target) when they are first seen, the service's code and the reason of an event
+// when they are reported. Operations and SOAP actions are not: they are the service packages'
+// constants, and scrubbing them on every call would cost more than the rest of the hook.
 func NewHook(o observe.Observer, service string, version Version, endpoint string, secrets *scrub.Set) *Hook {
 	if o == nil {
 		return nil
 	}
-	return &Hook{obs: o, service: service, version: versionName(version), host: hostOf(endpoint), secrets: secrets}
+	return &Hook{obs: o, service: service, version: versionName(version), endpoint: endpoint,
+		host: secrets.String(hostOf(endpoint)), secrets: secrets}
 }
 
 func versionName(v Version) string {
@@ -79,19 +85,22 @@ func (h *Hook) StartAt(ctx context.Context, op, action, endpoint string) (contex
 	if h == nil {
 		return ctx, nil
 	}
-	return h.start(ctx, op, action, hostOf(endpoint))
+	host := h.host
+	if endpoint != h.endpoint {
+		host = h.secrets.String(hostOf(endpoint))
+	}
+	return h.start(ctx, op, action, host)
 }
 
 func (h *Hook) start(ctx context.Context, op, action, host string) (context.Context, *Call) {
-	s := h.secrets
 	info := observe.CallInfo{
 		Service:     h.service,
-		Operation:   s.String(op),
-		Action:      s.String(action),
+		Operation:   op,
+		Action:      action,
 		SOAPVersion: h.version,
-		Host:        s.String(host),
+		Host:        host,
 	}
-	c := &Call{secrets: s, start: time.Now()}
+	c := &Call{secrets: h.secrets, host: host, start: time.Now()}
 	octx, oc := h.obs.Start(ctx, info)
 	if octx == nil {
 		octx = ctx
@@ -104,6 +113,7 @@ func (h *Hook) start(ctx context.Context, op, action, host string) (context.Cont
 // detached login reports from another goroutine) and do nothing on a nil *Call or after End.
 type Call struct {
 	secrets *scrub.Set
+	host    string // scrubbed host of the call's start
 	start   time.Time
 
 	mu       sync.Mutex
@@ -146,8 +156,7 @@ func (c *Call) eventLocked(e observe.Event) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	if c.secrets.Len() > 0 {
-		e.Action = c.secrets.String(e.Action)
+	if e.Kind != observe.EventAttempt { // attempt: scrubbed by attempt
 		e.Host = c.secrets.String(e.Host)
 		e.Reason = c.secrets.String(e.Reason)
 	}
@@ -156,11 +165,14 @@ func (c *Call) eventLocked(e observe.Event) {
 
 // attempt records one HTTP exchange that ended with err after started.
 func (c *Call) attempt(ex *exchange, host string, status int, sent, recv int64, started time.Time, err error) {
-	d := time.Since(started)
+	now := time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.ended {
 		return
+	}
+	if host != c.host { // another host than the call's first (projector after a redirect)
+		host = c.secrets.String(host)
 	}
 	c.attempts++
 	c.sent += sent
@@ -168,12 +180,13 @@ func (c *Call) attempt(ex *exchange, host string, status int, sent, recv int64, 
 	c.status = status
 	c.eventLocked(observe.Event{
 		Kind:        observe.EventAttempt,
+		Time:        now,
 		Attempt:     c.attempts,
 		Action:      ex.action,
 		SOAPVersion: versionName(ex.version),
 		Host:        host,
 		HTTPStatus:  status,
-		Duration:    d,
+		Duration:    now.Sub(started),
 		BytesSent:   sent,
 		BytesRecv:   recv,
 		Outcome:     Classify(err),
