@@ -39,16 +39,19 @@ func TestObservedCallReportsEachAttempt(t *testing.T) {
 	c := m.client(t, soapx.WithObserver(&rec), soapx.WithSecrets(secrets), soapx.WithRetry(soapx.RetryTransient(3, 0)))
 	hook := soapx.NewHook(&rec, "svc", soapx.SOAP11, testURL, secrets)
 
-	ctx, call := hook.Start(context.Background(), "Echo-hunter22", action)
+	ctx, call := hook.Start(context.Background(), "Echo", action)
 	var out echoResp
 	err := c.Call(ctx, action, &echoReq{Text: "ping"}, &out)
-	call.End(err, "0")
+	// What a server sent is scrubbed: a code, an event's host or reason.
+	soapx.Emit(ctx, observe.Event{Kind: observe.EventRedirect, Host: "hunter22.example"})
+	call.End(err, "0-hunter22")
 	require.NoError(t, err)
 
-	require.Equal(t, []string{"svc Echo-[REDACTED]: ok code=0 attempts=2 [attempt#1:503:unavailable retry#1(0s) attempt#2:200:ok]"},
+	require.Equal(t, []string{"svc Echo: ok code=0-[REDACTED] attempts=2 [attempt#1:503:unavailable retry#1(0s) attempt#2:200:ok redirect]"},
 		rec.Summaries())
 	got := rec.Calls()[0]
-	require.Equal(t, observe.CallInfo{Service: "svc", Operation: "Echo-[REDACTED]", Action: action, SOAPVersion: "1.1", Host: "soap.test"}, got.Info)
+	require.Equal(t, observe.CallInfo{Service: "svc", Operation: "Echo", Action: action, SOAPVersion: "1.1", Host: "soap.test"}, got.Info)
+	require.Equal(t, "[REDACTED].example", got.Events[3].Host)
 	a1, a2 := got.Events[0], got.Events[2]
 	require.Equal(t, action, a1.Action)
 	require.Equal(t, "1.1", a1.SOAPVersion)
