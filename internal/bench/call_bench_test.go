@@ -62,9 +62,12 @@ func (tg *target) handlerFor(impl string, answers cannedSet) http.Handler {
 // service fake's recorded answer, so its cost is the same for all three. The first call
 // (which logs in, where the service has a session) is made before the timer starts.
 //
+// The new read operations of issue 19 (newops_bench_test.go) run here too, as
+// BenchmarkCall/<service op>/…; cmd/benchreport's tables keep to the main operations.
+//
 // Names: BenchmarkCall/<service>/<http|tls>/<seq|par>/<sdk|gowsdl|min>.
 func BenchmarkCall(b *testing.B) {
-	for _, tg := range targets {
+	for _, tg := range append(targets[:len(targets):len(targets)], newOpTargets...) {
 		answers := tg.answers(b)
 		for _, useTLS := range []bool{false, true} {
 			transport := "http"

@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
-	"runtime"
 	"testing"
 	"time"
 
@@ -16,58 +15,11 @@ import (
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
-// BenchmarkCallNewOps is BenchmarkCall for one new read operation per service (issue 19):
-// cas GetDomainEntitlements (a page of 3 entitlements) and provisioning GetTokensByOwner,
-// measured the same way (same canned server, same three clients, same rotation). It is a
-// benchmark of its own so that cmd/benchreport's tables of the main operations stay as they
-// are.
-//
-// Names: BenchmarkCallNewOps/<service op>/<http|tls>/<seq|par>/<sdk|gowsdl|min>.
-func BenchmarkCallNewOps(b *testing.B) {
-	for _, tg := range newOpTargets {
-		answers := tg.answers(b)
-		for _, useTLS := range []bool{false, true} {
-			transport := "http"
-			if useTLS {
-				transport = "tls"
-			}
-			for _, parallel := range []bool{false, true} {
-				mode := "seq"
-				if parallel {
-					mode = "par"
-				}
-				for _, impl := range callImpls() {
-					b.Run(tg.name+"/"+transport+"/"+mode+"/"+impl, func(b *testing.B) {
-						srv := startServer(b, tg.handlerFor(impl, answers), useTLS)
-						call := tg.build(b, impl, srv, answers)
-						ctx := context.Background()
-						must(b, call(ctx))
-						runtime.GC()
-						b.ReportAllocs()
-						if !parallel {
-							for b.Loop() {
-								if err := call(ctx); err != nil {
-									b.Fatal(err)
-								}
-							}
-							return
-						}
-						b.ResetTimer()
-						b.RunParallel(func(pb *testing.PB) {
-							for pb.Next() {
-								if err := call(ctx); err != nil {
-									b.Error(err)
-									return
-								}
-							}
-						})
-					})
-				}
-			}
-		}
-	}
-}
-
+// newOpTargets are one new read operation per service (issue 19), measured by BenchmarkCall
+// like the main operations (same canned server, same three clients, same rotation): cas
+// GetDomainEntitlements (a page of 3 entitlements) and provisioning GetTokensByOwner (3
+// serials). Their groups are named "cas_GetDomainEntitlements" and
+// "provisioning_GetTokensByOwner".
 // The three clients of each new operation give the same answer (the benchmark's premise).
 func TestNewOpClientsAgree(t *testing.T) {
 	for _, tg := range newOpTargets {
