@@ -159,8 +159,9 @@ type EntitlementPage struct {
 // firstEntitlementPage is the pageIndex of the first page.
 //
 // GUESS (FACTS-NEXT §2 does not say): pages are counted from 0, like the module's other
-// indexes. AllDomainEntitlements stops on totalItems, an empty page or a repeated page,
-// so a server that counts from 1 costs one extra request, not a wrong answer.
+// indexes. AllDomainEntitlements stops on totalItems, an empty page or a repeated page; when
+// page 0 comes back empty although totalItems is not 0 (a server that counts from 1) it asks
+// for page 1, so that costs one extra request, not a wrong answer.
 const firstEntitlementPage = 0
 
 // DomainEntitlements returns one page of household domainID's entitlements: wire operation
@@ -246,6 +247,9 @@ func (c *Client) AllDomainEntitlements(ctx context.Context, domainID int, q Enti
 				return
 			}
 			if len(page.Entitlements) == 0 {
+				if index == firstEntitlementPage && page.TotalItems > 0 {
+					continue // a server that counts pages from 1: its first page is the next
+				}
 				return
 			}
 			if prevFirst != nil && page.Entitlements[0].PurchaseID == prevFirst.PurchaseID && page.Entitlements[0].EntitlementID == prevFirst.EntitlementID {

@@ -7,10 +7,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -374,4 +377,42 @@ func nilIfEmpty(s []string) []string {
 		return nil
 	}
 	return s
+}
+
+// AllDomainEntitlements against a server that counts pages from 1: page 0 is empty although
+// totalItems is not, so the iterator goes on with page 1 and stops at totalItems.
+func TestAllDomainEntitlementsOneBasedServer(t *testing.T) {
+	page := func(codes ...string) string {
+		var items strings.Builder
+		for _, c := range codes {
+			items.WriteString(`<Entitlement><type>Subscription</type><entitlementId>` + c + `</entitlementId><recurringStatus>true</recurringStatus></Entitlement>`)
+		}
+		return envelopeOf(cas.SOAP11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"><GetDomainEntitlementsResult><status><Code>0</Code><Message>OK</Message></status><entitelments>`+
+			items.String()+`</entitelments><totalItems>3</totalItems></GetDomainEntitlementsResult></GetDomainEntitlementsResponse>`)
+	}
+	answers := map[string]string{"0": page(), "1": page("101", "202"), "2": page("303")}
+	var mu sync.Mutex
+	var indexes []string
+	pageIndex := regexp.MustCompile(`<pageIndex[^>]*>(\d+)</pageIndex>`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		idx := pageIndex.FindStringSubmatch(string(b))[1]
+		mu.Lock()
+		indexes = append(indexes, idx)
+		mu.Unlock()
+		w.Header().Set("Content-Type", ct11)
+		_, _ = io.WriteString(w, answers[idx])
+	}))
+	defer srv.Close()
+	c, err := cas.New(srv.URL+"/ws_cas_module.asmx", goldenCreds)
+	require.NoError(t, err)
+	var got []string
+	for e, err := range c.AllDomainEntitlements(t.Context(), 1, cas.EntitlementQuery{}, 2) {
+		require.NoError(t, err)
+		got = append(got, e.EntitlementID)
+	}
+	assert.Equal(t, []string{"101", "202", "303"}, got)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"0", "1", "2"}, indexes)
 }
