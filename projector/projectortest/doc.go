@@ -1,5 +1,7 @@
 // Package projectortest is an in-process fake of Projector PSA's PwsProjectorServices.svc
-// (WCF, SOAP 1.1) for tests and examples, built on net/http/httptest.
+// (WCF, SOAP 1.1) for tests and examples, built on net/http/httptest: PwsAuthenticate,
+// PwsUnauthenticate, PwsDeleteUser and PwsGetUserList (users with end dates, inactive as of
+// today from their end date on; a required IncludeInactiveFlag that is missing is a Violation).
 //
 // It is as strict as WCF, because with WCF the bytes on the wire are the whole game:
 //

@@ -1,11 +1,15 @@
 // Package udstest is an in-process fake of CA AuthMinder's User Data Service port
-// ArcotUserRegistrySvc (operations updateUserStatus and getUserStatus), for tests and
+// ArcotUserRegistrySvc (operations updateUserStatus, getUserStatus, retrieveUser, deleteUser,
+// listUserAccounts and deleteUserAccount; users with accounts: AddAccount), for tests and
 // examples. Like the real service it speaks SOAP 1.2 only (a SOAP 1.1 envelope gets the
 // VersionMismatch Fault a SOAP 1.2 stack sends), dispatches on the action in the
 // Content-Type, and, with AnA on, authenticates requests by their credential or authToken
 // headers and issues tokens that expire. It keeps organisations and users with their
-// statuses and lock windows, answers the service's Faults, and records every request
-// decoded into the same generated types the client sends.
+// statuses, lock windows and accounts, answers the service's Faults, and records every
+// request: updateUserStatus and getUserStatus decoded into the generated types the client
+// sends, the four others read against the fake's own statement of the contract
+// (Request.Call), each deviation refused with a Fault as Axis2's ADB would and recorded
+// (Violations).
 //
 //	s := udstest.New(t, udstest.Config{AnA: true})
 //	s.AddUser("ACME", "jdoe", uds.StatusActive)
