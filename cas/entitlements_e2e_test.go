@@ -371,3 +371,36 @@ func TestEntitlementInput(t *testing.T) {
 	}
 	assert.Empty(t, s.Requests(), "nothing was sent")
 }
+
+// The refused-credential rule holds for the new operations: 32 concurrent first reads with a
+// wrong password send exactly one request; with the right one, all succeed.
+func TestEntitlementReadsConcurrentFirstCalls(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		password string
+		requests int
+	}{{"refused", "wrong", 1}, {"accepted", castest.DefaultWSPassword, 32}} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startServer(t, leavingHousehold()...)
+			c, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: tt.password},
+				cas.WithHTTPClient(s.HTTPClient()))
+			require.NoError(t, err)
+			errs := make(chan error, 32)
+			for range 32 {
+				go func() {
+					_, err := c.UserCAStatus(t.Context(), "1001")
+					errs <- err
+				}()
+			}
+			for range 32 {
+				err := <-errs
+				if tt.requests == 1 {
+					assert.ErrorIs(t, err, cas.ErrAuthentication)
+				} else {
+					assert.NoError(t, err)
+				}
+			}
+			assert.Len(t, s.Requests(), tt.requests)
+		})
+	}
+}
