@@ -1,5 +1,6 @@
 // Command benchreport runs the benchmark suite of internal/bench several times, takes the
 // medians and the ratios the targets are about, and rewrites internal/bench/BENCHMARKS.md
+// (up to its keep marker: the hand-written sections after it are kept, see keep.go)
 // and the Benchmarks section of the README.
 //
 // From the module root:
@@ -105,6 +106,7 @@ func run(rounds int, benchtime, bench, out, in, raw, readme string) error {
 	}
 	var doc bytes.Buffer
 	met := render(&doc, s, mach, cfg)
+	doc.Write(keptTail(out)) // the hand-written sections after keepMarker survive the rewrite
 	if err := os.WriteFile(out, doc.Bytes(), 0o644); err != nil {
 		return err
 	}
