@@ -30,6 +30,7 @@ var actions = map[string]string{
 	opAuthenticate:   projectorwsdl.ActionPwsAuthenticate,
 	opUnauthenticate: projectorwsdl.ActionPwsUnauthenticate,
 	opDeleteUser:     projectorwsdl.ActionPwsDeleteUser,
+	opGetUserList:    projectorwsdl.ActionPwsGetUserList,
 }
 
 // startCall begins the observation of a call of op, at the endpoint the client talks to now.

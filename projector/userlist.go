@@ -133,6 +133,7 @@ func (c *Client) GetUserList(ctx context.Context, opts *UserListOptions) (*UserL
 	}
 	var res *UserListResult
 	cl := c.c
+	ctx, call := cl.startCall(ctx, opGetUserList)
 	err := cl.withSession(ctx, opGetUserList, func(ctx context.Context, s *session) error {
 		return cl.exchange(ctx, opGetUserList, func(ctx context.Context) (*projectorwsdl.PwsServiceResponse, error) {
 			resp, err := s.svc.PwsGetUserList(ctx, &projectorwsdl.PwsGetUserList{ServiceRequest: o.toWire(cl.nextRequestID(), s.ticket)})
@@ -148,9 +149,11 @@ func (c *Client) GetUserList(ctx context.Context, opts *UserListOptions) (*UserL
 		})
 	})
 	if err != nil {
-		return nil, cl.secrets.Error(err)
+		err = cl.secrets.Error(err)
+		res = nil
 	}
-	return res, nil
+	cl.endCall(call, err)
+	return res, err
 }
 
 // FindUser reads one user with PwsGetUserList and UserIdentity (IncludeInactiveFlag true, so
