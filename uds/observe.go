@@ -12,7 +12,8 @@ import (
 type Observer = observe.Observer
 
 // WithObserver reports every call of the client to o: service "uds", the wire operation
-// (updateUserStatus, getUserStatus), its outcome, the userRegistryError errorNumber of a Fault
+// (updateUserStatus, getUserStatus, retrieveUser, deleteUser, listUserAccounts,
+// deleteUserAccount), its outcome, the userRegistryError errorNumber of a Fault
 // as the observation's Code, each HTTP exchange and retry, and the AnA session events (the
 // authentication with the credentials, renewals, refused credentials). A nil o observes
 // nothing; without it a call costs nothing more. See package observe.
