@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/offboard-go/offboard/provisioning"
 )
 
 // The environment variables secrets are read from. Secrets are never flags: flags end up in
@@ -44,6 +46,7 @@ type config struct {
 	udsConcurrency                                    int
 
 	casEndpoint, casWSUser, casPassword string
+	casHouseholdLeaves                  bool // cancel the household's renewals and remove it
 	casConcurrency                      int
 
 	projectorEndpoint, projectorAccount, projectorLogin, projectorPassword string
@@ -52,7 +55,26 @@ type config struct {
 
 	provisioningEndpoint, provisioningOperator, provisioningOTP, provisioningOrg string
 	provisioningNotify                                                           bool
+	provisioningRevokeMode                                                       provisioning.RevokeMode
+	provisioningRemoveUser                                                       bool
 	provisioningConcurrency                                                      int
+}
+
+// revokeModes are the values of -provisioning-revoke-mode.
+var revokeModes = map[string]provisioning.RevokeMode{
+	"inventory":               provisioning.RevokeToInventory,
+	"inventory-uninitialized": provisioning.RevokeToInventoryNotInitialized,
+	"faulty":                  provisioning.RevokeFaulty,
+	"lost":                    provisioning.RevokeLost,
+}
+
+// optionFlags choose what is done in a system rather than where: with -demo they apply to
+// the built-in fakes. Without -demo they are system flags like the others (real systems).
+var optionFlags = map[string]bool{
+	"uds-delete": true, "uds-lock-from": true, "uds-lock-until": true, "uds-concurrency": true,
+	"cas-household-leaves": true, "cas-concurrency": true,
+	"projector-end-date": true, "projector-concurrency": true,
+	"provisioning-revoke-mode": true, "provisioning-remove-user": true, "provisioning-notify": true, "provisioning-concurrency": true,
 }
 
 // usageError is bad usage: exit code 2. printed: the flag package has already printed it,
@@ -139,7 +161,7 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 	fs.StringVar(&c.udsAdminOrg, "uds-admin-org", "", "AnA orgName of -uds-admin")
 	fs.StringVar(&c.one.UDSOrg, "uds-org", "", "the user's organisation (empty: the server's default)")
 	fs.StringVar(&c.one.UDSUser, "uds-user", "", "the user's name")
-	fs.BoolVar(&c.udsDelete, "uds-delete", false, "set the status DELETED instead of INACTIVE")
+	fs.BoolVar(&c.udsDelete, "uds-delete", false, "delete the user (deleteUser) instead of deactivating it (status INACTIVE); its accounts are deleted either way")
 	lockFrom := fs.String("uds-lock-from", "", "start of the lock window (RFC 3339 or YYYY-MM-DD); INACTIVE only")
 	lockUntil := fs.String("uds-lock-until", "", "end of the lock window, when AuthMinder activates the user again; INACTIVE only")
 	fs.IntVar(&c.udsConcurrency, "uds-concurrency", 0, "users in progress at once in uds (default -concurrency)")
@@ -148,6 +170,7 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 	fs.StringVar(&c.casWSUser, "cas-ws-user", "", "web-service user `name` (default $"+envCASUser+"; password from $"+envCASPassword+")")
 	household := fs.Int("cas-household", 0, "the user's household (domain) `id`")
 	fs.StringVar(&c.one.CASUser, "cas-user", "", "the user's id")
+	fs.BoolVar(&c.casHouseholdLeaves, "cas-household-leaves", false, "the whole household leaves: after removing the user, cancel the renewal of each renewing subscription (CancelSubscriptionRenewal: valid until its end date, nothing refunded), then remove the household (HandleUserTask DeleteDomain: its recordings, series and quota); CancelServiceNow is never sent")
 	fs.IntVar(&c.casConcurrency, "cas-concurrency", 0, "users in progress at once in cas (default -concurrency)")
 
 	fs.StringVar(&c.projectorEndpoint, "projector-endpoint", "", "PwsProjectorServices.svc `URL`, e.g. https://secure.projectorpsa.com/OpsProjectorWcfSvc/PwsProjectorServices.svc")
@@ -162,6 +185,8 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 	fs.StringVar(&c.provisioningOrg, "provisioning-org", "", "organization (account) name")
 	fs.StringVar(&c.one.ProvisioningUser, "provisioning-user", "", "the user's name")
 	fs.BoolVar(&c.provisioningNotify, "provisioning-notify", false, "e-mail the user about each removal")
+	revokeMode := fs.String("provisioning-revoke-mode", "inventory", "what becomes of each token the user owns when it is revoked: inventory (back to inventory, initialized), inventory-uninitialized, faulty or lost")
+	fs.BoolVar(&c.provisioningRemoveUser, "provisioning-remove-user", false, "also remove the user from the organization (RemoveUser), after its tokens are revoked and it is out of every task")
 	fs.IntVar(&c.provisioningConcurrency, "provisioning-concurrency", 0, "users in progress at once in provisioning (default -concurrency)")
 
 	if err := fs.Parse(args); err != nil {
@@ -177,11 +202,17 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 		return c, nil
 	}
 	c.one.CASHousehold = *household
+	onlyOptions := true // every system flag given chooses what is done, none where
 	fs.Visit(func(f *flag.Flag) {
 		if s := systemOf(f.Name); s != "" {
 			c.configured[s] = true
+			onlyOptions = onlyOptions && optionFlags[f.Name]
 		}
 	})
+	var ok bool
+	if c.provisioningRevokeMode, ok = revokeModes[*revokeMode]; !ok {
+		return nil, usagef("-provisioning-revoke-mode %q: want inventory, inventory-uninitialized, faulty or lost", *revokeMode)
+	}
 
 	var err error
 	if c.concurrency < 1 {
@@ -243,6 +274,9 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 	}
 
 	real := len(c.configured) > 0
+	if c.demo && real && onlyOptions { // -demo with options: they apply to the fakes
+		c.configured, real = map[string]bool{}, false
+	}
 	switch {
 	case c.demo && real:
 		return nil, usagef("-demo runs against the built-in fakes: it excludes the systems' flags (-uds-…, -cas-…, -projector-…, -provisioning-…)")
@@ -255,6 +289,9 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 		return c, nil
 	}
 	if err := c.checkSystems(env, oneGiven); err != nil {
+		if onlyOptions {
+			return nil, usagef("%s\n(the flags given choose what is done, not where: give the systems' endpoints, or -demo to try them against the built-in fakes)", err)
+		}
 		return nil, err
 	}
 	return c, nil
@@ -350,11 +387,16 @@ func (c *config) secrets() []string {
 
 func usage(fs *flag.FlagSet) {
 	w := fs.Output()
-	fmt.Fprint(w, `offboard removes users from four systems: CA AuthMinder UDS (status INACTIVE or DELETED),
-Kaltura OTT CAS (HandleUserTask Delete), Projector PSA (PwsDeleteUser) and SafeNet BSIDCA
-(removal from every provisioning task).
+	fmt.Fprint(w, `offboard ends a leaver's access in four systems, and proves it: per system it reads what the
+user holds, revokes it, deletes the user, and reads again. CA AuthMinder UDS (status INACTIVE or
+deleteUser, every account deleted), Kaltura OTT CAS (HandleUserTask Delete; with
+-cas-household-leaves the household's renewals cancelled and the household removed), Projector
+PSA (PwsDeleteUser, inactive as of today if still referenced) and SafeNet BSIDCA (every token
+revoked, removal from every provisioning task, optionally RemoveUser). Each user and system ends
+with "residual access: none", or exactly what is left (a failure: exit status 1).
 
   offboard                                      # the demo: built-in fake servers, a demo user
+  offboard -demo -cas-household-leaves          # the demo, the whole household leaving
   offboard -dry-run -uds-endpoint URL -uds-user jdoe …
   offboard -users users.csv -report report.json -cas-endpoint URL …
   offboard -resume offboard-20250701T090000Z.journal.jsonl -users users.csv -cas-endpoint URL …
@@ -377,7 +419,8 @@ Secrets come from the environment only:
   `+strings.Join(csvColumns, ",")+`
 An empty cell skips that system for the user. Lines starting with # are comments.
 
-Exit status: 0 all done or already done, 1 some system failed or the run was stopped, 2 bad usage.
+Exit status: 0 all done or already done and no access left, 1 some system failed, access is left
+(residual access) or the run was stopped, 2 bad usage.
 `)
 	fmt.Fprintln(w, "\nGlobal flags:")
 	printFlags(w, fs, "")

@@ -2,11 +2,13 @@ package main
 
 import (
 	"cmp"
+	"fmt"
 	"time"
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
 	"github.com/offboard-go/offboard/projector/projectortest"
+	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 	"github.com/offboard-go/offboard/uds"
 	"github.com/offboard-go/offboard/uds/udstest"
@@ -44,8 +46,9 @@ type fakes struct {
 }
 
 // startFakes starts the four fakes with every user present in each system the user has an
-// identifier for: uds ACTIVE (AnA on), cas in their household with a master user, projector,
-// and provisioning in two of the organization's three tasks. Close them with close.
+// identifier for: uds ACTIVE (AnA on) with two accounts, cas in their household with a master
+// user and two renewing subscriptions, projector, and provisioning owning two tokens and in
+// two of the organization's three tasks. Close them with close.
 func startFakes(users []user, o fakeOptions) *fakes {
 	f := &fakes{otp: cmp.Or(o.provisioningOTP, provisioningtest.TestOTP), org: cmp.Or(o.provisioningOrg, demoOrg)}
 
@@ -54,14 +57,20 @@ func startFakes(users []user, o fakeOptions) *fakes {
 	var order []int
 	var projectorUsers []projectortest.User
 	var taskUsers []provisioningtest.TaskUser
-	for _, u := range users {
+	var tokens []provisioningtest.Token
+	for i, u := range users {
 		if u.UDSUser != "" {
 			f.uds.AddUser(u.UDSOrg, u.UDSUser, uds.StatusActive)
+			for _, a := range []udstest.Account{{Type: "RADIUS_ID", ID: u.UDSUser + "-radius", Status: 10}, {Type: "OTP_ID", ID: u.UDSUser + "-otp", Status: 10}} {
+				f.uds.AddAccount(u.UDSOrg, u.UDSUser, a)
+			}
 		}
 		if u.CASHousehold != 0 {
 			h := households[u.CASHousehold]
 			if h == nil {
-				h = &castest.Household{ID: u.CASHousehold, Users: []string{demoHouseholdOwner}, MasterUsers: []string{demoHouseholdOwner}}
+				// Two renewing subscriptions, bought by the first user of the household seeded.
+				h = &castest.Household{ID: u.CASHousehold, Users: []string{demoHouseholdOwner}, MasterUsers: []string{demoHouseholdOwner},
+					Recordings: 3, Entitlements: []castest.Entitlement{{Code: "101", UserID: u.CASUser, Renewing: true}, {Code: "202", UserID: u.CASUser, Renewing: true}}}
 				households[u.CASHousehold] = h
 				order = append(order, u.CASHousehold)
 			}
@@ -72,6 +81,10 @@ func startFakes(users []user, o fakeOptions) *fakes {
 		}
 		if u.ProvisioningUser != "" {
 			taskUsers = append(taskUsers, provisioningtest.TaskUser{UserName: u.ProvisioningUser, Status: "Pending"})
+			for k := range 2 {
+				tokens = append(tokens, provisioningtest.Token{Serial: fmt.Sprintf("%d", 1000000+2*i+k), Type: provisioning.TokenMP,
+					State: "Active", Owner: u.ProvisioningUser, Initialized: true})
+			}
 		}
 	}
 
@@ -87,6 +100,14 @@ func startFakes(users []user, o fakeOptions) *fakes {
 	f.projector = projectortest.NewServer(projectortest.Options{Password: o.projectorPassword, Users: projectorUsers})
 
 	f.provisioning = provisioningtest.NewServer(provisioningtest.Options{OTP: f.otp})
+	for _, u := range users {
+		if u.ProvisioningUser != "" {
+			f.provisioning.AddUser(f.org, provisioningtest.User{UserName: u.ProvisioningUser})
+		}
+	}
+	for _, t := range tokens {
+		f.provisioning.AddToken(f.org, t)
+	}
 	start := time.Now().UTC().Truncate(time.Second)
 	op := f.provisioning.Operator()
 	f.provisioning.AddTask(f.org, provisioningtest.Task{Operator: op, TokenOption: "MobilePASS", Status: "Active",

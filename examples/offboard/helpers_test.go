@@ -165,15 +165,27 @@ func usersCSV(t *testing.T, lines ...string) string {
 func destructive(f *fakes) map[string]int {
 	n := map[string]int{}
 	for _, r := range f.uds.Requests() {
-		if r.Operation == "updateUserStatus" && r.Update != nil {
+		switch {
+		case r.Operation == "updateUserStatus" && r.Update != nil:
 			for _, u := range r.Update.UserId {
 				n["uds "+udsTarget(uds.UserID{OrgName: u.OrgName, UserName: u.UserName})]++
 			}
+		case r.Operation == "deleteUser" && r.Call != nil:
+			n["uds "+udsTarget(uds.UserID{OrgName: r.Call.OrgName, UserName: r.Call.UserName})]++
+		case r.Operation == "deleteUserAccount" && r.Call != nil:
+			n["uds "+udsAccountTarget(udsTarget(uds.UserID{OrgName: r.Call.OrgName, UserName: r.Call.UserName}), r.Call.AccountType)]++
 		}
 	}
 	for _, r := range f.cas.Requests() {
-		if r.Body != nil {
+		switch {
+		case r.Body != nil && r.Body.ActionType != nil && string(*r.Body.ActionType) == "DeleteDomain":
+			n[fmt.Sprintf("cas household %d", r.Body.DomainId)]++
+		case r.Body != nil:
 			n[fmt.Sprintf("cas household %d user %s", r.Body.DomainId, r.Body.UserId)]++
+		case r.Operation == "CancelSubscriptionRenewal":
+			n[fmt.Sprintf("cas household %s subscription %s", r.Params["nDomainId"], r.Params["sSubscriptionCode"])]++
+		case r.Operation == "CancelServiceNow":
+			n["cas CancelServiceNow"]++ // never sent: counted so that a test sees it
 		}
 	}
 	for _, r := range f.projector.Requests() {
@@ -182,18 +194,24 @@ func destructive(f *fakes) map[string]int {
 		}
 	}
 	for _, r := range f.provisioning.Requests() {
-		if r.Op != "RemoveUsersFromProvisioningTask" {
-			continue
-		}
-		var body struct { // the generated type, through JSON: it is internal to provisioning
+		var body struct { // the generated types, through JSON: they are internal to provisioning
 			TaskID       int
 			Organization string
 			UserNames    struct{ Astring []string }
+			UserName     string
+			Serial       string
 		}
 		b, _ := json.Marshal(r.Body)
 		_ = json.Unmarshal(b, &body)
-		for _, u := range body.UserNames.Astring {
-			n[fmt.Sprintf("provisioning %s/%s task %d", body.Organization, u, body.TaskID)]++
+		switch r.Op {
+		case "RemoveUsersFromProvisioningTask":
+			for _, u := range body.UserNames.Astring {
+				n[fmt.Sprintf("provisioning %s/%s task %d", body.Organization, u, body.TaskID)]++
+			}
+		case "RevokeToken":
+			n[fmt.Sprintf("provisioning %s/%s token %s", body.Organization, body.UserName, body.Serial)]++
+		case "RemoveUser":
+			n[fmt.Sprintf("provisioning %s/%s", body.Organization, body.UserName)]++
 		}
 	}
 	return n

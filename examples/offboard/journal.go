@@ -289,7 +289,9 @@ func (p *priorRuns) add(rec record) {
 			st.outcome = &r
 		}
 	case kindResult:
-		if rec.Result != nil && rec.Result.Outcome.success() {
+		// A result reused as is must have succeeded and left no access (or have been one a
+		// dry run planned: never, dry runs journal nothing).
+		if rec.Result != nil && rec.Result.Outcome.success() && !rec.Result.Residual.left() {
 			p.results[us] = *rec.Result
 		} else {
 			delete(p.results, us) // a later failure: do it again

@@ -83,7 +83,7 @@ func TestResume(t *testing.T) {
 			assert.True(t, intents[rec.stepID], "an outcome after its intent: %+v", rec.stepID)
 		}
 	}
-	assert.Equal(t, map[recordKind]int{kindRun: 3, kindIntent: 5, kindOutcome: 5, kindResult: 4}, kinds,
-		"3 runs (the first, two resumes; the refused one wrote nothing), 5 steps, 4 results (not written again)")
+	assert.Equal(t, map[recordKind]int{kindRun: 3, kindIntent: 9, kindOutcome: 9, kindResult: 4}, kinds,
+		"3 runs (the first, two resumes; the refused one wrote nothing), 9 steps (uds 1+2 accounts, cas 1, projector 1, provisioning 2 tokens+2 tasks), 4 results (not written again)")
 	assert.True(t, strings.HasSuffix(string(b), "}\n"), "the torn line was cut off")
 }

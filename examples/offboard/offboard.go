@@ -373,3 +373,106 @@ const (
 func detailRepeated(answer string) string {
 	return "done by the interrupted run: sent again (no read operation), the server answered " + answer
 }
+
+// send sends one destructive step, unless an earlier run recorded it as done: then its
+// recorded outcome is returned and nothing is sent.
+func (x *stepper) send(ctx context.Context, step, target, detail string, call func(ctx context.Context) stepOutcome) stepOutcome {
+	if rec, ok := x.recorded(step, target); ok {
+		return stepOutcome{Outcome: rec.Outcome, Code: rec.Code, Message: rec.Message, Detail: detailRecorded}
+	}
+	return x.do(ctx, step, target, detail, call)
+}
+
+// confirmGone records as done the steps named step whose intent an earlier run recorded
+// without an outcome and whose target the read no longer shows (present reports false): the
+// interrupted run did them. It returns their targets.
+func (x *stepper) confirmGone(step string, present func(target string) bool) []string {
+	var done []string
+	for _, id := range x.e.prior.stepsOf(x.user, x.system) {
+		if id.Step != step || present(id.Target) || !x.pending(step, id.Target) {
+			continue
+		}
+		x.confirm(step, id.Target, detailConfirmed)
+		done = append(done, id.Target)
+	}
+	return done
+}
+
+// doneBefore reports whether an earlier run recorded a step of this user in this system as
+// done: a system the read then finds with nothing left was offboarded by that run, not
+// "already".
+func (x *stepper) doneBefore() bool {
+	for _, id := range x.e.prior.stepsOf(x.user, x.system) {
+		if st := x.prior(id.Step, id.Target); st.outcome != nil && st.outcome.Outcome == outcomeDone {
+			return true
+		}
+	}
+	return false
+}
+
+// stepTally sums up the steps of one user in one system.
+type stepTally struct {
+	done, already, failed, stopped int
+	err                            error  // the first failure's error
+	code, message                  string // the first failure's answer, for the row
+}
+
+// add counts one step's outcome; label names the step in a failure's message.
+func (t *stepTally) add(label string, o stepOutcome) {
+	switch o.Outcome {
+	case outcomeDone:
+		t.done++
+	case outcomeAlready:
+		t.already++
+	case outcomeNotStarted:
+		t.stopped++
+	default:
+		t.failed++
+		if t.err == nil {
+			t.err = o.Err
+			if t.err == nil {
+				t.err = errors.New(label + ": " + o.Message)
+			}
+			t.code, t.message = o.Code, label+": "+o.Message
+		}
+	}
+}
+
+// outcome is the system's outcome: failed when a step failed, not started when the run
+// stopped before a step, done when a step was done, already when every step was.
+func (t *stepTally) outcome() outcome {
+	switch {
+	case t.failed > 0:
+		return outcomeFailed
+	case t.stopped > 0:
+		return outcomeNotStarted
+	case t.done > 0:
+		return outcomeDone
+	}
+	return outcomeAlready
+}
+
+// finish sets res's outcome (and the first failure's answer) from the tally, and returns
+// the error the system failed with: errStopped when the run stopped before a step.
+func (t *stepTally) finish(res *result) error {
+	res.Outcome = t.outcome()
+	switch res.Outcome {
+	case outcomeFailed:
+		if res.Code == "" && res.Message == "" {
+			res.Code, res.Message = t.code, t.message
+		}
+		return t.err
+	case outcomeNotStarted:
+		return errStopped
+	}
+	return nil
+}
+
+// item returns the item of a step's outcome.
+func item(kind, id string, o stepOutcome) itemResult {
+	msg := o.Message
+	if o.Detail != "" && o.Outcome != outcomeFailed {
+		msg = joinDetail(msg, o.Detail)
+	}
+	return itemResult{Kind: kind, ID: id, Outcome: o.Outcome, Code: o.Code, Message: msg}
+}

@@ -29,12 +29,19 @@ var jdoe = user{Label: "jdoe", UDSOrg: "ACME", UDSUser: "jdoe", CASHousehold: 7,
 func mutations(f *fakes) []string {
 	var ops []string
 	for _, r := range f.uds.Requests() {
-		if r.Operation != "getUserStatus" {
+		switch r.Operation {
+		case "getUserStatus", "retrieveUser", "listUserAccounts":
+		default:
 			ops = append(ops, "uds "+r.Operation)
 		}
 	}
-	for range f.cas.Requests() {
-		ops = append(ops, "cas HandleUserTask") // cas's only operation, and it changes things
+	for _, r := range f.cas.Requests() {
+		switch {
+		case r.Body != nil:
+			ops = append(ops, "cas HandleUserTask")
+		case r.Operation == "CancelSubscriptionRenewal", r.Operation == "CancelServiceNow":
+			ops = append(ops, "cas "+r.Operation)
+		}
 	}
 	for _, r := range f.projector.Requests() {
 		if r.Operation == "PwsDeleteUser" {
@@ -44,7 +51,8 @@ func mutations(f *fakes) []string {
 	for _, r := range f.provisioning.Requests() {
 		switch r.Op {
 		case "GetProvisioningTasksForUser", "GetProvisioningTasks", "GetProvisioningTaskDetails",
-			"GetProvisioningTaskCount", "GetProvisioningTasksForUserCount", "Connect", "PingConnection":
+			"GetProvisioningTaskCount", "GetProvisioningTasksForUserCount", "Connect", "PingConnection",
+			"GetTokensByOwner", "GetTokens":
 		default:
 			ops = append(ops, "provisioning "+r.Op)
 		}
@@ -63,7 +71,7 @@ func TestDemo(t *testing.T) {
 			assert.True(t, r.report.AgainstFakes)
 			assert.Empty(t, r.report.Journal, "the demo journals nothing unless asked")
 			assert.Equal(t, all(outcomeDone), outcomes(r.report.Rows[0]))
-			assert.Contains(t, r.stdout, "1 user(s), 0 with a failure; results: 4 done")
+			assert.Contains(t, r.stdout, "1 user(s), 0 with a failure, 0 with residual access; results: 4 done")
 			assert.Empty(t, r.stderr)
 			if len(args) < 2 {
 				assert.Contains(t, r.stdout, "still referenced: made inactive as of "+time.Now().Format(time.DateOnly))
@@ -85,18 +93,20 @@ func TestOutputViews(t *testing.T) {
 		notWant []string
 	}{
 		{"compact is the batch default", nil,
-			[]string{`(?m)^line 2 jdoe: FAILED uds done, cas done, projector failed \(50045 ViewPermissionDenied .*\), provisioning done$`,
-				`(?m)^line 3 rroe: ok uds done, cas skipped, projector skipped, provisioning skipped$`,
+			[]string{`(?m)^line 2 jdoe: FAILED uds done, cas done, projector failed \(50045 ViewPermissionDenied .*\), provisioning done; residual access: not verified in projector$`,
+				`(?m)^line 3 rroe: ok uds done, cas skipped, projector skipped, provisioning skipped; residual access: none$`,
 				`2 user\(s\), 1 with a failure`},
 			[]string{"SYSTEM"}},
 		{"failures", []string{"-output", "failures"},
 			[]string{`(?m)^line 2 jdoe: FAILED `},
 			[]string{"rroe: ok"}},
 		{"table", []string{"-output", "table"},
-			[]string{`(?m)^user jdoe \(line 2\)$`, `SYSTEM +ACTION +OUTCOME +ANSWER +TRANSACTION +DETAIL`, `(?m)^user rroe \(line 3\)$`},
+			[]string{`(?m)^user jdoe \(line 2\)$`, `SYSTEM +ACTION +OUTCOME +RESIDUAL ACCESS +ANSWER +TRANSACTION +DETAIL`, `(?m)^user rroe \(line 3\)$`,
+				`(?m)^  verified uds: retrieveUser: status INACTIVE, no account$`, `(?m)^  residual access: not verified in projector$`, `(?m)^  residual access: none$`},
 			nil},
 		{"jsonl", []string{"-output", "jsonl"},
-			[]string{`(?m)^\{"time":"[^"]+","user":"jdoe","line":2,"system":"projector",.*"outcome":"failed"`},
+			[]string{`(?m)^\{"time":"[^"]+","user":"jdoe","line":2,"system":"projector",.*"outcome":"failed"`,
+				`(?m)^\{"time":"[^"]+","user":"jdoe","line":2,"system":"provisioning",.*"residual_access":"none"\}$`},
 			[]string{"Offboarding", "user(s)"}},
 	}
 	for _, tt := range tests {
@@ -145,8 +155,14 @@ func TestFullSuccess(t *testing.T) {
 	ur := resultOf(t, u, "uds")
 	assert.Equal(t, "The operation was successful!", ur.Message)
 	assert.NotEmpty(t, ur.TransactionID, "udsTransactionID")
-	assert.Equal(t, "ACTIVE → INACTIVE", ur.Detail)
+	assert.Equal(t, "ACTIVE → INACTIVE; account(s) deleted: RADIUS_ID, OTP_ID", ur.Detail)
 	assert.Equal(t, "0 OK", resultOf(t, u, "cas").Code)
+	for _, system := range systemNames {
+		assert.Equal(t, none(), resultOf(t, u, system).Residual, system)
+	}
+	assert.Equal(t, "none", u.ResidualAccess)
+	assert.Equal(t, []itemResult{{Kind: "token", ID: "1000000", Outcome: outcomeDone, Code: "Success"}, {Kind: "token", ID: "1000001", Outcome: outcomeDone, Code: "Success"}},
+		resultOf(t, u, "provisioning").Items)
 	pr := resultOf(t, u, "projector")
 	assert.Equal(t, "deleted", pr.Detail)
 	assert.Regexp(t, `^ResponseId \d+$`, pr.TransactionID)
@@ -165,11 +181,20 @@ func TestFullSuccess(t *testing.T) {
 		}
 	}
 	// The table shows the same.
-	assert.Regexp(t, `uds +updateUserStatus INACTIVE +done +The operation was successful! +`+ur.TransactionID, r.stdout)
+	assert.Regexp(t, `uds +updateUserStatus INACTIVE, deleteUserAccount ×2 +done +none +The operation was successful! +`+ur.TransactionID, r.stdout)
+	assert.Contains(t, r.stdout, "  residual access: none\n")
+	st, _ = f.uds.User("ACME", "jdoe")
+	assert.Empty(t, st.Accounts)
+	tok, _ := f.provisioning.Token(f.org, "1000000")
+	assert.Equal(t, "Inventory", tok.State, "revoked back to inventory by default")
+	assert.Empty(t, f.uds.Violations())
+	assert.Empty(t, f.cas.Violations())
+	assert.Empty(t, f.provisioning.Violations())
 	assert.Empty(t, f.projector.Violations())
 }
 
-// TestDeleteAndLockWindow: -uds-delete sets DELETED; a lock window is sent with INACTIVE;
+// TestUDSOptions: -uds-delete sends deleteUser; a lock window is sent with INACTIVE (and one
+// that starts later leaves the user active now: residual access, exit status 1);
 // -projector-end-date none sends no EndDateIfInUse.
 func TestUDSOptions(t *testing.T) {
 	t.Run("delete", func(t *testing.T) {
@@ -178,16 +203,28 @@ func TestUDSOptions(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stdout)
 		st, _ := f.uds.User("ACME", "jdoe")
 		assert.Equal(t, uds.StatusDeleted, st.Status)
+		assert.Contains(t, mutations(f), "uds deleteUser")
+		assert.NotContains(t, mutations(f), "uds updateUserStatus")
+		ur := resultOf(t, r.report.Rows[0], "uds")
+		assert.Equal(t, "retrieveUser: status DELETED, no account", ur.Verification)
+		assert.Equal(t, none(), ur.Residual)
 	})
-	t.Run("lock window", func(t *testing.T) {
+	t.Run("lock window that starts later leaves access", func(t *testing.T) {
 		f := newFakes(t, jdoe)
 		r := runOffboard(t, env(testSecrets), append(f.args(), append(userArgs(jdoe),
 			"-uds-lock-from", "2030-01-01T00:00:00Z", "-uds-lock-until", "2030-02-01")...)...)
-		require.Equal(t, exitOK, r.code, r.stdout)
+		require.Equal(t, exitFailed, r.code, r.stdout)
 		st, _ := f.uds.User("ACME", "jdoe")
 		assert.Equal(t, uds.StatusInactive, st.Status)
 		assert.True(t, st.StartLockTime.Equal(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
 		assert.True(t, st.EndLockTime.Equal(time.Date(2030, 2, 1, 0, 0, 0, 0, time.Local)))
+		u := r.report.Rows[0]
+		assert.Equal(t, outcomeDone, resultOf(t, u, "uds").Outcome, "every call succeeded")
+		assert.Equal(t, &residual{Left: []string{"user status ACTIVE (not INACTIVE)"}}, resultOf(t, u, "uds").Residual)
+		assert.True(t, u.Failed)
+		assert.Equal(t, "left in uds", u.ResidualAccess)
+		assert.Equal(t, 1, r.report.ResidualUsers)
+		assert.Contains(t, r.stdout, "1 user(s), 1 with a failure, 1 with residual access")
 	})
 	t.Run("referenced projector user without EndDateIfInUse fails", func(t *testing.T) {
 		f := newFakes(t, jdoe)
@@ -210,8 +247,11 @@ func TestDryRun(t *testing.T) {
 	u := r.report.Rows[0]
 	assert.Equal(t, all(outcomePlanned), outcomes(u))
 	assert.True(t, r.report.DryRun)
-	assert.Equal(t, "ACTIVE → INACTIVE", resultOf(t, u, "uds").Detail)
-	assert.Equal(t, "remove from tasks 1, 2", resultOf(t, u, "provisioning").Detail)
+	assert.Equal(t, "ACTIVE → INACTIVE; delete account(s) RADIUS_ID (jdoe-radius), OTP_ID (jdoe-otp)", resultOf(t, u, "uds").Detail)
+	assert.Equal(t, "revoke token(s) 1000000, 1000001 (ReturntoInventory_Initialized); remove from tasks 1, 2", resultOf(t, u, "provisioning").Detail)
+	assert.Equal(t, []itemResult{{Kind: "account", ID: "RADIUS_ID", Outcome: outcomePlanned}, {Kind: "account", ID: "OTP_ID", Outcome: outcomePlanned}}, resultOf(t, u, "uds").Items)
+	assert.Equal(t, []itemResult{{Kind: "token", ID: "1000000", Outcome: outcomePlanned}, {Kind: "token", ID: "1000001", Outcome: outcomePlanned}}, resultOf(t, u, "provisioning").Items)
+	assert.Contains(t, r.stdout, "residual access: not verified (dry run")
 
 	assert.Empty(t, mutations(f), "a dry run sends no mutating operation")
 	// It did read: the uds status and the provisioning tasks; projector authenticated.
@@ -223,32 +263,52 @@ func TestDryRun(t *testing.T) {
 	assert.Contains(t, h.Users, "jdoe")
 }
 
-// TestRerun: a second run finds nothing to do and says so, with what the services said.
+// TestRerun: a second run reads every system, finds nothing left, says "already" and
+// verifies again: residual access none. Only what has no read in its system is sent again
+// (cas's HandleUserTask, BSIDCA's RemoveUser), and changes nothing.
 func TestRerun(t *testing.T) {
-	f := newFakes(t, jdoe)
-	args := append(f.args(), userArgs(jdoe)...)
-	first := runOffboard(t, env(testSecrets), args...)
-	require.Equal(t, exitOK, first.code, first.stdout)
-	before := mutations(f)
+	tests := []struct {
+		name  string
+		extra []string
+		again []string // the mutating requests the rerun sends
+	}{
+		{"defaults", nil, []string{"cas HandleUserTask"}},
+		{"every destructive extra", []string{"-uds-delete", "-cas-household-leaves", "-provisioning-remove-user", "-provisioning-revoke-mode", "lost"},
+			[]string{"cas HandleUserTask", "cas HandleUserTask", "provisioning RemoveUser"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakes(t, jdoe)
+			args := append(append(f.args(), userArgs(jdoe)...), tt.extra...)
+			first := runOffboard(t, env(testSecrets), args...)
+			require.Equal(t, exitOK, first.code, first.stdout)
+			assert.Equal(t, "none", first.report.Rows[0].ResidualAccess)
+			before := mutations(f)
 
-	second := runOffboard(t, env(testSecrets), args...)
-	require.Equal(t, exitOK, second.code, "stdout:\n%s\nstderr:\n%s", second.stdout, second.stderr)
-	u := second.report.Rows[0]
-	// cas cannot say "already": the real Delete does not check membership and answers 0 OK
-	// again (FACTS §1), and the fake does the same.
-	want := all(outcomeAlready)
-	want["cas"] = outcomeDone
-	assert.Equal(t, want, outcomes(u))
-	assert.Equal(t, "status already INACTIVE", resultOf(t, u, "uds").Detail)
-	assert.Equal(t, "0 OK", resultOf(t, u, "cas").Code)
-	pr := resultOf(t, u, "projector")
-	assert.Equal(t, "50024 EntityNotFound", pr.Code)
-	assert.Equal(t, "Entity PwsUserRef was not found.", pr.Message)
-	assert.Equal(t, "in no provisioning task", resultOf(t, u, "provisioning").Detail)
-	assert.Contains(t, second.stdout, "results: 1 done, 3 already")
-	// Only cas and projector were called again (they have no read); uds and provisioning were
-	// read and left alone.
-	assert.ElementsMatch(t, append(before, "cas HandleUserTask", "projector PwsDeleteUser"), mutations(f))
+			second := runOffboard(t, env(testSecrets), args...)
+			require.Equal(t, exitOK, second.code, "stdout:\n%s\nstderr:\n%s", second.stdout, second.stderr)
+			u := second.report.Rows[0]
+			// cas cannot say "already" for the user: the real Delete does not check membership
+			// and answers 0 OK again (FACTS §1), and the fake does the same.
+			want := all(outcomeAlready)
+			want["cas"] = outcomeDone
+			assert.Equal(t, want, outcomes(u))
+			for _, system := range systemNames {
+				assert.Equal(t, none(), resultOf(t, u, system).Residual, system)
+				assert.NotEmpty(t, resultOf(t, u, system).Verification, system)
+			}
+			assert.Equal(t, "none", u.ResidualAccess)
+			assert.Regexp(t, `^already: status (INACTIVE|DELETED), no account$`, resultOf(t, u, "uds").Detail)
+			assert.Equal(t, "0 OK", resultOf(t, u, "cas").Code)
+			assert.Regexp(t, `^already: (no such user|inactive as of today)$`, resultOf(t, u, "projector").Detail)
+			if len(tt.extra) == 0 {
+				assert.Equal(t, "already: no token, in no provisioning task", resultOf(t, u, "provisioning").Detail)
+			}
+			assert.Contains(t, second.stdout, "results: 1 done, 3 already")
+			assert.Contains(t, second.stdout, "residual access: none")
+			assert.ElementsMatch(t, append(before, tt.again...), mutations(f))
+		})
+	}
 }
 
 // TestOneSystemFails: a failing system is reported with what the server said; the others
@@ -337,7 +397,7 @@ func TestBatch(t *testing.T) {
 	for _, task := range f.provisioning.Tasks(f.org)[:2] {
 		assert.Empty(t, task.Users)
 	}
-	assert.Contains(t, r.stdout, "50 user(s), 0 with a failure; results: 200 done")
+	assert.Contains(t, r.stdout, "50 user(s), 0 with a failure, 0 with residual access; results: 200 done")
 }
 
 // TestDuplicateRowsRunOnce: a user given twice in the users file is offboarded once, with
@@ -353,7 +413,7 @@ func TestDuplicateRowsRunOnce(t *testing.T) {
 	for target, n := range destructive(f) {
 		assert.Equal(t, 1, n, target)
 	}
-	assert.Len(t, destructive(f), 5)
+	assert.Len(t, destructive(f), 9)
 }
 
 // TestSecretsNeverPrinted: with -debug wire logging, failures and a report, no secret, session
@@ -402,7 +462,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		}
 	}
 	// The secrets were used: the servers saw them.
-	assert.Equal(t, testSecrets.casPassword, f.cas.Requests()[0].Body.SWSPassword)
+	assert.Equal(t, testSecrets.casPassword, f.cas.Requests()[0].Params["sWSPassword"])
 }
 
 // TestBadUsage: exit code 2, a message on stderr, and nothing sent.

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,77 +187,108 @@ func (c *child) wait(t testing.TB) int {
 }
 
 // TestCrashAndResume kills the program (SIGKILL, in a child process) at every step boundary
-// of a two-user run through the four systems, then resumes it with -resume: the systems end
-// as after an uninterrupted run, every row is done, and no destructive call is repeated,
-// but for the one cas step the kill cut between its call and its outcome (cas has no read:
-// the step is sent again, and changes nothing).
+// of a run through the four systems (two users with the defaults; one whose whole household
+// leaves, -cas-household-leaves), then resumes it with -resume: the systems end as after an
+// uninterrupted run, every row is done with residual access none, and no destructive call is
+// repeated — but for the one cas step the kill cut between its call and its outcome when that
+// step has no read in cas (the removal from the household, DeleteDomain): it is sent again,
+// and changes nothing. A step with a read (uds status and accounts, cas renewals, projector,
+// provisioning tokens and tasks) is re-read instead.
 func TestCrashAndResume(t *testing.T) {
 	rroe := user{Label: "rroe", UDSOrg: "ACME", UDSUser: "rroe", CASHousehold: 8, CASUser: "rroe", ProjectorRef: "rroe", ProvisioningUser: "rroe"}
-	users := []user{jdoe, rroe}
-	csvLines := []string{"label,uds_org,uds_user,cas_household,cas_user,projector_ref,provisioning_user",
-		"jdoe,ACME,jdoe,7,jdoe,jdoe,jdoe", "rroe,ACME,rroe,8,rroe,rroe,rroe"}
-
-	// The uninterrupted run: how many boundaries, and the state to reach.
-	f := newFakes(t, users...)
-	path := usersCSV(t, csvLines...)
-	clean := runOffboard(t, env(testSecrets), append(f.args(), "-users", path)...)
-	require.Equal(t, exitOK, clean.code, clean.stdout+clean.stderr)
-	want := destructive(f)
-	require.Len(t, want, 10, "uds 2, cas 2, projector 2, provisioning 2×2: %v", want)
-	for target, n := range want {
-		require.Equal(t, 1, n, target)
+	header := "label,uds_org,uds_user,cas_household,cas_user,projector_ref,provisioning_user"
+	tests := []struct {
+		name  string
+		users []user
+		csv   []string
+		extra []string
+		steps int // destructive steps of the uninterrupted run
+	}{
+		{"defaults", []user{jdoe, rroe}, []string{header, "jdoe,ACME,jdoe,7,jdoe,jdoe,jdoe", "rroe,ACME,rroe,8,rroe,rroe,rroe"}, nil,
+			2 * (3 + 1 + 1 + 4)}, // uds status + 2 accounts, cas, projector, provisioning 2 tokens + 2 tasks
+		{"household leaves", []user{jdoe}, []string{header, "jdoe,ACME,jdoe,7,jdoe,jdoe,jdoe"}, []string{"-cas-household-leaves"},
+			3 + 4 + 1 + 4}, // cas: the user, 2 renewals, DeleteDomain
 	}
-	steps := len(want)
-	boundaries := 4 * steps // beforeIntent, afterIntent, afterCall, afterOutcome
-
-	for killAt := 1; killAt <= boundaries; killAt++ {
-		t.Run(fmt.Sprintf("kill at boundary %d", killAt), func(t *testing.T) {
-			f := newFakes(t, users...)
-			dir := t.TempDir()
-			journalPath, notePath := filepath.Join(dir, "journal.jsonl"), filepath.Join(dir, "note.json")
-			args := append(f.args(), "-users", path)
-			c := startChild(t, helperSpec{Args: append(args, "-journal", journalPath), KillAt: killAt, NoteFile: notePath}, env(testSecrets))
-			require.Equal(t, -1, c.wait(t), "the child was killed\nstdout:\n%s\nstderr:\n%s", &c.stdout, &c.stderr)
-			var note killNote
-			b, err := os.ReadFile(notePath)
-			require.NoError(t, err)
-			require.NoError(t, json.Unmarshal(b, &note))
-
-			r := runOffboard(t, env(testSecrets), append(args, "-resume", journalPath)...)
-			require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
-			require.Len(t, r.report.Rows, 2)
-			for _, u := range r.report.Rows {
-				assert.Equal(t, all(outcomeDone), outcomes(u), "%s: %+v", u.User, u.Results)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The uninterrupted run: how many boundaries, and the state to reach.
+			f := newFakes(t, tt.users...)
+			path := usersCSV(t, tt.csv...)
+			args := append(append(f.args(), "-users", path), tt.extra...)
+			clean := runOffboard(t, env(testSecrets), args...)
+			require.Equal(t, exitOK, clean.code, clean.stdout+clean.stderr)
+			want := destructive(f)
+			require.Len(t, want, tt.steps, "%v", want)
+			for target, n := range want {
+				require.Equal(t, 1, n, target)
 			}
-			assertOffboarded(t, f, users)
+			boundaries := 4 * tt.steps // beforeIntent, afterIntent, afterCall, afterOutcome
 
-			// Every destructive call once; twice only for the cas step whose call the kill
-			// cut from its outcome.
-			expect := map[string]int{}
-			for target := range want {
-				expect[target] = 1
+			for killAt := 1; killAt <= boundaries; killAt++ {
+				t.Run(fmt.Sprintf("kill at boundary %d", killAt), func(t *testing.T) {
+					f := newFakes(t, tt.users...)
+					dir := t.TempDir()
+					journalPath, notePath := filepath.Join(dir, "journal.jsonl"), filepath.Join(dir, "note.json")
+					args := append(append(f.args(), "-users", path), tt.extra...)
+					c := startChild(t, helperSpec{Args: append(args, "-journal", journalPath), KillAt: killAt, NoteFile: notePath}, env(testSecrets))
+					require.Equal(t, -1, c.wait(t), "the child was killed\nstdout:\n%s\nstderr:\n%s", &c.stdout, &c.stderr)
+					var note killNote
+					b, err := os.ReadFile(notePath)
+					require.NoError(t, err)
+					require.NoError(t, json.Unmarshal(b, &note))
+
+					r := runOffboard(t, env(testSecrets), append(args, "-resume", journalPath)...)
+					require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+					require.Len(t, r.report.Rows, len(tt.users))
+					for _, u := range r.report.Rows {
+						assert.Equal(t, all(outcomeDone), outcomes(u), "%s: %+v", u.User, u.Results)
+						assert.Equal(t, "none", u.ResidualAccess, "%s: %+v", u.User, u.Results)
+					}
+					assertOffboarded(t, f, tt.users, slices.Contains(tt.extra, "-cas-household-leaves"))
+
+					// Every destructive call once; twice only for a cas step without a read
+					// whose call the kill cut from its outcome.
+					expect := map[string]int{}
+					for target := range want {
+						expect[target] = 1
+					}
+					if note.Point == afterCall && note.Step.System == "cas" && note.Step.Step != casCancelRenewal {
+						expect[note.Step.System+" "+note.Step.Target]++
+					}
+					assert.Equal(t, expect, destructive(f), "killed at %s of %+v", note.Point, note.Step)
+				})
 			}
-			if note.Point == afterCall && note.Step.System == "cas" {
-				expect[note.Step.System+" "+note.Step.Target]++
-			}
-			assert.Equal(t, expect, destructive(f), "killed at %s of %+v", note.Point, note.Step)
 		})
 	}
 }
 
 // assertOffboarded checks the fakes' state after every user was offboarded everywhere.
-func assertOffboarded(t *testing.T, f *fakes, users []user) {
+func assertOffboarded(t *testing.T, f *fakes, users []user, householdLeaves bool) {
 	t.Helper()
 	for _, u := range users {
 		st, _ := f.uds.User(u.UDSOrg, u.UDSUser)
 		assert.Equal(t, uds.StatusInactive, st.Status, u.UDSUser)
+		assert.Empty(t, st.Accounts, u.UDSUser)
 		h, _ := f.cas.Household(u.CASHousehold)
 		assert.NotContains(t, h.Users, u.CASUser)
+		for _, e := range f.cas.Entitlements(u.CASHousehold) {
+			assert.Equal(t, !householdLeaves, e.Renewing, "household %d subscription %s", u.CASHousehold, e.Code)
+			assert.False(t, e.Cancelled, "CancelServiceNow is never sent")
+		}
+		if householdLeaves {
+			assert.Zero(t, h.Recordings, "DeleteDomain")
+		}
 		pu, _ := f.projector.User(u.ProjectorRef)
 		assert.Equal(t, projectortest.Removed, pu.State, u.ProjectorRef)
 	}
 	for _, task := range f.provisioning.Tasks(f.org)[:2] {
 		assert.Empty(t, task.Users, "task %d", task.ID)
+	}
+	for i := range 2 * len(users) {
+		tok, ok := f.provisioning.Token(f.org, fmt.Sprint(1000000+i))
+		assert.True(t, ok)
+		assert.Empty(t, tok.Owner, tok.Serial)
+		assert.Equal(t, "Inventory", tok.State, tok.Serial)
 	}
 }
 
@@ -292,8 +324,9 @@ func testStopMidBatch(t *testing.T, sig os.Signal) {
 		if f.projector.Authentications() < 1 || f.projector.InFlight() != 1 {
 			return false
 		}
-		time.Sleep(50 * time.Millisecond)
-		return f.projector.InFlight() == 1
+		// The lane runs one user at a time: a delete received and one request in flight is
+		// the held delete (reads come and go).
+		return slices.ContainsFunc(f.projector.Requests(), func(r projectortest.Request) bool { return r.Operation == "PwsDeleteUser" })
 	}, 20*time.Second, time.Millisecond, "a projector delete in flight")
 	require.NoError(t, c.cmd.Process.Signal(sig))
 	require.Eventually(t, func() bool { return strings.Contains(c.stderr.String(), "finishing the steps in flight") }, 10*time.Second, time.Millisecond)
@@ -331,7 +364,7 @@ func testStopMidBatch(t *testing.T, sig os.Signal) {
 
 	r := runOffboard(t, env(testSecrets), append(args, "-resume", journalPath)...)
 	require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
-	assertOffboarded(t, f, users)
+	assertOffboarded(t, f, users, false)
 	for target, count := range destructive(f) {
 		assert.Equal(t, 1, count, "%s sent again (first run: %d)", target, before[target])
 	}

@@ -37,7 +37,7 @@ func TestRefusedCredentialsOneLoginPerSystem(t *testing.T) {
 		}
 	}
 	for _, q := range f.cas.Requests() {
-		if q.Body != nil && q.Body.SWSPassword == wrong.casPassword {
+		if q.Params["sWSPassword"] == wrong.casPassword || q.Body != nil && q.Body.SWSPassword == wrong.casPassword {
 			logins["cas"]++
 		}
 	}

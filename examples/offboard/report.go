@@ -52,6 +52,59 @@ type result struct {
 	// Detail is this program's own summary: the state read, the plan, why it was skipped.
 	Detail string       `json:"detail,omitempty"`
 	Tasks  []taskResult `json:"tasks,omitempty"` // provisioning: one entry per task
+	// Items are what the user holds in the system and the run revokes, one entry each: uds
+	// accounts, cas renewing subscriptions, provisioning tokens (the plan of a dry run).
+	Items []itemResult `json:"items,omitempty"`
+	// Verification says what the final read found (the read operations and what they
+	// answered); Residual is what it found left: none, or each access left. nil when the
+	// system was not verified (skipped, dry run, a failure before the read).
+	Verification string    `json:"verification,omitempty"`
+	Residual     *residual `json:"residual_access,omitempty"`
+}
+
+// itemResult is one thing the user holds in a system and its revocation: an account, a
+// renewing subscription, a token, the household.
+type itemResult struct {
+	Kind    string  `json:"kind"` // account, subscription, household, token, user
+	ID      string  `json:"id"`
+	Outcome outcome `json:"outcome"`
+	Code    string  `json:"code,omitempty"`
+	Message string  `json:"message,omitempty"`
+}
+
+// residual is what a verification read found left of the user's access in one system. Its
+// JSON is "none", or the list of what is left.
+type residual struct{ Left []string }
+
+// none is a verified residual with nothing left.
+func none() *residual { return &residual{} }
+
+// left reports whether r records access left (false for nil: not verified).
+func (r *residual) left() bool { return r != nil && len(r.Left) > 0 }
+
+func (r *residual) String() string {
+	switch {
+	case r == nil:
+		return "not verified"
+	case len(r.Left) == 0:
+		return "none"
+	}
+	return strings.Join(r.Left, "; ")
+}
+
+func (r *residual) MarshalJSON() ([]byte, error) {
+	if len(r.Left) == 0 {
+		return []byte(`"none"`), nil
+	}
+	return json.Marshal(r.Left)
+}
+
+func (r *residual) UnmarshalJSON(b []byte) error {
+	if string(b) == `"none"` {
+		r.Left = nil
+		return nil
+	}
+	return json.Unmarshal(b, &r.Left)
 }
 
 // taskResult is the removal of a user from one provisioning task.
@@ -64,12 +117,15 @@ type taskResult struct {
 
 // userReport is everything that happened to one user.
 type userReport struct {
-	User        string   `json:"user"`
-	Line        int      `json:"line,omitempty"`        // line in the users file
-	Failed      bool     `json:"failed"`                // some system failed
-	Interrupted bool     `json:"interrupted,omitempty"` // the run stopped in the middle of this user
-	NotStarted  bool     `json:"not_started,omitempty"` // the run stopped before this user
-	Results     []result `json:"results"`
+	User        string `json:"user"`
+	Line        int    `json:"line,omitempty"`        // line in the users file
+	Failed      bool   `json:"failed"`                // some system failed, or access is left
+	Interrupted bool   `json:"interrupted,omitempty"` // the run stopped in the middle of this user
+	NotStarted  bool   `json:"not_started,omitempty"` // the run stopped before this user
+	// ResidualAccess sums up the verification: "none" (every system verified, nothing
+	// left), "left in uds, cas" (see each result's residual_access), or "not verified in …".
+	ResidualAccess string   `json:"residual_access"`
+	Results        []result `json:"results"`
 }
 
 // tally sets the user's flags from its rows: not started when nothing was started in any
@@ -77,7 +133,14 @@ type userReport struct {
 func (u *userReport) tally() {
 	anyStopped, onlyStopped := false, true
 	u.Failed = false
+	var left, unverified []string
 	for _, r := range u.Results {
+		switch {
+		case r.Residual.left():
+			left = append(left, r.System)
+		case r.Residual == nil && r.Outcome != outcomeSkipped:
+			unverified = append(unverified, r.System)
+		}
 		switch r.Outcome {
 		case outcomeFailed:
 			u.Failed = true
@@ -92,7 +155,32 @@ func (u *userReport) tally() {
 	}
 	u.NotStarted = anyStopped && onlyStopped
 	u.Interrupted = anyStopped && !u.NotStarted
+	switch {
+	case len(left) > 0:
+		// Access left is a failure, whatever the calls answered.
+		u.Failed = true
+		u.ResidualAccess = "left in " + strings.Join(left, ", ")
+	case len(unverified) > 0 && u.planned():
+		u.ResidualAccess = "not verified (dry run: the plan shows what the run would revoke)"
+	case len(unverified) > 0:
+		u.ResidualAccess = "not verified in " + strings.Join(unverified, ", ")
+	default:
+		u.ResidualAccess = "none"
+	}
 }
+
+// planned reports whether the user's rows are a dry run's plan.
+func (u *userReport) planned() bool {
+	for _, r := range u.Results {
+		if r.Outcome != outcomePlanned && r.Outcome != outcomeSkipped && r.Outcome != outcomeAlready {
+			return false
+		}
+	}
+	return true
+}
+
+// hasResidual reports whether the verification found access left in some system.
+func (u *userReport) hasResidual() bool { return strings.HasPrefix(u.ResidualAccess, "left") }
 
 // report is the whole run, as written by -report (see reportWriter).
 type report struct {
@@ -105,6 +193,7 @@ type report struct {
 	Summary          map[outcome]int `json:"summary"`           // results per outcome
 	Users            int             `json:"user_count"`
 	FailedUsers      int             `json:"failed_users"`
+	ResidualUsers    int             `json:"users_with_residual_access"` // verified with access left (counted in failed_users too)
 	InterruptedUsers int             `json:"interrupted_users,omitempty"`
 	NotStartedUsers  int             `json:"not_started_users,omitempty"`
 	Rows             []userReport    `json:"users"` // in the order users finished; Line says where each is in the file
@@ -115,6 +204,9 @@ func (r *report) tally(u userReport) {
 	r.Users++
 	if u.Failed {
 		r.FailedUsers++
+	}
+	if u.hasResidual() {
+		r.ResidualUsers++
 	}
 	if u.Interrupted {
 		r.InterruptedUsers++
@@ -141,6 +233,9 @@ func (r *report) summary() string {
 		}
 	}
 	s := fmt.Sprintf("%d user(s), %d with a failure", r.Users, r.FailedUsers)
+	if !r.DryRun {
+		s += fmt.Sprintf(", %d with residual access", r.ResidualUsers)
+	}
 	if r.InterruptedUsers > 0 {
 		s += fmt.Sprintf(", %d interrupted", r.InterruptedUsers)
 	}
@@ -214,9 +309,10 @@ func (w *reportWriter) finish(r *report) error {
 		Summary          map[outcome]int `json:"summary"`
 		Users            int             `json:"user_count"`
 		FailedUsers      int             `json:"failed_users"`
+		ResidualUsers    int             `json:"users_with_residual_access"`
 		InterruptedUsers int             `json:"interrupted_users,omitempty"`
 		NotStartedUsers  int             `json:"not_started_users,omitempty"`
-	}{tail.Finished, tail.Stopped, tail.Summary, tail.Users, tail.FailedUsers, tail.InterruptedUsers, tail.NotStartedUsers}, "", "  ")
+	}{tail.Finished, tail.Stopped, tail.Summary, tail.Users, tail.FailedUsers, tail.ResidualUsers, tail.InterruptedUsers, tail.NotStartedUsers}, "", "  ")
 	if err != nil && w.err == nil {
 		w.err = err
 	}
@@ -258,7 +354,7 @@ func writeUser(w io.Writer, view string, u userReport) error {
 		_, err := fmt.Fprintln(w, compactLine(u))
 		return err
 	case viewFailures:
-		if u.Failed || u.Interrupted || u.NotStarted {
+		if u.Failed || u.Interrupted || u.NotStarted || u.hasResidual() {
 			_, err := fmt.Fprintln(w, compactLine(u))
 			return err
 		}
@@ -274,13 +370,25 @@ func writeTable(w io.Writer, u userReport) error {
 		where = fmt.Sprintf(" (line %d)", u.Line)
 	}
 	fmt.Fprintf(tw, "user %s%s\n", u.User, where)
-	fmt.Fprintln(tw, "  SYSTEM\tACTION\tOUTCOME\tANSWER\tTRANSACTION\tDETAIL")
+	fmt.Fprintln(tw, "  SYSTEM\tACTION\tOUTCOME\tRESIDUAL ACCESS\tANSWER\tTRANSACTION\tDETAIL")
 	for _, res := range u.Results {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", res.System, res.Action, res.Outcome,
+		left := "-"
+		if res.Residual != nil {
+			left = oneLine(res.Residual.String())
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", res.System, res.Action, res.Outcome, left,
 			orDash(serverSaid(res.Code, res.Message)), orDash(res.TransactionID), oneLine(res.Detail))
 	}
-	fmt.Fprintln(tw)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, res := range u.Results {
+		if res.Verification != "" {
+			fmt.Fprintf(w, "  verified %s: %s\n", res.System, oneLine(res.Verification))
+		}
+	}
+	_, err := fmt.Fprintf(w, "  residual access: %s\n\n", u.ResidualAccess)
+	return err
 }
 
 // compactLine is one user on one line: each system's outcome, and for a failure what failed.
@@ -293,6 +401,8 @@ func compactLine(u userReport) string {
 	}
 	b.WriteString(u.User)
 	switch {
+	case u.hasResidual():
+		b.WriteString(": RESIDUAL ACCESS ")
 	case u.Failed:
 		b.WriteString(": FAILED ")
 	case u.NotStarted:
@@ -317,6 +427,12 @@ func compactLine(u userReport) string {
 		case r.Outcome == outcomeSkipped && strings.HasPrefix(r.Detail, detailRefused):
 			b.WriteString(" (credentials refused)")
 		}
+		if r.Residual.left() {
+			b.WriteString(" [left: " + oneLine(r.Residual.String()) + "]")
+		}
+	}
+	if u.ResidualAccess != "" && !allSkipped(u.Results) {
+		b.WriteString("; residual access: " + u.ResidualAccess)
 	}
 	return b.String()
 }

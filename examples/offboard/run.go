@@ -16,6 +16,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -251,7 +252,10 @@ func runRecord(cfg *config) *runInfo {
 		}
 	}
 	r.Settings["uds_status"] = string(udsStatus(cfg))
+	r.Settings["cas_household_leaves"] = strconv.FormatBool(cfg.casHouseholdLeaves)
 	r.Settings["provisioning_org"] = cfg.provisioningOrg
+	r.Settings["provisioning_revoke_mode"] = string(cfg.provisioningRevokeMode)
+	r.Settings["provisioning_remove_user"] = strconv.FormatBool(cfg.provisioningRemoveUser)
 	if !cfg.projectorEndDate.IsZero() {
 		r.Settings["projector_end_date"] = cfg.projectorEndDate.Format(time.DateOnly)
 	}
@@ -273,7 +277,7 @@ func announce(w io.Writer, cfg *config, users *userSource, journalPath string) {
 	if cfg.demo {
 		fmt.Fprintln(w, "DEMO: running against the BUILT-IN FAKE servers (in-process, on 127.0.0.1), not real systems.")
 		if len(users.all) == 1 && users.all[0] == demoUser {
-			fmt.Fprintf(w, "Demo user %s is in all four: uds %s/%s (ACTIVE), cas household %d, projector ref %s (still referenced), provisioning %s/%s (2 tasks).\n",
+			fmt.Fprintf(w, "Demo user %s is in all four: uds %s/%s (ACTIVE, 2 accounts), cas household %d (2 renewing subscriptions), projector ref %s (still referenced), provisioning %s/%s (2 tokens, 2 tasks).\n",
 				demoUser.Label, demoUser.UDSOrg, demoUser.UDSUser, demoUser.CASHousehold, demoUser.ProjectorRef, cfg.provisioningOrg, demoUser.ProvisioningUser)
 		}
 		fmt.Fprintln(w, "Give the systems' flags (-uds-endpoint, -cas-endpoint, -projector-endpoint, -provisioning-endpoint …) to use real systems (see -h).")
@@ -413,8 +417,7 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		if err != nil {
 			return bad("uds", err)
 		}
-		status := udsStatus(cfg)
-		o.lanes = append(o.lanes, newLane(&udsStep{c: c, status: status, lockFrom: cfg.udsLockFrom, lockUntil: cfg.udsLockUntil}, cfg.limit("uds")))
+		o.lanes = append(o.lanes, newLane(&udsStep{c: c, delete: cfg.udsDelete, lockFrom: cfg.udsLockFrom, lockUntil: cfg.udsLockUntil}, cfg.limit("uds")))
 	}
 
 	if cfg.casEndpoint == "" {
@@ -431,7 +434,7 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		if err != nil {
 			return bad("cas", err)
 		}
-		o.lanes = append(o.lanes, newLane(&casStep{c: c}, cfg.limit("cas")))
+		o.lanes = append(o.lanes, newLane(&casStep{c: c, householdLeaves: cfg.casHouseholdLeaves}, cfg.limit("cas")))
 	}
 
 	if cfg.projectorEndpoint == "" {
@@ -474,7 +477,8 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		if err != nil {
 			return bad("provisioning", err)
 		}
-		o.lanes = append(o.lanes, newLane(&provisioningStep{c: c, org: cfg.provisioningOrg, notify: cfg.provisioningNotify}, cfg.limit("provisioning")))
+		o.lanes = append(o.lanes, newLane(&provisioningStep{c: c, org: cfg.provisioningOrg, notify: cfg.provisioningNotify,
+			mode: cfg.provisioningRevokeMode, removeUser: cfg.provisioningRemoveUser}, cfg.limit("provisioning")))
 	}
 	// Users in progress at once: enough for every lane to stay busy while the others lag
 	// (a user holds its place until its slowest system is done), few enough that memory
@@ -513,15 +517,24 @@ func systemsSummary(cfg *config) []string {
 	if !cfg.projectorEndDate.IsZero() {
 		end = "EndDateIfInUse " + cfg.projectorEndDate.Format(time.DateOnly)
 	}
-	status := "INACTIVE"
+	udsDetail += ": status INACTIVE, accounts deleted"
 	if cfg.udsDelete {
-		status = "DELETED"
+		udsDetail = strings.Replace(udsDetail, "status INACTIVE", "deleteUser", 1)
+	}
+	casDetail := " (the user leaves the household; the household stays: -cas-household-leaves)"
+	if cfg.casHouseholdLeaves {
+		casDetail = " (the whole household leaves: renewals cancelled, household removed; CancelServiceNow never)"
+	}
+	provDetail := " (organization " + cfg.provisioningOrg + ": tokens revoked, " + string(cfg.provisioningRevokeMode) + "; out of every task"
+	if cfg.provisioningRemoveUser {
+		provDetail += "; RemoveUser"
 	}
 	return []string{
-		line("uds", cfg.udsEndpoint, udsDetail+", status "+status),
-		line("cas", cfg.casEndpoint, ""),
+		line("uds", cfg.udsEndpoint, udsDetail),
+		line("cas", cfg.casEndpoint, casDetail),
 		line("projector", cfg.projectorEndpoint, " ("+end+")"),
-		line("provisioning", cfg.provisioningEndpoint, " (organization "+cfg.provisioningOrg+")"),
+		line("provisioning", cfg.provisioningEndpoint, provDetail+")"),
+		"Then each system is read again: residual access none, or what is left.",
 	}
 }
 
@@ -546,6 +559,22 @@ func (s scrubber) String(v string) string { return s.s.String(v) }
 func (s scrubber) result(r result) result {
 	for _, p := range []*string{&r.Action, &r.Target, &r.Code, &r.Message, &r.TransactionID, &r.Detail} {
 		*p = s.String(*p)
+	}
+	r.Verification = s.String(r.Verification)
+	if r.Residual != nil {
+		left := &residual{Left: make([]string, len(r.Residual.Left))}
+		for i, l := range r.Residual.Left {
+			left.Left[i] = s.String(l)
+		}
+		r.Residual = left
+	}
+	if len(r.Items) > 0 {
+		items := make([]itemResult, len(r.Items))
+		for i, it := range r.Items {
+			it.ID, it.Code, it.Message = s.String(it.ID), s.String(it.Code), s.String(it.Message)
+			items[i] = it
+		}
+		r.Items = items
 	}
 	if len(r.Tasks) > 0 {
 		tasks := make([]taskResult, len(r.Tasks))

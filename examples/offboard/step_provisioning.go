@@ -16,21 +16,37 @@ import (
 type provisioningAPI interface {
 	AllTasksForUser(ctx context.Context, organization, user string) iter.Seq2[provisioning.Task, error]
 	RemoveUsersFromTask(ctx context.Context, organization string, taskID int, userNames []string, sendNotificationEmail bool) error
+	TokensByOwner(ctx context.Context, organization, userName string) ([]string, error)
+	RevokeToken(ctx context.Context, organization, serial, userName string, opts *provisioning.RevokeOptions) (provisioning.RevokeResult, error)
+	RemoveUser(ctx context.Context, organization, userName string, opts *provisioning.RemoveUserOptions) error
 }
 
-// provisioningStep removes the user from every provisioning task it is in: one step per
-// task. It reads the user's tasks first; a user in none is "already", and so is a removal
-// the server answers with false (ErrNotChanged: the user is no longer in that task). The
-// read is also what makes resuming safe: a removal whose intent an interrupted run recorded
-// without its outcome is sent again only if the user is still in the task.
+// provisioningStep reads the tokens the user owns (GetTokensByOwner) and the provisioning
+// tasks it is in, revokes each token (RevokeToken, by default back to inventory, initialized;
+// -provisioning-revoke-mode), removes the user from each task, optionally removes the user
+// from the organization (RemoveUser, -provisioning-remove-user), and reads the tokens and
+// tasks again to verify. A user owning no token and in no task is "already" (unless
+// RemoveUser is asked for: BSIDCA has no read of a user, so it is sent). A removal from a
+// task the server answers with false (ErrNotChanged: the user is no longer in it) is
+// "already". The reads are also what make resuming safe: a revocation or removal whose
+// intent an interrupted run recorded without its outcome is sent again only if the token is
+// still the user's or the user still in the task.
 type provisioningStep struct {
-	c      provisioningAPI
-	org    string
-	notify bool // e-mail the user about each removal
+	c          provisioningAPI
+	org        string
+	notify     bool // e-mail the user about each removal
+	mode       provisioning.RevokeMode
+	removeUser bool
 }
 
-// The provisioning step: remove-from-task, target "<org>/<user> task <id>", one per task.
-const provisioningRemove = "remove-from-task"
+// The provisioning steps: revoke-token (target "<org>/<user> token <serial>"),
+// remove-from-task (target "<org>/<user> task <id>", one per task), remove-user (target
+// "<org>/<user>").
+const (
+	provisioningRevoke     = "revoke-token"
+	provisioningRemove     = "remove-from-task"
+	provisioningRemoveUser = "remove-user"
+)
 
 func (s *provisioningStep) name() string { return "provisioning" }
 
@@ -42,8 +58,65 @@ func (s *provisioningStep) target(u user, task int) string {
 	return s.org + "/" + u.ProvisioningUser + " task " + strconv.Itoa(task)
 }
 
+func (s *provisioningStep) tokenTarget(u user, serial string) string {
+	return s.org + "/" + u.ProvisioningUser + " token " + serial
+}
+
+// provisioningState is what the reads answered: the tokens the user owns, the tasks it is in.
+type provisioningState struct {
+	tokens []string
+	tasks  []int
+}
+
+func (s *provisioningStep) read(ctx context.Context, u user, x *stepper) (provisioningState, error) {
+	var st provisioningState
+	// Collect first: removing the user while paging would shift the later pages.
+	for t, err := range s.c.AllTasksForUser(ctx, s.org, u.ProvisioningUser) {
+		if x != nil {
+			x.contact(err)
+		}
+		if err != nil {
+			return st, err
+		}
+		if !slices.Contains(st.tasks, t.TaskID) {
+			st.tasks = append(st.tasks, t.TaskID)
+		}
+	}
+	tokens, err := s.c.TokensByOwner(ctx, s.org, u.ProvisioningUser)
+	if err != nil {
+		return st, err
+	}
+	st.tokens = tokens
+	slices.Sort(st.tasks)
+	return st, nil
+}
+
+func (st provisioningState) String() string {
+	tokens := "no token"
+	if len(st.tokens) > 0 {
+		tokens = "token(s) " + strings.Join(st.tokens, ", ")
+	}
+	tasks := "in no task"
+	if len(st.tasks) > 0 {
+		tasks = "in " + taskList(st.tasks)
+	}
+	return "GetTokensByOwner: " + tokens + "; GetProvisioningTasksForUser: " + tasks
+}
+
+// left is the access the state leaves.
+func (st provisioningState) left() *residual {
+	r := none()
+	for _, t := range st.tokens {
+		r.Left = append(r.Left, "token "+t+" owned")
+	}
+	for _, id := range st.tasks {
+		r.Left = append(r.Left, "in task "+strconv.Itoa(id))
+	}
+	return r
+}
+
 func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (result, error) {
-	res := result{System: "provisioning", Action: "GetProvisioningTasksForUser", Target: s.org + "/" + u.ProvisioningUser}
+	res := result{System: "provisioning", Action: "GetTokensByOwner, GetProvisioningTasksForUser", Target: s.org + "/" + u.ProvisioningUser}
 	if u.ProvisioningUser == "" {
 		res.Action, res.Target, res.Outcome, res.Detail = "-", "", outcomeSkipped, "no provisioning_user for this user"
 		return res, nil
@@ -51,22 +124,27 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 	if r, ok := x.recordedResult(); ok {
 		return r, nil
 	}
-	// Collect first: removing the user while paging would shift the later pages.
-	current := map[int]bool{}
-	var ids []int
-	for t, err := range s.c.AllTasksForUser(ctx, s.org, u.ProvisioningUser) {
-		x.contact(err)
-		if err != nil {
-			provisioningError(&res.Code, &res.Message, err)
-			res.Outcome = outcomeFailed
-			return res, err
-		}
-		if !current[t.TaskID] {
-			current[t.TaskID] = true
-			ids = append(ids, t.TaskID)
-		}
+	st, err := s.read(ctx, u, x)
+	if err != nil {
+		provisioningError(&res.Code, &res.Message, err)
+		res.Outcome = outcomeFailed
+		return res, err
+	}
+	var t stepTally
+	// Revocations an interrupted run sent without recording their outcome, that the read shows
+	// done.
+	for _, target := range x.confirmGone(provisioningRevoke, func(target string) bool {
+		return slices.ContainsFunc(st.tokens, func(serial string) bool { return s.tokenTarget(u, serial) == target })
+	}) {
+		res.Items = append(res.Items, itemResult{Kind: "token", ID: target[strings.LastIndex(target, " ")+1:], Outcome: outcomeDone, Message: detailConfirmed})
+		t.done++
 	}
 	// The tasks an earlier run removed the user from (or meant to) are part of the result too.
+	current := map[int]bool{}
+	ids := slices.Clone(st.tasks)
+	for _, id := range ids {
+		current[id] = true
+	}
 	prefix := s.target(u, 0)
 	prefix = prefix[:len(prefix)-1]
 	for _, id := range x.e.prior.stepsOf(x.user, x.system) {
@@ -80,21 +158,59 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	if len(ids) == 0 {
-		res.Outcome, res.Detail = outcomeAlready, "in no provisioning task"
+	if len(ids) == 0 && len(st.tokens) == 0 && !s.removeUser {
+		res.Outcome, res.Verification, res.Residual = outcomeAlready, st.String(), none()
+		res.Detail = "already: no token, in no provisioning task"
+		switch {
+		case t.done > 0:
+			res.Outcome, res.Detail = outcomeDone, joinDetail(detailConfirmed, res.Detail)
+		case x.doneBefore():
+			res.Outcome, res.Detail = outcomeDone, joinDetail(detailRecorded, res.Detail)
+		}
 		return res, nil
 	}
-	res.Action = "RemoveUsersFromProvisioningTask"
-	res.Outcome, res.Detail = outcomePlanned, "remove from "+taskList(ids)
-	res.Tasks = make([]taskResult, len(ids))
-	for i, id := range ids {
-		res.Tasks[i] = taskResult{TaskID: id, Outcome: outcomePlanned}
+	var actions, plan []string
+	base := len(res.Items)
+	if len(st.tokens) > 0 {
+		actions = append(actions, fmt.Sprintf("RevokeToken ×%d", len(st.tokens)))
+		plan = append(plan, "revoke token(s) "+strings.Join(st.tokens, ", ")+" ("+string(s.mode)+")")
+		for _, serial := range st.tokens {
+			res.Items = append(res.Items, itemResult{Kind: "token", ID: serial, Outcome: outcomePlanned})
+		}
 	}
+	if len(ids) > 0 {
+		actions = append(actions, "RemoveUsersFromProvisioningTask")
+		plan = append(plan, "remove from "+taskList(ids))
+		res.Tasks = make([]taskResult, len(ids))
+		for i, id := range ids {
+			res.Tasks[i] = taskResult{TaskID: id, Outcome: outcomePlanned}
+		}
+	}
+	if s.removeUser {
+		actions = append(actions, "RemoveUser")
+		plan = append(plan, "remove the user from the organization")
+		res.Items = append(res.Items, itemResult{Kind: "user", ID: res.Target, Outcome: outcomePlanned})
+	}
+	res.Action, res.Outcome, res.Detail = strings.Join(actions, ", "), outcomePlanned, strings.Join(plan, "; ")
 	if x.dryRun() {
 		return res, nil
 	}
+
+	for i, serial := range st.tokens {
+		o := x.send(ctx, provisioningRevoke, s.tokenTarget(u, serial), "revoke token "+serial, func(ctx context.Context) stepOutcome {
+			r, err := s.c.RevokeToken(ctx, s.org, serial, u.ProvisioningUser, &provisioning.RevokeOptions{Mode: s.mode})
+			o := stepOutcome{Outcome: outcomeDone, Code: string(r)}
+			if err != nil {
+				o = stepOutcome{Outcome: outcomeFailed, Err: err}
+				provisioningError(&o.Code, &o.Message, err)
+			}
+			return o
+		})
+		res.Items[base+i] = item("token", serial, o)
+		t.add("token "+serial, o)
+	}
+
 	var done, already, failed, stopped []int
-	var firstErr error
 	for i, id := range ids {
 		target := s.target(u, id)
 		tr := taskResult{TaskID: id}
@@ -121,10 +237,8 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 				return o
 			})
 			tr.Outcome, tr.Code, tr.Message = out.Outcome, out.Code, out.Message
-			if out.Err != nil && firstErr == nil {
-				firstErr = out.Err
-			}
 		}
+		t.add("task "+strconv.Itoa(id), stepOutcome{Outcome: tr.Outcome, Code: tr.Code, Message: tr.Message})
 		switch tr.Outcome {
 		case outcomeDone:
 			done = append(done, id)
@@ -134,13 +248,41 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 			stopped = append(stopped, id)
 		default:
 			failed = append(failed, id)
-			if res.Code == "" && res.Message == "" { // the table shows the first failure; the report has them all
-				res.Code, res.Message = tr.Code, fmt.Sprintf("task %d: %s", id, tr.Message)
-			}
 		}
 		res.Tasks[i] = tr
 	}
+
+	removed := true // the user is out of the organization, or was not to be removed
+	if s.removeUser {
+		pending := x.pending(provisioningRemoveUser, res.Target)
+		o := x.send(ctx, provisioningRemoveUser, res.Target, "remove the user from the organization", func(ctx context.Context) stepOutcome {
+			err := s.c.RemoveUser(ctx, s.org, u.ProvisioningUser, &provisioning.RemoveUserOptions{TokenMode: s.mode})
+			o := stepOutcome{Outcome: outcomeDone, Code: string(provisioning.UserDeleted)}
+			var re *provisioning.ResultError
+			switch {
+			case err == nil:
+			case errors.As(err, &re) && re.Result == string(provisioning.RevokeFail):
+				// GUESS (FACTS-NEXT §3): Fail is the answer for a user the organization does not
+				// have; this run read no token and no task left for it.
+				o.Outcome, o.Code, o.Message = outcomeAlready, re.Result, "no such user (the server answers Fail for an unknown user: a GUESS)"
+				if pending {
+					o.Outcome, o.Message = outcomeDone, detailRepeated(re.Result+" (no such user, a GUESS)")
+				}
+			default:
+				o.Outcome, o.Err = outcomeFailed, err
+				provisioningError(&o.Code, &o.Message, err)
+			}
+			return o
+		})
+		res.Items[len(res.Items)-1] = item("user", res.Target, o)
+		t.add("RemoveUser", o)
+		removed = o.Outcome.success()
+	}
+
 	var parts []string
+	if n := len(st.tokens); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d token(s) revoked or already", n-countFailed(res.Items[base:base+n])))
+	}
 	if len(done) > 0 {
 		parts = append(parts, "removed from "+taskList(done))
 	}
@@ -153,19 +295,50 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 	if len(stopped) > 0 {
 		parts = append(parts, "not started for "+taskList(stopped))
 	}
-	res.Detail = strings.Join(parts, "; ")
-	switch {
-	case len(failed) > 0:
-		res.Outcome = outcomeFailed
-	case len(stopped) > 0:
-		res.Outcome = outcomeNotStarted
-		return res, errStopped
-	case len(done) > 0:
-		res.Outcome = outcomeDone
-	default:
-		res.Outcome = outcomeAlready
+	if s.removeUser && removed {
+		parts = append(parts, "removed from the organization")
 	}
-	return res, firstErr
+	res.Detail = strings.Join(parts, "; ")
+	err = t.finish(&res)
+	if errors.Is(err, errStopped) {
+		return res, err
+	}
+	// Verified after a failure too: the report says what is left.
+	res, verr := s.verify(ctx, u, x, st, res, removed)
+	return res, cmpErr(err, verr)
+}
+
+// verify reads the tokens and tasks again (when this run sent something; otherwise the first
+// read is the verification) and records what access is left.
+func (s *provisioningStep) verify(ctx context.Context, u user, x *stepper, st provisioningState, res result, removed bool) (result, error) {
+	if x.changed {
+		var err error
+		if st, err = s.read(ctx, u, nil); err != nil {
+			var code, msg string
+			provisioningError(&code, &msg, err)
+			res.Outcome, res.Message = outcomeFailed, joinDetail(res.Message, "verification: "+serverSaid(code, msg))
+			return res, err
+		}
+	}
+	res.Verification, res.Residual = st.String(), st.left()
+	if s.removeUser {
+		if removed {
+			res.Verification += "; RemoveUser answered Deleted (BSIDCA has no read of a user)"
+		} else {
+			res.Residual.Left = append(res.Residual.Left, "user in the organization (RemoveUser not answered Deleted)")
+		}
+	}
+	return res, nil
+}
+
+func countFailed(items []itemResult) int {
+	n := 0
+	for _, it := range items {
+		if !it.Outcome.success() {
+			n++
+		}
+	}
+	return n
 }
 
 // provisioningError records what the service said: the Fault's code and message, the
