@@ -618,6 +618,17 @@ func (c *Client) paymentMethod(p *caswsdl.EPaymentMethod) PaymentMethod {
 // without refusing the credentials, one caller at a time sends; once it refused them, every
 // call fails at once with the remembered error and sends nothing.
 func guardedOp[T any](ctx context.Context, c *Client, op string, call func(context.Context) (T, error)) (T, error) {
+	ctx, obs := c.startOp(ctx, op)
+	v, err := runGuardedOp(ctx, c, op, call)
+	if obs != nil {
+		res, _ := any(v).(*Result) // HandleUserTask, the cancellations: their Status Code
+		c.endCall(obs, res, err)
+	}
+	return v, err
+}
+
+// runGuardedOp is guardedOp, unobserved.
+func runGuardedOp[T any](ctx context.Context, c *Client, op string, call func(context.Context) (T, error)) (T, error) {
 	var zero T
 	if c.sessions.Fresh() != nil {
 		v, err := call(ctx)

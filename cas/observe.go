@@ -34,17 +34,31 @@ func newHook(o Observer, form WireForm, endpoint string, secrets *scrub.Set) *so
 
 // startCall begins the observation of a HandleUserTask call, if the client has an Observer.
 func (c *Client) startCall(ctx context.Context) (context.Context, *soapx.Call) {
+	return c.startOp(ctx, opHandleUserTask)
+}
+
+// startOp begins the observation of a call of the wire operation op, if the client has an
+// Observer.
+func (c *Client) startOp(ctx context.Context, op string) (context.Context, *soapx.Call) {
 	if c.obs == nil {
 		return ctx, nil
 	}
 	action := "" // the HTTP POST form has no SOAP action
-	if c.form != HTTPPost {
-		action = caswsdl.ActionHandleUserTask
+	switch {
+	case c.form == HTTPPost:
+	case op == opHandleUserTask:
+		action = caswsdl.ActionHandleUserTask // the most frequent call: no concatenation
+	default:
+		action = actionNS + op
 	}
-	return c.obs.Start(ctx, opHandleUserTask, action)
+	return c.obs.Start(ctx, op, action)
 }
 
-// endCall ends the observation of a call with its Status Code.
+// actionNS is the namespace of the module's SOAP actions (caswsdl.ActionHandleUserTask…).
+const actionNS = "http://ca.tvinci.com/"
+
+// endCall ends the observation of a call with its Status Code: res's for an answer with a
+// Result, the *StatusError's for a failure.
 func (c *Client) endCall(call *soapx.Call, res *Result, err error) {
 	if call == nil {
 		return

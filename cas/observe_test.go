@@ -42,6 +42,10 @@ func TestObserver(t *testing.T) {
 			return err
 		}, "cas HandleUserTask: permission_denied code=2001 attempts=1 [attempt#1:200:ok]"},
 		{"invalid input is not observed", func() error { _, err := c.DeleteUser(ctx, 0, "bob"); return err }, ""},
+		{"another operation", func() error { _, err := c.DomainEntitlements(ctx, 42, cas.EntitlementQuery{}, 0, 10); return err },
+			"cas GetDomainEntitlements: ok code= attempts=1 [attempt#1:200:ok]"},
+		{"a cancellation's status code", func() error { _, err := c.CancelSubscriptionRenewal(ctx, 42, "no-such-subscription", nil); return err },
+			"cas CancelSubscriptionRenewal: XXX"},
 		{"HTTP POST", func() error { _, err := post.DeleteUser(ctx, 42, "carol"); return err },
 			"cas HandleUserTask: ok code=0 attempts=1 [login.started attempt#1:200:ok login.succeeded]"},
 		{"refused credentials", func() error { _, err := wrong.DeleteUser(ctx, 42, "alice"); return err },
@@ -68,7 +72,7 @@ func TestObserver(t *testing.T) {
 			require.Empty(t, got.Events[1].SOAPVersion)
 			continue
 		}
-		require.Equal(t, observe.CallInfo{Service: "cas", Operation: "HandleUserTask", Action: "http://ca.tvinci.com/HandleUserTask",
+		require.Equal(t, observe.CallInfo{Service: "cas", Operation: got.Info.Operation, Action: "http://ca.tvinci.com/" + got.Info.Operation,
 			SOAPVersion: "1.1", Host: host(t, s.Endpoint())}, got.Info)
 	}
 }

@@ -75,11 +75,9 @@ func (c *Client) HandleUserTask(ctx context.Context, domainID int, userID string
 		return result(st, status, c.secrets)
 	})
 	if err != nil {
-		err = c.secrets.Error(err)
-		res = nil
+		return nil, c.secrets.Error(err)
 	}
-	c.endCall(call, res, err)
-	return res, err
+	return res, nil
 }
 
 // DeleteUser removes userID from household domainID: wire operation HandleUserTask
