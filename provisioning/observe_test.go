@@ -22,6 +22,9 @@ func TestObserver(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
 	taskID := s.AddTask(org, provisioningtest.Task{Users: []provisioningtest.TaskUser{{UserName: "alice"}, {UserName: "bob"}}})
+	s.AddUser(org, provisioningtest.User{UserName: "opr", Operator: true})
+	s.AddToken(org, provisioningtest.Token{Serial: "T-1", Owner: "alice"})
+	s.AddToken(org, provisioningtest.Token{Serial: "T-2", Owner: "opr"})
 	var rec observetest.Recorder
 	c := s.NewClient(t, provisioning.WithObserver(&rec))
 	wrong, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return wrongOTP, nil },
@@ -51,6 +54,10 @@ func TestObserver(t *testing.T) {
 			"provisioning RemoveUsersFromProvisioningTask: ok code=true attempts=1 [attempt#1:200:ok]"},
 		{"a change answered false, checked", nil, remove("alice"),
 			"provisioning RemoveUsersFromProvisioningTask: error code=false attempts=2 [attempt#1:200:ok attempt#2:200:ok]"},
+		{"a result", nil, func() error { _, err := c.RevokeToken(ctx, org, "T-1", "alice", nil); return err },
+			"provisioning RevokeToken: ok code=Success attempts=1 [attempt#1:200:ok]"},
+		{"a result that is a failure", nil, func() error { _, err := c.RevokeToken(ctx, org, "T-2", "opr", nil); return err },
+			"provisioning RevokeToken: permission_denied code=LastAuth attempts=1 [attempt#1:200:ok]"},
 		{"Connect", nil, func() error { _, err := c.Connect(ctx); return err },
 			"provisioning Connect: ok code=AUTH_SUCCESS attempts=1 [renewal(reactive) login.started attempt#1:200:ok login.succeeded]"},
 		{"PingConnection", nil, func() error { _, err := c.PingConnection(ctx); return err },
@@ -70,11 +77,17 @@ func TestObserver(t *testing.T) {
 		err := st.call()
 		require.Equal(t, []string{st.want}, rec.Summaries(), st.name)
 		got := rec.Calls()[0]
-		if st.name == "a change answered false, checked" {
+		switch st.name {
+		case "a result that is a failure":
+			require.ErrorIs(t, got.Result.Err, provisioning.ErrPermissionDenied)
+			var re *provisioning.ResultError
+			require.ErrorAs(t, got.Result.Err, &re)
+			require.Equal(t, "LastAuth", re.Result)
+		case "a change answered false, checked":
 			require.ErrorIs(t, err, provisioning.ErrNotChanged)
 			require.ErrorIs(t, got.Result.Err, provisioning.ErrNotChanged)
 			require.Equal(t, provisioningwsdl.ActionPingConnection, got.Events[1].Action)
-		} else {
+		default:
 			require.Equal(t, err, got.Result.Err, "%s: the observer gets the error the caller gets", st.name)
 		}
 		require.Equal(t, observe.CallInfo{Service: "provisioning", Operation: got.Info.Operation,

@@ -363,6 +363,7 @@ func (c *Client) RevokeToken(ctx context.Context, organization, serial, userName
 			return &soapx.ProtocolError{Reason: "RevokeTokenResponse has no RevokeTokenResult"}
 		}
 		res = RevokeResult(c.secrets.String(string(*resp.RevokeTokenResult)))
+		c.resultCode(ctx, string(res))
 		if res == RevokeFail {
 			return errAnsweredFalse // no session, or really not revoked: do asks PingConnection
 		}
@@ -421,6 +422,7 @@ func (c *Client) RemoveUser(ctx context.Context, organization, userName string, 
 			return &soapx.ProtocolError{Reason: "RemoveUserResponse has no RemoveUserResult"}
 		}
 		res = UserDeleteResult(c.secrets.String(string(*resp.RemoveUserResult)))
+		c.resultCode(ctx, string(res))
 		if res != UserDeleted {
 			return errAnsweredFalse
 		}

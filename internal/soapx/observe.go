@@ -119,6 +119,7 @@ type Call struct {
 	mu       sync.Mutex
 	c        observe.Call // nil: the Observer wants no events
 	ended    bool
+	code     string // SetCode
 	attempts int
 	sent     int64
 	recv     int64
@@ -137,6 +138,27 @@ func Emit(ctx context.Context, e observe.Event) {
 	if c := callFrom(ctx); c != nil {
 		c.Event(e)
 	}
+}
+
+// SetCode records the service's code for the answer of the call ctx carries, if any, for an
+// End that is given none (an operation's body knows the code; the façade that ends the call
+// may not).
+func SetCode(ctx context.Context, code string) {
+	if c := callFrom(ctx); c != nil {
+		c.mu.Lock()
+		c.code = code
+		c.mu.Unlock()
+	}
+}
+
+// Code returns the code SetCode recorded ("" on a nil Call).
+func (c *Call) Code() string {
+	if c == nil {
+		return ""
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.code
 }
 
 // Event adds e to the call, with its time and its texts scrubbed.
@@ -201,7 +223,8 @@ func (c *Call) retry(wait time.Duration, err error) {
 }
 
 // End ends the call: err is what the call returns to its caller (already scrubbed by the
-// service package), code the service's own code for the answer ("" when none).
+// service package), code the service's own code for the answer ("": the one SetCode recorded,
+// if any).
 func (c *Call) End(err error, code string) {
 	if c == nil {
 		return
@@ -215,6 +238,9 @@ func (c *Call) End(err error, code string) {
 	c.ended = true
 	if c.c == nil {
 		return
+	}
+	if code == "" {
+		code = c.code
 	}
 	c.c.End(observe.Result{
 		Outcome:    Classify(err),

@@ -102,6 +102,19 @@ func TestObservationEdges(t *testing.T) {
 		require.Equal(t, []string{"svc Echo: ok code= attempts=0 []"}, rec.Summaries())
 		require.Equal(t, "1.2", rec.Calls()[0].Info.SOAPVersion)
 	})
+	t.Run("a code recorded by the operation", func(t *testing.T) {
+		var rec observetest.Recorder
+		h := soapx.NewHook(&rec, "svc", soapx.SOAP11, testURL, scrub.New("hunter22"))
+		for _, end := range []string{"", "explicit"} {
+			ctx, call := h.Start(context.Background(), "Echo", action)
+			soapx.SetCode(ctx, "Fail-hunter22")
+			require.Equal(t, "Fail-hunter22", call.Code())
+			call.End(nil, end)
+		}
+		soapx.SetCode(context.Background(), "nowhere") // no call: nothing
+		require.Equal(t, []string{"svc Echo: ok code=Fail-[REDACTED] attempts=0 []", "svc Echo: ok code=explicit attempts=0 []"},
+			rec.Summaries())
+	})
 	t.Run("observer without a Call", func(t *testing.T) {
 		o := observe.Funcs{OnStart: func(ctx context.Context, _ observe.CallInfo) context.Context { return ctx }}
 		c := m.client(t, soapx.WithObserver(o))
