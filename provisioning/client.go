@@ -224,7 +224,7 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	c := &Client{
 		endpoint: sc.Endpoint(),
 		operator: operatorEmail,
-		otp:      otp,
+		otp:      checkedOTP(otp),
 		version:  cfg.version,
 		pageSize: cfg.pageSize,
 		log:      log,
@@ -269,4 +269,19 @@ func (c *Client) run(ctx context.Context, op string, call func(context.Context) 
 	err := c.secrets.Error(c.do(ctx, op, call))
 	c.endCall(obs, op, err)
 	return err
+}
+
+// checkedOTP refuses an OTP that would not reach the server as given (a control character,
+// invalid UTF-8: see soapx.CheckText) before Connect sends it.
+func checkedOTP(src OTPSource) OTPSource {
+	return func(ctx context.Context) (string, error) {
+		otp, err := src(ctx)
+		if err != nil {
+			return otp, err
+		}
+		if p := soapx.TextProblem(otp); p != "" {
+			return "", &soapx.InputError{Field: "otp", Reason: p}
+		}
+		return otp, nil
+	}
 }

@@ -64,3 +64,17 @@ func TestNilOption(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotNil(t, c)
 }
+
+// An OTP the source returns with a control character is refused before Connect is sent.
+func TestOTPWithControlCharacterRefused(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	t.Cleanup(s.Close)
+	otp := func(context.Context) (string, error) { return "123\x00456", nil }
+	c, err := provisioning.New(s.URL, provisioningtest.TestOperator, otp)
+	require.NoError(t, err)
+	_, err = c.TaskCount(t.Context(), "Org")
+	var ie *provisioning.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "otp", ie.Field)
+	assert.Empty(t, s.Requests(), "Connect was sent")
+}
