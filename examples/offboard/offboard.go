@@ -457,10 +457,8 @@ func (t *stepTally) outcome() outcome {
 func (t *stepTally) finish(res *result) error {
 	res.Outcome = t.outcome()
 	switch res.Outcome {
-	case outcomeFailed:
-		if res.Code == "" && res.Message == "" {
-			res.Code, res.Message = t.code, t.message
-		}
+	case outcomeFailed: // the row shows the first failure; the items have them all
+		res.Code, res.Message = t.code, t.message
 		return t.err
 	case outcomeNotStarted:
 		return errStopped

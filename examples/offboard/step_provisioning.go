@@ -346,7 +346,10 @@ func countFailed(items []itemResult) int {
 func provisioningError(code, msg *string, err error) {
 	var fault *provisioning.Error
 	var ce *provisioning.ConnectError
+	var re *provisioning.ResultError
 	switch {
+	case errors.As(err, &re):
+		*code, *msg = re.Result, re.Op+" answered "+re.Result
 	case errors.As(err, &ce):
 		*code, *msg = string(ce.Result), "Connect refused: "+ce.Error()
 	case errors.As(err, &fault):
