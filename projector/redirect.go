@@ -100,11 +100,11 @@ func (c *client) redirectTarget(raw string, hops int, tried map[string]bool) (st
 	if scheme != "https" && scheme != "http" {
 		return "", refuse("scheme must be https")
 	}
-	host, port, reason := dialHost(raw, u)
+	host, port, suspect, reason := dialHost(raw, u)
 	if reason != "" {
 		return "", refuse(reason)
 	}
-	if reason := c.allowRedirect(scheme, host, port); reason != "" {
+	if reason := c.allowRedirect(scheme, host, port, suspect); reason != "" {
 		return "", refuse(reason)
 	}
 	ep, err := url.Parse(c.endpoint)
@@ -138,9 +138,10 @@ func (c *client) redirectTarget(raw string, hops int, tried map[string]bool) (st
 
 // dialHost returns the host name and port the dialer would use for u, normalised (lower
 // case, no trailing dot, decimal port without leading zeros), or why the authority is refused
-// before any allowlist is consulted. raw is the URL as received: url.Parse decodes %XX in a
-// host, so only the raw text shows an encoded one.
-func dialHost(raw string, u *url.URL) (host, port, reason string) {
+// outright. suspect says why the host may only be used when allowed exactly (percent-encoded,
+// non-ASCII). raw is the URL as received: url.Parse decodes %XX in a host, so only the raw text
+// shows an encoded one.
+func dialHost(raw string, u *url.URL) (host, port, suspect, reason string) {
 	authority := raw
 	if i := strings.Index(authority, "//"); i >= 0 {
 		authority = authority[i+2:]
@@ -148,28 +149,30 @@ func dialHost(raw string, u *url.URL) (host, port, reason string) {
 	if i := strings.IndexAny(authority, "/?#\\"); i >= 0 {
 		authority = authority[:i]
 	}
-	if strings.Contains(authority, "%") {
-		return "", "", "percent-encoded host"
-	}
 	for i := 0; i < len(authority); i++ {
-		if c := authority[i]; c <= ' ' || c >= 0x7f {
-			return "", "", "host has a control, space or non-ASCII character"
+		switch c := authority[i]; {
+		case c <= ' ' || c == 0x7f:
+			return "", "", "", "host has a control character or a space"
+		case c >= 0x80 && suspect == "":
+			suspect = "non-ASCII host"
+		case c == '%':
+			suspect = "percent-encoded host"
 		}
 	}
 	host = normalHost(u.Hostname())
 	if host == "" {
-		return "", "", "no host"
+		return "", "", "", "no host"
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return "", "", "invalid port"
+			return "", "", "", "invalid port"
 		}
 		port = strconv.Itoa(n)
 	} else if strings.HasSuffix(u.Host, ":") {
-		return "", "", "empty port"
+		return "", "", "", "empty port"
 	}
-	return host, port, ""
+	return host, port, suspect, ""
 }
 
 // normalHost lower-cases a host name and drops one trailing dot (the absolute form of the
@@ -209,8 +212,9 @@ func plainHostName(host string) bool {
 
 // allowRedirect returns why a target is refused, or "" when credentials may go there:
 // https under projectorpsa.com (a plain host name), or a host the caller allowed exactly
-// (plain http only when allowed as an http:// URL).
-func (c *client) allowRedirect(scheme, host, port string) string {
+// (plain http only when allowed as an http:// URL). suspect (from dialHost) refuses any host
+// that is not allowed exactly.
+func (c *client) allowRedirect(scheme, host, port, suspect string) string {
 	if port == "" {
 		port = map[string]string{"https": "443", "http": "80"}[scheme]
 	}
@@ -224,6 +228,8 @@ func (c *client) allowRedirect(scheme, host, port string) string {
 		return ""
 	}
 	switch {
+	case suspect != "":
+		return suspect + " " + strconv.Quote(host) + " is neither under " + trustedDomain + " nor allowed with WithAllowedRedirectHosts"
 	case net.ParseIP(host) != nil || strings.Contains(host, ":") || strings.Contains(host, "%"):
 		return "IP address " + host + " is neither under " + trustedDomain + " nor allowed with WithAllowedRedirectHosts"
 	case !plainHostName(host):

@@ -10,7 +10,7 @@ import (
 func TestRedirectTarget(t *testing.T) {
 	const path = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
 	c, err := New("https://secure.projectorpsa.com"+path, Credentials{AccountCode: "a", UserName: "u", Password: "p"},
-		WithAllowedRedirectHosts("test.example", "127.0.0.1:9000", "http://localhost:9100", "[::1]:9200"))
+		WithAllowedRedirectHosts("test.example", "127.0.0.1:9000", "http://localhost:9100", "[::1]:9200", "bücher.example", "xn--bcher-kva.example"))
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		redirect, want, refused string
@@ -27,6 +27,12 @@ func TestRedirectTarget(t *testing.T) {
 		{redirect: "http://localhost:9100", want: "http://localhost:9100" + path},
 		{redirect: "https://localhost:9100", want: "https://localhost:9100" + path},
 		{redirect: "https://[::1]:9200", want: "https://[::1]:9200" + path},
+		{redirect: "https://bücher.example", want: "https://bücher.example" + path},
+		{redirect: "https://b%C3%BCcher.example", want: "https://bücher.example" + path},
+		{redirect: "https://xn--bcher-kva.example", want: "https://xn--bcher-kva.example" + path},
+		{redirect: "https://bücher.projectorpsa.com", refused: "non-ASCII host"},
+		{redirect: "https://b%C3%BCcher.projectorpsa.com", refused: "percent-encoded host"},
+		{redirect: "https://xn--bcher-kva.projectorpsa.com", refused: "not a plain ASCII host name"},
 
 		{redirect: "https://secure3.projectorpsa.com", hops: 3, refused: "more than 3 redirects"},
 		{redirect: "https://secure.projectorpsa.com", refused: "redirect loop"},
