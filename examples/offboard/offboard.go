@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -473,4 +474,24 @@ func item(kind, id string, o stepOutcome) itemResult {
 		msg = joinDetail(msg, o.Detail)
 	}
 	return itemResult{Kind: kind, ID: id, Outcome: o.Outcome, Code: o.Code, Message: msg}
+}
+
+// itemsByOutcome sums up items of a kind by outcome: "accounts deleted: A, B; already gone: C".
+func itemsByOutcome(items []itemResult, kind, doneText, alreadyText string) []string {
+	by := map[outcome][]string{}
+	for _, it := range items {
+		if it.Kind == kind {
+			by[it.Outcome] = append(by[it.Outcome], it.ID)
+		}
+	}
+	var parts []string
+	for _, o := range []struct {
+		outcome outcome
+		text    string
+	}{{outcomeDone, doneText}, {outcomeAlready, alreadyText}, {outcomeFailed, "failed"}, {outcomeNotStarted, "not started"}} {
+		if ids := by[o.outcome]; len(ids) > 0 {
+			parts = append(parts, kind+"s "+o.text+": "+strings.Join(ids, ", "))
+		}
+	}
+	return parts
 }

@@ -155,7 +155,7 @@ func TestFullSuccess(t *testing.T) {
 	ur := resultOf(t, u, "uds")
 	assert.Equal(t, "The operation was successful!", ur.Message)
 	assert.NotEmpty(t, ur.TransactionID, "udsTransactionID")
-	assert.Equal(t, "ACTIVE → INACTIVE; account(s) deleted: RADIUS_ID, OTP_ID", ur.Detail)
+	assert.Equal(t, "ACTIVE → INACTIVE; accounts deleted: RADIUS_ID, OTP_ID", ur.Detail)
 	assert.Equal(t, "0 OK", resultOf(t, u, "cas").Code)
 	for _, system := range systemNames {
 		assert.Equal(t, none(), resultOf(t, u, system).Residual, system)

@@ -228,7 +228,7 @@ func (s *casStep) offboard(ctx context.Context, u user, x *stepper) (result, err
 	if errors.Is(err, errStopped) {
 		return res, err
 	}
-	res.Detail = s.summary(t, o)
+	res.Detail = s.summary(res.Items, o)
 	// Verify: read the subscriptions again.
 	if x.changed {
 		var rerr error
@@ -253,13 +253,15 @@ func (s *casStep) offboard(ctx context.Context, u user, x *stepper) (result, err
 }
 
 // summary is the row's detail: what the user's removal did, and the household's steps.
-func (s *casStep) summary(t stepTally, remove stepOutcome) string {
+func (s *casStep) summary(items []itemResult, remove stepOutcome) string {
 	d := remove.Detail
 	if remove.Outcome == outcomeFailed {
 		d = "removal from the household failed"
 	}
 	if s.householdLeaves {
-		d = joinDetail(d, fmt.Sprintf("household: %d step(s) done, %d already, %d failed", t.done, t.already, t.failed))
+		parts := itemsByOutcome(items, "subscription", "no longer renewing", "already not renewing")
+		parts = append(parts, itemsByOutcome(items, "household", "removed (DeleteDomain)", "already gone")...)
+		d = strings.Join(append([]string{d}, parts...), "; ")
 	}
 	return d
 }

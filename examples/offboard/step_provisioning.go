@@ -279,10 +279,7 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 		removed = o.Outcome.success()
 	}
 
-	var parts []string
-	if n := len(st.tokens); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d token(s) revoked or already", n-countFailed(res.Items[base:base+n])))
-	}
+	parts := itemsByOutcome(res.Items, "token", "revoked", "already revoked")
 	if len(done) > 0 {
 		parts = append(parts, "removed from "+taskList(done))
 	}
@@ -329,16 +326,6 @@ func (s *provisioningStep) verify(ctx context.Context, u user, x *stepper, st pr
 		}
 	}
 	return res, nil
-}
-
-func countFailed(items []itemResult) int {
-	n := 0
-	for _, it := range items {
-		if !it.Outcome.success() {
-			n++
-		}
-	}
-	return n
 }
 
 // provisioningError records what the service said: the Fault's code and message, the

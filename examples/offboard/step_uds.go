@@ -278,19 +278,7 @@ func (s *udsStep) summary(plan []string, st udsState, accounts []itemResult) str
 	if !s.userDone(st) {
 		parts = append(parts, plan[0])
 	}
-	by := map[outcome][]string{}
-	for _, a := range accounts {
-		by[a.Outcome] = append(by[a.Outcome], a.ID)
-	}
-	for _, o := range []struct {
-		outcome outcome
-		text    string
-	}{{outcomeDone, "account(s) deleted: "}, {outcomeAlready, "account(s) already gone: "}, {outcomeFailed, "account(s) not deleted: "}, {outcomeNotStarted, "account(s) not started: "}} {
-		if ids := by[o.outcome]; len(ids) > 0 {
-			parts = append(parts, o.text+strings.Join(ids, ", "))
-		}
-	}
-	return strings.Join(parts, "; ")
+	return strings.Join(append(parts, itemsByOutcome(accounts, "account", "deleted", "already gone")...), "; ")
 }
 
 // window describes the lock window, if any.
