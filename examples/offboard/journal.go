@@ -26,13 +26,18 @@ import (
 //   - takes a recorded result that succeeded (done, already) as is: no request;
 //   - skips a step whose outcome was recorded as a success: it is never sent again;
 //   - for a step with an intent and no outcome (the run stopped between the two), reads the
-//     system first (uds: getUserStatus; projector: FindUser, PwsGetUserList; provisioning:
-//     the user's tasks) and sends the step only if the read shows it was not done. cas has
-//     no read operation for a household's users today: its step is sent again, which is
-//     safe because HandleUserTask Delete is idempotent on the server (it answers 0 OK again
-//     for a user no longer in the household, FACTS §1, or not found) and is reported as
-//     done. When cas gets a read (the read → revoke → delete → verify work), its step gets
-//     the same re-read as the others.
+//     system first and sends the step only if the read shows it was not done: uds
+//     retrieveUser (the status, the accounts left), cas GetDomainEntitlements (a cancelled
+//     renewal no longer renews), projector FindUser (PwsGetUserList: gone or inactive),
+//     provisioning GetTokensByOwner and the user's tasks. Three steps have no read in their
+//     service: cas's removal from the household (no read of a household's members) and
+//     DeleteDomain (no read of recordings), and BSIDCA's RemoveUser (no read of a user). Such
+//     a step is sent again, which is safe: the server changes nothing the second time (0 OK
+//     again: Delete checks no membership, FACTS §1, DeleteDomain checks nothing; RemoveUser
+//     answers Fail for a user it no longer has, a GUESS, reported done).
+//
+// Every system reads again at the end of its steps (the verification): residual access none,
+// or what is left. A result is reused by -resume only if it succeeded with no access left.
 //
 // The intent is fsync'd before its call is sent; the outcome and result records are written
 // (to the kernel) at once and made durable by the next intent's fsync, or at the end of the
@@ -55,7 +60,7 @@ const (
 type stepID struct {
 	User   string `json:"user"`   // user.key()
 	System string `json:"system"` // uds, cas, projector, provisioning
-	Step   string `json:"step"`   // set-status, remove-from-household, delete-user, remove-from-task, ...
+	Step   string `json:"step"`   // set-status, delete-account, cancel-renewal, revoke-token, remove-from-task, ...
 	Target string `json:"target"` // what the step acts on in that system
 }
 

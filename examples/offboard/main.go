@@ -1,16 +1,35 @@
-// Command offboard removes users from the four systems of this module, in one run:
+// Command offboard ends a leaver's access in the four systems of this module, and proves it:
+// per system it reads what the user holds, revokes it, deletes the user, and reads again.
 //
-//   - uds: reads the status (getUserStatus), then sets it INACTIVE (DELETED with -uds-delete),
-//     optionally with a lock window (-uds-lock-from, -uds-lock-until);
-//   - cas: HandleUserTask Delete, removing the user from their household;
-//   - projector: PwsDeleteUser with EndDateIfInUse (today by default), so a user still
-//     referenced is made inactive instead of the request failing;
-//   - provisioning: reads the user's tasks, then removes the user from each of them.
+//   - uds: retrieveUser (with accounts); the status INACTIVE (optionally with a lock window,
+//     -uds-lock-from, -uds-lock-until) or, with -uds-delete, deleteUser; deleteUserAccount
+//     for each account; retrieveUser again.
+//   - cas: GetDomainEntitlements (the household's subscriptions); HandleUserTask Delete,
+//     removing the user from the household; with -cas-household-leaves (the whole household
+//     leaves) CancelSubscriptionRenewal for each renewing subscription (valid until its end
+//     date, nothing refunded), then HandleUserTask DeleteDomain (its recordings, series and
+//     quota); CancelServiceNow is never sent; GetDomainEntitlements again.
+//   - projector: FindUser (PwsGetUserList); PwsDeleteUser with EndDateIfInUse (today by
+//     default), so a user still referenced is made inactive instead of the request failing;
+//     FindUser again.
+//   - provisioning: GetTokensByOwner and the user's tasks; RevokeToken for each token
+//     (-provisioning-revoke-mode, back to inventory by default); removal from each task;
+//     with -provisioning-remove-user, RemoveUser; the tokens and tasks again.
+//
+// Each user and system ends with "residual access: none", or exactly what is left (an account,
+// a token owned, a task, a subscription still renewing, a user still active…), in every
+// view and in the report. A user with access left is a failure (exit status 1), even when
+// every call succeeded.
 //
 // The demo: with no flag at all (or with -demo) it starts in-process fakes of the four
-// services (the xxxtest packages), seeded with a demo user, says so, and offboards that user:
+// services (the xxxtest packages), seeded with a demo user (2 uds accounts, 2 renewing
+// subscriptions in its household, a Projector user still referenced, 2 tokens and 2 tasks),
+// says so, and offboards that user. The flags that choose what is done (-uds-delete,
+// -cas-household-leaves, -provisioning-remove-user, -provisioning-revoke-mode…) apply to the
+// demo when -demo is given:
 //
 //	go run ./examples/offboard
+//	go run ./examples/offboard -demo -cas-household-leaves
 //
 // Real systems: a system is used when any of its flags is given, and then its endpoint is
 // required (an empty one, an unset variable in a cron job, is bad usage: exit 2, nothing
@@ -44,16 +63,21 @@
 // default offboard-<time>.journal.jsonl in the current directory): its intent, on disk before
 // the call is sent, and its outcome. After a crash, a kill or Ctrl-C, run the same command
 // with -resume JOURNAL: what the journal records as done is not sent again, and a step with
-// an intent but no outcome is read back first (uds, projector, provisioning) or sent again
-// where the service has no read and a repeated delete changes nothing (cas); see
-// journal.go. SIGINT or SIGTERM finishes the steps in flight, records them and stops: users
+// an intent but no outcome is read back first (uds status and accounts, cas renewals,
+// projector, provisioning tokens and tasks) and sent only if the read shows it not done; the
+// two cas steps that have no read (the removal from the household, DeleteDomain) and
+// RemoveUser are sent again, which is safe because the server changes nothing the second
+// time; see journal.go. SIGINT or SIGTERM finishes the steps in flight, records them and stops: users
 // not started are reported "not started"; a second signal aborts at once (the journal is
 // still good).
 //
-// -dry-run reads and prints the plan, and changes nothing (and journals nothing).
+// -dry-run reads each system and prints the plan: what will be revoked (accounts,
+// subscriptions with renewal, token serials, tasks), and changes nothing (and journals
+// nothing).
 //
-// Runs are idempotent: a second run reports "already" where the service says the user is
-// not found (or uds already has the status, or the user is in no provisioning task).
+// Runs are idempotent: a second run reads each system again, reports "already" where nothing
+// is left, and verifies again (cas's HandleUserTask, which has no read, is sent again and
+// answers 0 OK: reported done).
 //
 // Batch: -users FILE reads a CSV file with a header row naming its columns, in any order,
 // then one user per line:
@@ -77,8 +101,9 @@
 // system, the server's codes and messages and transaction ids, never a secret). Off a
 // terminal, stderr gets a progress line every -progress (30s). -version prints the version.
 //
-// Exit status: 0 when everything was done or already done, 1 when a system failed for some
-// user or the run was stopped, 2 on bad usage (flags, an unreadable users file, a missing
+// Exit status: 0 when everything was done or already done and no access is left, 1 when a
+// system failed for some user, access is left (residual access), or the run was stopped, 2
+// on bad usage (flags, an unreadable users file, a missing
 // secret, an empty endpoint).
 package main
 
