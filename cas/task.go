@@ -66,7 +66,6 @@ func (c *Client) HandleUserTask(ctx context.Context, domainID int, userID string
 		UserId:      userID,
 		ActionType:  &at,
 	}
-	ctx, call := c.startCall(ctx)
 	res, err := c.guarded(ctx, func(ctx context.Context) (*Result, error) {
 		st, status, err := c.send(ctx, req)
 		if err != nil {
