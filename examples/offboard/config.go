@@ -403,7 +403,8 @@ with "residual access: none", or exactly what is left (a failure: exit status 1)
 
 A system is used when its flags are given (its -<system>-endpoint is then required); the
 others are skipped. Any system flag means real systems: the built-in fakes run only with
--demo, or with no flag at all.
+-demo, or with no flag at all. With -demo, the flags that choose what is done (-uds-delete,
+-cas-household-leaves, -provisioning-remove-user, -provisioning-revoke-mode…) apply to the fakes.
 
 Every step is journaled (-journal, by default offboard-<time>.journal.jsonl): after a crash
 or Ctrl-C, run the same command with -resume JOURNAL; what is recorded as done is not sent
