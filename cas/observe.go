@@ -32,11 +32,6 @@ func newHook(o Observer, form WireForm, endpoint string, secrets *scrub.Set) *so
 	return soapx.NewHook(o, "cas", v, endpoint, secrets)
 }
 
-// startCall begins the observation of a HandleUserTask call, if the client has an Observer.
-func (c *Client) startCall(ctx context.Context) (context.Context, *soapx.Call) {
-	return c.startOp(ctx, opHandleUserTask)
-}
-
 // startOp begins the observation of a call of the wire operation op, if the client has an
 // Observer.
 func (c *Client) startOp(ctx context.Context, op string) (context.Context, *soapx.Call) {

@@ -45,7 +45,7 @@ func TestObserver(t *testing.T) {
 		{"another operation", func() error { _, err := c.DomainEntitlements(ctx, 42, cas.EntitlementQuery{}, 0, 10); return err },
 			"cas GetDomainEntitlements: ok code= attempts=1 [attempt#1:200:ok]"},
 		{"a cancellation's status code", func() error { _, err := c.CancelSubscriptionRenewal(ctx, 42, "no-such-subscription", nil); return err },
-			"cas CancelSubscriptionRenewal: XXX"},
+			"cas CancelSubscriptionRenewal: not_found code=3081 attempts=1 [attempt#1:200:ok]"},
 		{"HTTP POST", func() error { _, err := post.DeleteUser(ctx, 42, "carol"); return err },
 			"cas HandleUserTask: ok code=0 attempts=1 [login.started attempt#1:200:ok login.succeeded]"},
 		{"refused credentials", func() error { _, err := wrong.DeleteUser(ctx, 42, "alice"); return err },
