@@ -32,7 +32,8 @@
 //
 // SOAP 1.1 is the default; WithWireForm selects SOAP 1.2 or the ASMX HTTP POST form
 // (<endpoint>/HandleUserTask, form fields, bare <Status> answer). Results and errors are
-// the same for all three.
+// the same for all three. The entitlement reads and the cancellations are sent over SOAP 1.1
+// or 1.2 only: a client made for HTTPPost refuses them with an *InputError before sending.
 //
 // # Errors
 //
