@@ -18,8 +18,9 @@ import (
 // newOpTargets are one new read operation per service (issue 19), measured by BenchmarkCall
 // like the main operations (same canned server, same three clients, same rotation): cas
 // GetDomainEntitlements (a page of 3 entitlements) and provisioning GetTokensByOwner (3
-// serials). Their groups are named "cas_GetDomainEntitlements" and
-// "provisioning_GetTokensByOwner".
+// serials), uds retrieveUser (a user with 2 accounts) and projector PwsGetUserList (one user;
+// services_read_test.go). Their groups are named "cas_GetDomainEntitlements",
+// "provisioning_GetTokensByOwner", "uds_retrieveUser" and "projector_PwsGetUserList".
 // The three clients of each new operation give the same answer (the benchmark's premise).
 func TestNewOpClientsAgree(t *testing.T) {
 	for _, tg := range newOpTargets {
@@ -36,7 +37,7 @@ func TestNewOpClientsAgree(t *testing.T) {
 	}
 }
 
-var newOpTargets = []*target{casEntitlementsTarget, provTokensTarget}
+var newOpTargets = []*target{casEntitlementsTarget, provTokensTarget, udsRetrieveTarget, projectorListTarget}
 
 // ---- cas: GetDomainEntitlements ----------------------------------------------------------
 

@@ -37,7 +37,7 @@ type target struct {
 	min    func(tb testing.TB, endpoint string, hc *http.Client, answers cannedSet) caller
 }
 
-var targets = []*target{casTarget, udsTarget, projectorTarget, provisioningTarget, udsRetrieveTarget, projectorListTarget}
+var targets = []*target{casTarget, udsTarget, projectorTarget, provisioningTarget}
 
 var (
 	answersMu sync.Mutex
