@@ -29,9 +29,11 @@
 //     clock is read for observation (internal/bench/BENCHMARKS.md, "Observation").
 //   - The methods of one Call are never called concurrently, and never after End. Calls of
 //     one client run concurrently: an Observer must be safe for concurrent use.
-//   - No secret reaches an Observer: every text is scrubbed of the client's secrets
-//     (credentials, OTPs, tokens, tickets, cookies) before it is handed over, and Err is the
-//     error the caller gets, which is scrubbed too.
+//   - No secret reaches an Observer: every text that comes from a server or from the
+//     client's configuration (hosts, the service's code, a redirect target) is scrubbed of the
+//     client's secrets (credentials, OTPs, tokens, tickets, cookies) before it is handed over;
+//     Err is the error the caller gets, which is scrubbed too; operation names and SOAP
+//     actions are the service packages' constants.
 //   - Input refused before anything is sent (ErrInvalidInput) is returned at once, without an
 //     observation: no call reached the service.
 package observe
@@ -101,8 +103,9 @@ type Result struct {
 	// uds: the userRegistryError errorNumber of a Fault;
 	// projector: the first ErrorNumber of the PwsMessages of a failed answer ("50024",
 	// "10004"), or their first ErrorCode mnemonic when none has a number;
-	// provisioning: the ConnectResult of a Connect ("AUTH_SUCCESS", "AUTH_FAILURE"), or the
-	// boolean a change answered ("true", "false").
+	// provisioning: the ConnectResult of a Connect ("AUTH_SUCCESS", "AUTH_FAILURE"), the
+	// boolean a change answered ("true", "false"), or the result of RevokeToken or RemoveUser
+	// ("LastAuth", "Deleted").
 	Code string
 	// Err is the error the call returned to its caller (nil on success). It is scrubbed of
 	// the client's secrets like every error the clients return.
