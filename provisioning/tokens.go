@@ -259,7 +259,9 @@ func (c *Client) Token(ctx context.Context, organization, serial string) (*Token
 	if err := checkNamed("serial", serial); err != nil {
 		return nil, err
 	}
-	rows, err := c.Tokens(ctx, organization, TokenQuery{Serial: serial}, firstRecord, 1)
+	// A few rows, not one: should the server match serials by prefix, the exact one is
+	// still found among them.
+	rows, err := c.Tokens(ctx, organization, TokenQuery{Serial: serial}, firstRecord, 10)
 	if err != nil {
 		return nil, err
 	}
