@@ -6,7 +6,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -273,4 +275,47 @@ type pwsGetUserListResponse struct {
 			Rows []*pwsUserSummaryRow `xml:"http://projectorpsa.com/DataContracts/Shared/Common/ PwsUserSummaryElement"`
 		} `xml:"http://projectorpsa.com/DataContracts/Responses/ Users"`
 	} `xml:"http://projectorpsa.com/PwsProjectorServices/ PwsGetUserListResult,omitempty"`
+}
+
+// BenchmarkReadsPaired times the uds and projector reads' three clients call by call, in
+// alternation (the order rotating every iteration), over plain HTTP and TLS, and reports the
+// median call of each: on a loaded machine a spike hits all three alike, where BenchmarkCall's
+// separate runs can land on different loads. Metrics: sdk-µs, min-µs, gowsdl-µs, sdk/min
+// (the time target: ≤ 1) and gowsdl/sdk (the throughput target: ≥ 1.9).
+func BenchmarkReadsPaired(b *testing.B) {
+	for _, tg := range []*target{udsRetrieveTarget, projectorListTarget} {
+		answers := tg.answers(b)
+		for _, transport := range []string{"http", "tls"} {
+			b.Run(tg.name+"/"+transport, func(b *testing.B) {
+				impls := []string{implSDK, implMin, implGowsdl}
+				calls := make([]caller, len(impls))
+				ctx := context.Background()
+				for i, impl := range impls {
+					srv := startServer(b, tg.handlerFor(impl, answers), transport == "tls")
+					calls[i] = tg.build(b, impl, srv, answers)
+					must(b, calls[i](ctx))
+				}
+				runtime.GC()
+				times := make([][]time.Duration, len(impls))
+				n := 0
+				for b.Loop() {
+					for k := range impls {
+						i := (n + k) % len(impls)
+						start := time.Now()
+						if err := calls[i](ctx); err != nil {
+							b.Fatal(err)
+						}
+						times[i] = append(times[i], time.Since(start))
+					}
+					n++
+				}
+				sdk, minimum, gw := medianDuration(times[0]), medianDuration(times[1]), medianDuration(times[2])
+				b.ReportMetric(float64(sdk.Nanoseconds())/1000, "sdk-µs")
+				b.ReportMetric(float64(minimum.Nanoseconds())/1000, "min-µs")
+				b.ReportMetric(float64(gw.Nanoseconds())/1000, "gowsdl-µs")
+				b.ReportMetric(float64(sdk)/float64(minimum), "sdk/min")
+				b.ReportMetric(float64(gw)/float64(sdk), "gowsdl/sdk")
+			})
+		}
+	}
 }
