@@ -194,7 +194,25 @@ func (e *Engine[S]) renewNow(cur *Session[S], now time.Time) bool {
 // and err is the context's: the login goes on for the others, and its outcome is not the
 // caller's to read.
 func (e *Engine[S]) Get(ctx context.Context, login Login[S]) (s *Session[S], led bool, err error) {
-	return e.get(ctx, login, false)
+	for {
+		s, f, lead, cur, err := e.acquire(ctx)
+		if s != nil || err != nil {
+			return s, false, err
+		}
+		if lead {
+			go e.run(context.WithoutCancel(ctx), f, login)
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			// led is false: the login may still be running, and its outcome is not the
+			// caller's to read.
+			return nil, false, context.Cause(ctx)
+		}
+		if s, led, again, err := e.settle(ctx, f, lead, cur); !again {
+			return s, led, err
+		}
+	}
 }
 
 // GetOwn is Get for a login that is the caller's own request (uds, cas: there is no login
@@ -203,94 +221,106 @@ func (e *Engine[S]) Get(ctx context.Context, login Login[S]) (s *Session[S], led
 // bounds it. If the caller's context ends before the server answered, the login gives no
 // verdict and one of the waiting callers leads with its own request instead; so a caller
 // that gives up still never fails the others.
+//
+// login runs only in the caller's goroutine and is never kept: a closure over the caller's
+// request stays on the caller's stack (the per-call path allocates nothing for it).
 func (e *Engine[S]) GetOwn(ctx context.Context, login Login[S]) (s *Session[S], led bool, err error) {
-	return e.get(ctx, login, true)
+	for {
+		s, f, lead, cur, err := e.acquire(ctx)
+		if s != nil || err != nil {
+			return s, false, err
+		}
+		if lead {
+			e.runOwn(ctx, f, login) // has run to its end: f.done is closed
+		} else {
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return nil, false, context.Cause(ctx)
+			}
+		}
+		if s, led, again, err := e.settle(ctx, f, lead, cur); !again {
+			return s, led, err
+		}
+	}
 }
 
 // RenewOwn is Renew with GetOwn's login.
 func (e *Engine[S]) RenewOwn(ctx context.Context, stale *Session[S], login Login[S]) (*Session[S], bool, error) {
 	e.reactive(ctx, stale)
 	e.Invalidate(stale)
-	return e.get(ctx, login, true)
+	return e.GetOwn(ctx, login)
 }
 
-func (e *Engine[S]) get(ctx context.Context, login Login[S], own bool) (s *Session[S], led bool, err error) {
-	for {
-		e.mu.Lock()
-		if e.closed {
-			e.mu.Unlock()
-			return nil, false, ErrClosed
-		}
-		now := e.cfg.Now()
-		if e.refused != nil {
-			if e.cfg.Cooldown <= 0 || now.Before(e.refused.At.Add(e.cfg.Cooldown)) {
-				r := e.refused
-				e.mu.Unlock()
-				e.emit(ctx, Event{Kind: EventRefusalRemembered})
-				return nil, false, r
-			}
-			e.refused = nil // the cooldown is over: one new attempt
-		}
-		cur := e.cur
-		if cur != nil && !cur.expired(now) && !e.renewNow(cur, now) {
-			e.mu.Unlock()
-			return cur, false, nil
-		}
-		f, lead := e.flight, false
-		if f == nil {
-			f, lead = &flight[S]{done: make(chan struct{})}, true
-			e.flight = f
-			e.attempted++
-		}
+// acquire is the first half of Get and GetOwn: it returns a session the caller can use as it
+// is, or an error that needs no login (closed, refused), or else the flight to wait for, lead
+// telling whether the caller must run its login, and cur the session being renewed (nil
+// when there is none).
+func (e *Engine[S]) acquire(ctx context.Context) (s *Session[S], f *flight[S], lead bool, cur *Session[S], err error) {
+	e.mu.Lock()
+	if e.closed {
 		e.mu.Unlock()
-		if lead {
-			if cur != nil { // there is a session, but its known lifetime is ending
-				e.emit(ctx, Event{Kind: EventRenewal, Proactive: true})
-			}
-			e.emit(ctx, Event{Kind: EventLoginStarted})
-		}
-
-		switch {
-		case lead && own:
-			e.runOwn(ctx, f, login)
-		case lead:
-			go e.run(context.WithoutCancel(ctx), f, login)
-		}
-		if !lead || !own { // an own login has already run to its end, in this goroutine
-			select {
-			case <-f.done:
-			case <-ctx.Done():
-				// led is false: the login may still be running, and its outcome is not the
-				// caller's to read.
-				return nil, false, context.Cause(ctx)
-			}
-		}
-		switch {
-		case f.err == nil:
-			if lead {
-				e.emit(ctx, Event{Kind: EventLoginSucceeded})
-			}
-			return f.s, lead, nil
-		case lead:
-			if f.refused != nil {
-				e.emit(ctx, Event{Kind: EventRefused})
-			} else {
-				e.emit(ctx, Event{Kind: EventLoginFailed})
-			}
-			// A proactive renewal that failed (and was not refused) leaves the old session,
-			// still valid, in use.
-			if cur != nil && !cur.expired(e.cfg.Now()) && e.current() == cur {
-				return cur, true, nil
-			}
-			return nil, true, f.err
-		case f.retry && ctx.Err() == nil:
-			continue // the leader's request said nothing about the credentials
-		case f.refused != nil:
-			e.emit(ctx, Event{Kind: EventRefusalRemembered})
-			return nil, false, f.refused
-		}
-		return nil, false, f.err
+		return nil, nil, false, nil, ErrClosed
 	}
+	now := e.cfg.Now()
+	if e.refused != nil {
+		if e.cfg.Cooldown <= 0 || now.Before(e.refused.At.Add(e.cfg.Cooldown)) {
+			r := e.refused
+			e.mu.Unlock()
+			e.emit(ctx, Event{Kind: EventRefusalRemembered})
+			return nil, nil, false, nil, r
+		}
+		e.refused = nil // the cooldown is over: one new attempt
+	}
+	cur = e.cur
+	if cur != nil && !cur.expired(now) && !e.renewNow(cur, now) {
+		e.mu.Unlock()
+		return cur, nil, false, nil, nil
+	}
+	f = e.flight
+	if f == nil {
+		f, lead = &flight[S]{done: make(chan struct{})}, true
+		e.flight = f
+		e.attempted++
+	}
+	e.mu.Unlock()
+	if lead {
+		if cur != nil { // there is a session, but its known lifetime is ending
+			e.emit(ctx, Event{Kind: EventRenewal, Proactive: true})
+		}
+		e.emit(ctx, Event{Kind: EventLoginStarted})
+	}
+	return nil, f, lead, cur, nil
+}
+
+// settle is the second half of Get and GetOwn, once f is done: what the caller gets, or again
+// when the caller must try once more (the leader's own request gave no verdict).
+func (e *Engine[S]) settle(ctx context.Context, f *flight[S], lead bool, cur *Session[S]) (s *Session[S], led, again bool, err error) {
+	switch {
+	case f.err == nil:
+		if lead {
+			e.emit(ctx, Event{Kind: EventLoginSucceeded})
+		}
+		return f.s, lead, false, nil
+	case lead:
+		if f.refused != nil {
+			e.emit(ctx, Event{Kind: EventRefused})
+		} else {
+			e.emit(ctx, Event{Kind: EventLoginFailed})
+		}
+		// A proactive renewal that failed (and was not refused) leaves the old session,
+		// still valid, in use.
+		if cur != nil && !cur.expired(e.cfg.Now()) && e.current() == cur {
+			return cur, true, false, nil
+		}
+		return nil, true, false, f.err
+	case f.retry && ctx.Err() == nil:
+		return nil, false, true, nil // the leader's request said nothing about the credentials
+	case f.refused != nil:
+		e.emit(ctx, Event{Kind: EventRefusalRemembered})
+		return nil, false, false, f.refused
+	}
+	return nil, false, false, f.err
 }
 
 // run performs one detached login and publishes its outcome.
