@@ -50,4 +50,13 @@ func TestSessionFastPathAllocatesNothing(t *testing.T) {
 	if n := testing.AllocsPerRun(1000, func() { _, _, _ = e.Get(ctx, login) }); n != 0 {
 		t.Errorf("Get with a current session allocates %.1f times per call, want 0", n)
 	}
+	// uds and cas hand GetOwn a closure over the caller's own request: GetOwn must never keep
+	// it, or escape analysis puts the closure and everything it captures on the heap for
+	// every call, session or not.
+	calls := 0
+	if n := testing.AllocsPerRun(1000, func() {
+		_, _, _ = e.GetOwn(ctx, func(context.Context) (string, error) { calls++; return "own", nil })
+	}); n != 0 {
+		t.Errorf("GetOwn with a capturing login allocates %.1f times per call, want 0", n)
+	}
 }
