@@ -3,8 +3,10 @@ package provisioning_test
 import (
 	"context"
 	"net/url"
+	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/observe"
@@ -103,4 +105,42 @@ func TestObserver(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Concurrent callers and one Connect: every call is observed and ended, the Connect (run
+// detached, for all of them) is in the observation of the caller that started it only.
+func TestObserverConcurrentCalls(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	defer s.Close()
+	var rec observetest.Recorder
+	c := s.NewClient(t, provisioning.WithObserver(&rec))
+	const callers = 32
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.TaskCount(context.Background(), "Example Org")
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	calls := rec.Calls()
+	require.Len(t, calls, callers)
+	logins, attempts := 0, 0
+	for _, call := range calls {
+		require.True(t, call.Ended)
+		require.Equal(t, observe.OutcomeOK, call.Result.Outcome)
+		attempts += call.Result.Attempts
+		for _, e := range call.Events {
+			if e.Kind == observe.EventLoginStarted {
+				logins++
+				require.Equal(t, "provisioning GetProvisioningTaskCount: ok code= attempts=2 [login.started attempt#1:200:ok login.succeeded attempt#2:200:ok]",
+					call.Summary())
+			}
+		}
+	}
+	require.Equal(t, 1, logins)
+	require.Equal(t, 1, s.Connects())
+	require.Equal(t, callers+1, attempts, "one Connect and one request per caller")
 }
