@@ -12,7 +12,8 @@
 // variables (endpoint, headers, timeout, TLS).
 //
 // The program lives in a module of its own, so that the offboard module itself depends on no
-// part of OpenTelemetry.
+// part of OpenTelemetry; its go.mod builds against this checkout (a replace directive) and
+// needs Go 1.26, as OpenTelemetry v1.47 does (the offboard module needs Go 1.24).
 package main
 
 import (
