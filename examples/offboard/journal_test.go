@@ -87,3 +87,56 @@ func TestResume(t *testing.T) {
 		"3 runs (the first, two resumes; the refused one wrote nothing), 9 steps (uds 1+2 accounts, cas 1, projector 1, provisioning 2 tokens+2 tasks), 4 results (not written again)")
 	assert.True(t, strings.HasSuffix(string(b), "}\n"), "the torn line was cut off")
 }
+
+// TestResidualInJournal: the residual access of a result survives the journal ("none" or the
+// list), and -resume reuses a recorded result only if it succeeded with no access left: one
+// with access left is done again (read, and verified again).
+func TestResidualInJournal(t *testing.T) {
+	tests := []struct {
+		name     string
+		residual *residual
+		json     string
+		reused   bool
+	}{
+		{"verified, nothing left", none(), `"residual_access":"none"`, true},
+		{"access left", &residual{Left: []string{"token 1000000 owned"}}, `"residual_access":["token 1000000 owned"]`, false},
+		{"not verified", nil, ``, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := record{Kind: kindResult, stepID: stepID{User: "k", System: "provisioning"},
+				Result: &result{System: "provisioning", Outcome: outcomeDone, Residual: tt.residual}}
+			b, err := json.Marshal(rec)
+			require.NoError(t, err)
+			if tt.json != "" {
+				assert.Contains(t, string(b), tt.json)
+			} else {
+				assert.NotContains(t, string(b), "residual_access")
+			}
+			p, err := readJournal(strings.NewReader(string(b) + "\n"))
+			require.NoError(t, err)
+			r, ok := p.result("k", "provisioning")
+			assert.Equal(t, tt.reused, ok)
+			if ok {
+				assert.Equal(t, tt.residual, r.Residual)
+			}
+		})
+	}
+}
+
+// TestResumeRedoesResidual: a run that left access (a lock window starting later) is not
+// taken as done by -resume: the user is read again, and still reported with access left.
+func TestResumeRedoesResidual(t *testing.T) {
+	f := newFakes(t, jdoe)
+	args := append(f.argsFor("uds"), "-uds-org", "ACME", "-uds-user", "jdoe", "-uds-lock-from", "2099-01-01")
+	first := runOffboard(t, env(testSecrets), args...)
+	require.Equal(t, exitFailed, first.code, first.stdout)
+	reads := len(f.uds.Requests())
+
+	r := runOffboard(t, env(testSecrets), append(args, "-resume", first.report.Journal)...)
+	require.Equal(t, exitFailed, r.code, r.stdout)
+	assert.Greater(t, len(f.uds.Requests()), reads, "read again, not taken from the journal")
+	res := resultOf(t, r.report.Rows[0], "uds")
+	assert.Equal(t, &residual{Left: []string{"user status ACTIVE (not INACTIVE)"}}, res.Residual)
+	assert.NotContains(t, res.Detail, "recorded by an earlier run")
+}

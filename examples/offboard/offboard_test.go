@@ -73,6 +73,15 @@ func TestDemo(t *testing.T) {
 			assert.Equal(t, all(outcomeDone), outcomes(r.report.Rows[0]))
 			assert.Contains(t, r.stdout, "1 user(s), 0 with a failure, 0 with residual access; results: 4 done")
 			assert.Empty(t, r.stderr)
+			// The demo user's accounts and tokens were revoked, and every system verified.
+			u := r.report.Rows[0]
+			assert.Equal(t, "none", u.ResidualAccess)
+			for _, system := range systemNames {
+				assert.Equal(t, none(), resultOf(t, u, system).Residual, system)
+			}
+			assert.Len(t, resultOf(t, u, "uds").Items, 2)
+			assert.Len(t, resultOf(t, u, "provisioning").Items, 2)
+			assert.Equal(t, "PwsGetUserList: user inactive as of today", resultOf(t, u, "projector").Verification, "in use")
 			if len(args) < 2 {
 				assert.Contains(t, r.stdout, "still referenced: made inactive as of "+time.Now().Format(time.DateOnly))
 				assert.Contains(t, r.stdout, "removed from tasks 1, 2")
