@@ -498,6 +498,8 @@ func TestBadUsage(t *testing.T) {
 		{"unknown flag", []string{"-frobnicate"}, noEnv, "flag provided but not defined"},
 		{"positional argument", []string{"jdoe"}, noEnv, `unexpected argument "jdoe"`},
 		{"concurrency 0", []string{"-concurrency", "0"}, noEnv, "-concurrency"},
+		{"unknown revoke mode", append(slices.Clone(good), "-provisioning-revoke-mode", "shred"), env(testSecrets), `-provisioning-revoke-mode "shred": want inventory, inventory-uninitialized, faulty or lost`},
+		{"options without endpoints nor -demo", []string{"-uds-delete", "-cas-household-leaves"}, env(testSecrets), "or -demo to try them against the built-in fakes"},
 		{"users file missing", casCSV("/nonexistent/users.csv"), env(testSecrets), "-users"},
 		{"users file bad column", casCSV(usersCSV(t, "uds_user,email", "jdoe,j@example.com")), env(testSecrets), `unknown column "email"`},
 		{"users file bad household", casCSV(usersCSV(t, "cas_household,cas_user", "abc,jdoe")), env(testSecrets), `line 2: cas_household "abc"`},
