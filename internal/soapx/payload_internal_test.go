@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,6 +41,18 @@ func TestReleaseZeroesEncoderBuffer(t *testing.T) {
 	assert.False(t, bytes.Contains(encoderBuffer(t, p.enc), []byte(secret)), "encoder buffer still holds the secret")
 	assert.False(t, bytes.Contains(buf[:cap(buf)], []byte(secret)), "request buffer still holds the secret")
 	assert.Zero(t, p.buf.Len())
+
+	// A request longer than the encoder's buffer wraps around it: the secret may sit
+	// anywhere in it, and the whole buffer is overwritten.
+	for _, pad := range []int{100, 3000, 4090, 5000, 9000} {
+		p := getPayload()
+		long := &secretRequest{Password: strings.Repeat("p", pad) + secret}
+		require.NoError(t, writeEnvelope(p, SOAP11, nil, long))
+		require.True(t, bytes.Contains(encoderBuffer(t, p.enc), []byte(secret)) || pad > 4000,
+			"pad %d: the encoder holds the secret after Flush", pad)
+		p.release()
+		assert.False(t, bytes.Contains(encoderBuffer(t, p.enc), []byte(secret)), "pad %d: encoder buffer still holds the secret", pad)
+	}
 
 	// The encoder still works after the scrub.
 	p = getPayload()
