@@ -56,22 +56,7 @@ func (t DateTime) MarshalXMLAttr(name xml.Name) (xml.Attr, error) {
 	return xml.Attr{Name: name, Value: t.format()}, nil
 }
 
-// UnmarshalXML accepts the .NET and Java forms; see DateTime.
-func (t *DateTime) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	for _, a := range start.Attr {
-		if a.Name.Local == "nil" && a.Name.Space == xsiNS && (a.Value == "true" || a.Value == "1") {
-			t.Time = time.Time{}
-			return d.Skip()
-		}
-	}
-	var s string
-	if err := d.DecodeElement(&s, &start); err != nil {
-		return err
-	}
-	return t.UnmarshalText([]byte(s))
-}
-
-// UnmarshalXMLAttr accepts the same forms as UnmarshalXML.
+// UnmarshalXMLAttr accepts the same forms as UnmarshalText.
 func (t *DateTime) UnmarshalXMLAttr(a xml.Attr) error { return t.UnmarshalText([]byte(a.Value)) }
 
 // MarshalText is the wire form, for JSON and text encoders.
