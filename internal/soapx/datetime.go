@@ -13,12 +13,10 @@ import (
 // UTC timestamps without a zone), and output is always UTC.
 //
 // Accepted: "2024-05-01T10:20:30", with 0 to 9 fractional digits (.NET sends 7), with "Z" or
-// a ±hh:mm offset, and date-only "2024-05-01" (optionally with a zone). Empty text and
-// xsi:nil="true" give the zero value, and the zero value is not written at all, so an
-// optional element stays absent instead of becoming 0001-01-01.
+// a ±hh:mm offset, and date-only "2024-05-01" (optionally with a zone). Empty text (an
+// xsi:nil="true" element is empty) gives the zero value, and the zero value is not written at
+// all, so an optional element stays absent instead of becoming 0001-01-01.
 type DateTime struct{ time.Time }
-
-const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
 
 // String formats like the wire does.
 func (t DateTime) String() string { return t.format() }

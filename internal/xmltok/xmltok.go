@@ -83,6 +83,7 @@ type Reader struct {
 	attrs     []xml.Attr // attributes of the current start tag, copied out when done
 	names     [nameSlots]string
 	boxed     [nameSlots]boxedName
+	declBoxed [nameSlots]boxedDecl
 	depth     int          // open elements
 	xsi       []xsiBinding // prefix declarations that bind or unbind the XSI namespace
 	skipped   []xml.Name   // open elements inside an element NilAsAbsent leaves out
@@ -105,6 +106,18 @@ type xsiBinding struct {
 type boxedName struct {
 	name       xml.Name
 	start, end xml.Token
+}
+
+// boxedDecl is the StartElement of one name whose only attribute is a default namespace
+// declaration (<Code xmlns="http://ca.tvinci.com/">), boxed once: encoders such as .NET's
+// and Go's repeat the declaration on every element of an answer, and copying its attribute
+// slice and boxing it afresh was a fifth of a large answer's allocations. The slice is shared
+// by every return: xml.Decoder does not change an unprefixed attribute's name in place
+// (translate leaves it alone), and nothing in this module writes into a token's Attr.
+type boxedDecl struct {
+	name xml.Name
+	ns   string // interned, as every namespace declaration is
+	tok  xml.Token
 }
 
 // NewReader returns a Reader of r.
@@ -649,8 +662,21 @@ func (x *Reader) scanStart(b []byte) (xml.Token, int, error) {
 	if len(attrs) == 0 {
 		return x.box(name, false), i, nil
 	}
+	if len(attrs) == 1 && attrs[0].Name.Space == "" && attrs[0].Name.Local == "xmlns" {
+		return x.boxDecl(name, attrs[0].Value), i, nil
+	}
 	// A fresh slice: xml.Decoder resolves the attribute names in place.
 	return xml.StartElement{Name: name, Attr: append([]xml.Attr(nil), attrs...)}, i, nil
+}
+
+// boxDecl returns the StartElement of name with the single attribute xmlns="ns", boxed once.
+func (x *Reader) boxDecl(name xml.Name, ns string) xml.Token {
+	slot := &x.declBoxed[(slotOf(name.Local)+uint(len(name.Space))*17+uint(len(ns))*31)%nameSlots]
+	if slot.name != name || slot.ns != ns || slot.tok == nil {
+		*slot = boxedDecl{name: name, ns: ns, tok: xml.StartElement{Name: name,
+			Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: ns}}}}
+	}
+	return slot.tok
 }
 
 // box returns the EndElement (end) or attribute-less StartElement of name, boxed once.
