@@ -14,7 +14,7 @@ var (
 	ErrCancellationRefused = errors.New("cas: the server refused the cancellation")
 )
 
-// cancellationCodeIs maps the conditional-access codes (FACTS-NEXT §2) to categories:
+// cancellationCodeIs maps the conditional-access codes to categories:
 //   - 3000 InvalidPurchase (no purchase to cancel) and 3081 SubscriptionDoesNotExist are
 //     ErrNotFound: for offboarding, nothing to do;
 //   - 3002 SubscriptionNotRenewable is ErrNotRenewing;

@@ -6,7 +6,7 @@ import "strconv"
 // It is an open set: a code this package has no name for is kept as it came, never lost.
 type Code int
 
-// The codes that matter to HandleUserTask and the cancellations (FACTS §1, FACTS-NEXT §2, Core/ApiObjects/Response/EnumResponseStatus.cs).
+// The codes that matter to HandleUserTask and the cancellations (Core/ApiObjects/Response/EnumResponseStatus.cs).
 // Kaltura numbers its codes by module: 1000–1999 household (domain), 2000–2999 user,
 // 3000–3999 conditional access.
 const (
@@ -21,7 +21,7 @@ const (
 	CodeUserDoesNotExist      Code = 2000 // no user with this id
 	CodeUserSuspended         Code = 2001 // the user is suspended
 
-	// Conditional access (FACTS-NEXT §2): the answers of the cancellations.
+	// Conditional access: the answers of the cancellations.
 	CodeInvalidPurchase                   Code = 3000 // no (valid) purchase to cancel
 	CodeCancelationWindowPeriodExpired    Code = 3001 // outside the cancellation window
 	CodeSubscriptionNotRenewable          Code = 3002 // the subscription already does not renew

@@ -16,7 +16,7 @@ import (
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
-// The wire operations of the entitlement reads and the cancellations (FACTS-NEXT §2).
+// The wire operations of the entitlement reads and the cancellations.
 const (
 	opGetDomainEntitlements           = "GetDomainEntitlements"
 	opGetDomainPermittedSubscriptions = "GetDomainPermittedSubscriptions"
@@ -158,7 +158,7 @@ type EntitlementPage struct {
 
 // firstEntitlementPage is the pageIndex of the first page.
 //
-// GUESS (FACTS-NEXT §2 does not say): pages are counted from 0, like the module's other
+// Inferred (the vendor does not say): pages are counted from 0, like the module's other
 // indexes. AllDomainEntitlements stops on totalItems, an empty page or a repeated page; when
 // page 0 comes back empty although totalItems is not 0 (a server that counts from 1) it asks
 // for page 1, so that costs one extra request, not a wrong answer.
@@ -344,7 +344,7 @@ func (c *Client) UserCAStatus(ctx context.Context, userID string) (CAStatus, err
 }
 
 // RenewalCancelOptions are the optional trailing parameters of CancelSubscriptionRenewal that
-// current servers take (userId, udid, userIp; FACTS-NEXT §2). Older servers skip them.
+// current servers take (userId, udid, userIp). Older servers skip them.
 type RenewalCancelOptions struct {
 	// UserID is the acting user, best the household's master user. Without it a current
 	// server answers 1 "Unexpected error occurred" for a suspended household instead of 1009

@@ -113,7 +113,7 @@ func (e *StatusError) Is(target error) bool {
 }
 
 // authentication: the ASMX module sets HTTP 404 on the response, with a normal Status body,
-// exactly when it cannot map (sWSUserName, sWSPassword) to a partner (FACTS §1).
+// exactly when it cannot map (sWSUserName, sWSPassword) to a partner.
 func (e *StatusError) authentication() bool { return e.HTTPStatus == http.StatusNotFound }
 
 // EndpointError is an HTTP 404 that carries no SOAP answer: nothing is listening at that URL,

@@ -52,7 +52,7 @@ var (
 	ErrClosed = engine.ErrClosed
 )
 
-// PwsMessage error numbers documented by Projector (FACTS §3).
+// PwsMessage error numbers documented by Projector.
 const (
 	CodeInvalidSession                   = -101  // InvalidSession: re-establish a session
 	CodeRowCountExceeded                 = 104   // RowCountExceeded (warning with Status Ok)
@@ -167,7 +167,7 @@ func (e *ServiceError) Is(target error) bool {
 	case ErrRateLimited:
 		return e.Has(CodeRequestExceededRateLimit)
 	case ErrAuthentication:
-		// Projector does not document the bad-credentials message (FACTS §3), so any refusal of
+		// Projector does not document the bad-credentials message, so any refusal of
 		// PwsAuthenticate is one, except being rate limited, which says nothing about them.
 		// A Fault without PwsMessages (WCF's own ActionNotSupported…) is about the request,
 		// not the credentials.

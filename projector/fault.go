@@ -8,7 +8,7 @@ import (
 )
 
 // faultMessages reads every PwsMessage in a SOAP Fault detail. The PwsFault layout is not
-// documented (FACTS §3 GUESS), so this goes by local names only: any element named PwsMessage,
+// documented, so this goes by local names only: any element named PwsMessage,
 // at any depth and in any namespace, with its members matched by local name. Values that do
 // not parse are kept out rather than failing: the Fault itself is the error being reported.
 func faultMessages(detail []byte) []Message {

@@ -13,7 +13,7 @@ import (
 
 const opGetUserList = "PwsGetUserList"
 
-// UserListOptions are PwsGetUserList's request members (FACTS-NEXT §4). The zero value lists
+// UserListOptions are PwsGetUserList's request members. The zero value lists
 // the active users.
 type UserListOptions struct {
 	// IncludeInactive is IncludeInactiveFlag (always sent, false by default): also list users

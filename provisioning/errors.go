@@ -106,7 +106,7 @@ func faultMessage(reason string) string {
 
 // isNotConnected reports whether a fault message says that the call had no live session.
 //
-// GUESS (FACTS §4): the exact wording is not documented. A "connect first" ASMX service is seen
+// Inferred: the exact wording is not documented. A "connect first" ASMX service is seen
 // answering "you are not connected"; matching on "not connected" (any case) also covers
 // "Not connected to the server" and similar. Changing the wording is a change here only.
 func isNotConnected(msg string) bool {

@@ -221,7 +221,7 @@ func (c *Client) AllTasksForUser(ctx context.Context, organization, user string)
 
 // firstRecord is the startRecord of the first page.
 //
-// GUESS (FACTS §4): the vendor documents startRecord as "First record" without saying where
+// Inferred: the vendor documents startRecord as "First record" without saying where
 // counting starts; the one public caller seen asks for (0, 10), so records are counted from 0.
 const firstRecord = 0
 

@@ -13,7 +13,7 @@ import (
 )
 
 // The token operations' shapes come from other clients' code, not from the vendor
-// (FACTS-NEXT §3, "3rd-party"); wsdl/provisioning.wsdl is the one place they are written down.
+// (from other clients' code, not the vendor); wsdl/provisioning.wsdl is the one place they are written down.
 
 // Token is a row of the table GetTokens answers (rows named Named_Tokens_Table). Columns are
 // matched by name, ignoring case; a column the server leaves NULL (omitted) is the zero value.
@@ -102,7 +102,7 @@ func (r RevokeResult) succeeded() bool {
 }
 
 // UserDeleteResult is RemoveUser's answer, the wire enum UserDeleteResult. Only UserDeleted is
-// known (3rd-party code checks for it); any other value is kept as it came and is a failure.
+// known (third-party code checks for it); any other value is kept as it came and is a failure.
 type UserDeleteResult string
 
 // UserDeleted: the user was removed.
@@ -111,7 +111,7 @@ const UserDeleted UserDeleteResult = "Deleted"
 // Sentinels of the token operations.
 var (
 	// ErrRevokeFailed: RevokeToken answered Fail, failRevokeTemp or SuccessFail. For a token
-	// the user does not own (any more) that is also the answer (GUESS), so for offboarding
+	// the user does not own (any more) that is also the answer (inferred), so for offboarding
 	// check TokensByOwner: a serial absent there is revoked.
 	ErrRevokeFailed = errors.New("provisioning: the token was not revoked")
 	// ErrLastAuthenticator: RevokeToken answered LastAuth, the user is an operator or account
@@ -393,7 +393,7 @@ type RemoveUserOptions struct {
 // is a *ResultError with the raw value (ErrUserNotRemoved), checked with PingConnection first
 // like RevokeToken's Fail.
 //
-// GUESS (FACTS-NEXT §3): the member order userName, tokenOption, organization, and what the
+// Inferred, not documented: the member order userName, tokenOption, organization, and what the
 // server answers for a user that does not exist (probably a failure value, not a Fault).
 func (c *Client) RemoveUser(ctx context.Context, organization, userName string, opts *RemoveUserOptions) error {
 	if err := checkOrganization(organization); err != nil {

@@ -9,8 +9,8 @@ import (
 	"github.com/offboard-go/offboard/uds/internal/udswsdl"
 )
 
-// CodeAccountNotFound: the user has no account of the type named. GUESS: no public material
-// gives the number (FACTS-NEXT §1, open items); it is the number the fake udstest sends and the
+// CodeAccountNotFound: the user has no account of the type named. Inferred: no public material
+// gives the number (open items); it is the number the fake udstest sends and the
 // single place to correct. It is ClassNotFound in DefaultErrorClasses (ErrNotFound).
 const CodeAccountNotFound = "31303"
 
@@ -71,8 +71,8 @@ func (c *Client) invoke(ctx context.Context, op, action string, do func(ctx cont
 }
 
 // DeleteUser deletes a user: wire operation deleteUser, SOAP 1.2 action "urn:UDS.DeleteUser".
-// opts may be nil. The service probably keeps the user with status DELETED (a GUESS, FACTS-NEXT
-// §1); read it back with RetrieveUser or GetUserStatus to verify.
+// opts may be nil. The service probably keeps the user with status DELETED (inferred, not
+// documented); read it back with RetrieveUser or GetUserStatus to verify.
 //
 // An empty UserName is refused before sending. A user that does not exist is ErrNotFound (for
 // offboarding: already done); any other Fault is a *RegistryError keeping the server's

@@ -46,7 +46,7 @@
 // answers errors.Is with the shared categories (ErrAuthentication, ErrSessionExpired,
 // ErrPermissionDenied, ErrNotFound, ErrInvalidInput, ErrUnavailable). The error numbers it
 // interprets are the Code constants; those the public material does not give are marked
-// GUESS there and are the one place to correct. Answers that are not SOAP 1.2 are
+// inferred there and are the one place to correct. Answers that are not SOAP 1.2 are
 // ErrProtocol; HTTP and transport failures keep their runtime types.
 //
 //	var re *uds.RegistryError

@@ -42,40 +42,40 @@ type (
 
 // Error numbers (userRegistryError/errorNumber) this package interprets.
 //
-// VERIFIED ones come from Broadcom's published tables ("User Data Service Error Codes" and
-// "AuthMinder Server Codes"). The GUESS ones are not in any public material found (the UDS
+// Documented ones come from Broadcom's published tables ("User Data Service Error Codes" and
+// "AuthMinder Server Codes"). The inferred ones are not in any public material found (the UDS
 // table we could read was truncated): they are the numbers the fake server udstest sends, and
 // the single place to correct when a real server says otherwise. Unknown numbers are never
 // dropped: a RegistryError always keeps the number and message the server sent. Numbers
-// whose cause varies, such as the VERIFIED 31201 "Unable to process the database query" and
+// whose cause varies, such as the documented 31201 "Unable to process the database query" and
 // 31006 "Configuration parameter not found", deliberately answer no category.
 const (
 	// CodeAccessDenied is AuthMinder's 1001 "Access is denied": the operation is protected and
-	// the caller did not authenticate. The number and meaning are VERIFIED (AuthMinder server
-	// codes); that UDS answers a missing or stale AnA token with it is a GUESS.
+	// the caller did not authenticate. The number and meaning are documented (AuthMinder server
+	// codes); that UDS answers a missing or stale AnA token with it is inferred.
 	CodeAccessDenied = "1001"
-	// CodeNotInitialized is 31002 "UDS is not initialized.". VERIFIED.
+	// CodeNotInitialized is 31002 "UDS is not initialized.". Documented.
 	CodeNotInitialized = "31002"
-	// CodeFatalRestart is 31003 "Fatal error, restart UDS.". VERIFIED.
+	// CodeFatalRestart is 31003 "Fatal error, restart UDS.". Documented.
 	CodeFatalRestart = "31003"
-	// CodeConfigMissing is 31006 "Configuration parameter, {0} not found.". VERIFIED.
+	// CodeConfigMissing is 31006 "Configuration parameter, {0} not found.". Documented.
 	CodeConfigMissing = "31006"
-	// CodeDatabaseQuery is 31201 "Unable to process the database query, {0}.". VERIFIED.
+	// CodeDatabaseQuery is 31201 "Unable to process the database query, {0}.". Documented.
 	CodeDatabaseQuery = "31201"
 
-	// CodeTokenInvalid: the authToken sent is unknown to the server. GUESS.
+	// CodeTokenInvalid: the authToken sent is unknown to the server. Inferred, not documented.
 	CodeTokenInvalid = "31101"
-	// CodeTokenExpired: the authToken sent has expired (default lifetime one day). GUESS.
+	// CodeTokenExpired: the authToken sent has expired (default lifetime one day). Inferred, not documented.
 	CodeTokenExpired = "31102"
-	// CodeBadCredential: userID/orgName/credential did not authenticate. GUESS.
+	// CodeBadCredential: userID/orgName/credential did not authenticate. Inferred, not documented.
 	CodeBadCredential = "31103"
-	// CodeNotAuthorized: authenticated, but not allowed to act on the organisation. GUESS.
+	// CodeNotAuthorized: authenticated, but not allowed to act on the organisation. Inferred, not documented.
 	CodeNotAuthorized = "31104"
-	// CodeInvalidInput: a request element is missing or has an invalid value. GUESS.
+	// CodeInvalidInput: a request element is missing or has an invalid value. Inferred, not documented.
 	CodeInvalidInput = "31004"
-	// CodeUserNotFound: no such user in the organisation. GUESS.
+	// CodeUserNotFound: no such user in the organisation. Inferred, not documented.
 	CodeUserNotFound = "31301"
-	// CodeOrgNotFound: no such organisation. GUESS.
+	// CodeOrgNotFound: no such organisation. Inferred, not documented.
 	CodeOrgNotFound = "31302"
 )
 

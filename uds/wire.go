@@ -8,7 +8,7 @@ import (
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
-// transactionNS qualifies the AnA request headers and, we assume (GUESS, FACTS §2), the
+// transactionNS qualifies the AnA request headers and, we assume (inferred, not documented), the
 // udsTransactionID and authToken response headers. Responses are read by local name in any
 // namespace, so a server that qualifies them otherwise still works.
 const transactionNS = "http://ws.arcot.com/UDSTransaction/1.0"

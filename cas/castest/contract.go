@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// The fake's own statement of the wire contract (FACTS §1, FACTS-NEXT §2): for each
+// The fake's own statement of the wire contract: for each
 // operation, the request element's children in the order the WSDL declares them, all in
 // http://ca.tvinci.com/, with their occurrence and simple type. Requests are read against it
 // token by token, independently of the generated types the client marshals, so a client that
@@ -62,7 +62,7 @@ var contracts = map[string][]member{
 	"GetDomainPermittedSubscriptions": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainID", kInt)},
 	"GetUserPermittedSubscriptions":   {opt("sWSUserName"), opt("sWSPassword"), opt("sSiteGUID")},
 	"GetUserCAStatus":                 {opt("sWSUserName"), opt("sWSPassword"), opt("sSiteGUID")},
-	// userId, udid and userIp are the current server's trailing parameters (FACTS-NEXT §2).
+	// userId, udid and userIp are the current server's trailing parameters.
 	"CancelSubscriptionRenewal": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainId", kInt), opt("sSubscriptionCode"),
 		opt("userId"), opt("udid"), opt("userIp")},
 	"CancelServiceNow": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainId", kInt), req("nAssetID", kInt),

@@ -27,13 +27,13 @@
 // "Error"} for HandleUserTask, Status{1, "Invalid request"} for the cancellations, Annonymus
 // for GetUserCAStatus, no result for the permitted-subscription reads), in every wire form.
 // Delete answers 1006 DomainNotExists for an unknown household and 1 Error when the household
-// has no master user; like the real server (FACTS §1) it neither checks that the user is a
+// has no master user; like the real server it neither checks that the user is a
 // member (0 OK; WithUserNotInHouseholdCode changes that) nor refuses a suspended household.
 // DeleteDomain sets the household's recordings to 0 and answers 0 OK (for an unknown household
 // too: the server code does not check it). FailNext injects any other code.
 //
 // Households hold Entitlements (purchases with renewal flags). The reads follow the server
-// code of FACTS-NEXT §2: no household validation (an unknown household has nothing),
+// code the vendor runs: no household validation (an unknown household has nothing),
 // GetUserPermittedSubscriptions answers no result for an id that is not a number or not a
 // known user, GetUserCAStatus is computed from the user's purchases. CancelSubscriptionRenewal
 // and CancelServiceNow answer 1006, 1009 (1 "Unexpected error occurred" for a suspended

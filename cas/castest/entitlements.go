@@ -127,7 +127,7 @@ type answer struct {
 func (s *Server) runOp(op string, p params) (answer, caswsdl.Status, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Credentials first: HTTP 404 and each operation's own body (FACTS-NEXT §2).
+	// Credentials first: HTTP 404 and each operation's own body.
 	if p["sWSUserName"] != s.creds.WSUserName || p["sWSPassword"] != s.creds.WSPassword {
 		return s.refused(op)
 	}
@@ -185,7 +185,7 @@ func (s *Server) runOp(op string, p params) (answer, caswsdl.Status, bool) {
 	panic("castest: no operation " + op)
 }
 
-// refused is each operation's answer to bad web-service credentials (FACTS-NEXT §2).
+// refused is each operation's answer to bad web-service credentials.
 func (s *Server) refused(op string) (answer, caswsdl.Status, bool) {
 	invalid := caswsdl.Status{Code: int32(cas.CodeError), Message: "Invalid request"}
 	switch op {
@@ -238,7 +238,7 @@ func (s *Server) domainEntitlements(p params) (answer, caswsdl.Status, bool) {
 		st.Message = "no permitted items"
 	}
 	res := &caswsdl.Entitlements{Status: &st, Entitelments: &caswsdl.ArrayOfEntitlement{}, TotalItems: int32(len(list))}
-	size, index := p.int("pageSize"), p.int("pageIndex") // pages counted from 0 (GUESS, as the client)
+	size, index := p.int("pageSize"), p.int("pageIndex") // pages counted from 0 (inferred, as the client)
 	if size > 0 && index >= 0 && index*size < len(list) {
 		for _, e := range list[index*size : min(len(list), (index+1)*size)] {
 			res.Entitelments.Entitlement = append(res.Entitelments.Entitlement, wireEntitlement(e, now))
@@ -277,7 +277,7 @@ func (s *Server) permitted(list []Entitlement, keep func(Entitlement) bool) *cas
 			continue
 		}
 		pm := caswsdl.EPaymentMethod(e.PaymentMethod)
-		next := maxValue // a non-recurring purchase keeps DateTime.MaxValue (FACTS-NEXT §2)
+		next := maxValue // a non-recurring purchase keeps DateTime.MaxValue
 		if e.Renewing {
 			next = e.EndDate
 		}
@@ -290,7 +290,7 @@ func (s *Server) permitted(list []Entitlement, keep func(Entitlement) bool) *cas
 	return out
 }
 
-// caStatus follows BaseConditionalAccess.GetUserCAStatus (FACTS-NEXT §2).
+// caStatus follows BaseConditionalAccess.GetUserCAStatus.
 func (s *Server) caStatus(user string) caswsdl.UserCAStatus {
 	if user == "" || user == "0" {
 		return caswsdl.UserCAStatusAnnonymus
@@ -359,7 +359,7 @@ func (s *Server) household(id int, userID *string) (*Household, *caswsdl.Status)
 	return &h, nil
 }
 
-// cancelRenewal follows BaseConditionalAccess.CancelSubscriptionRenewal (FACTS-NEXT §2).
+// cancelRenewal follows BaseConditionalAccess.CancelSubscriptionRenewal.
 func (s *Server) cancelRenewal(p params) caswsdl.Status {
 	id := p.int("nDomainId")
 	user := p["userId"]
@@ -390,7 +390,7 @@ func (s *Server) cancelRenewal(p params) caswsdl.Status {
 	return st(cas.CodeOK, "Subscription renewal cancelled")
 }
 
-// cancelNow follows BaseConditionalAccess.CancelServiceNow (FACTS-NEXT §2).
+// cancelNow follows BaseConditionalAccess.CancelServiceNow.
 func (s *Server) cancelNow(p params) caswsdl.Status {
 	id := p.int("nDomainId")
 	h, fail := s.household(id, nil)

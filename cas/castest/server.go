@@ -29,7 +29,7 @@ type Household struct {
 	Users       []string // member user ids, master users included
 	MasterUsers []string // the members that are master users; Delete needs at least one
 	// Suspended: the cancellations answer 1009 DomainSuspended. Delete does not check it
-	// (the server's household check passes a suspended household, FACTS §1).
+	// (the server's household check passes a suspended household).
 	Suspended  bool
 	Recordings int // recordings held; DeleteDomain sets it to 0
 	// Entitlements are the household's purchases (entitlement reads and cancellations).
@@ -61,7 +61,7 @@ func WithHouseholds(hs ...Household) Option {
 }
 
 // WithUserNotInHouseholdCode sets the code Delete answers for a user who is not a member
-// of an existing household. The default is 0 OK, as the real server does (FACTS §1): Delete
+// of an existing household. The default is 0 OK, as the real server does: Delete
 // only validates the household and then moves the user's recordings, which for a non-member
 // moves nothing. Pass cas.CodeUserNotExistsInDomain (1020) to simulate a server that checks
 // membership.

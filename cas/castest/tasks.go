@@ -9,7 +9,7 @@ import (
 )
 
 // run executes one HandleUserTask that got past the protocol checks, the way
-// BaseConditionalAccess.HandleUserTask does (FACTS §1), and returns the HTTP status and the
+// BaseConditionalAccess.HandleUserTask does, and returns the HTTP status and the
 // Status to answer.
 func (s *Server) run(in *caswsdl.HandleUserTask) (int, caswsdl.Status) {
 	s.mu.Lock()
@@ -43,7 +43,7 @@ func (s *Server) run(in *caswsdl.HandleUserTask) (int, caswsdl.Status) {
 	switch {
 	case !ok:
 		return http.StatusOK, status(cas.CodeDomainNotExists)
-	// A suspended household passes the server's household check (FACTS §1): no 1009 here.
+	// A suspended household passes the server's household check: no 1009 here.
 	case len(h.MasterUsers) == 0:
 		// The user's recordings have no master user to go to: the server answers its
 		// generic Error, not 1036.

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// The XML namespaces of the PWS wire contract (FACTS §3).
+// The XML namespaces of the PWS wire contract.
 const (
 	nsSOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 	nsPWS    = "http://projectorpsa.com/PwsProjectorServices/"
@@ -23,7 +23,7 @@ const (
 // member is one DataContract member as WCF's DataContractSerializer expects it: the expanded
 // element name, and for a nested data contract its own members in order.
 //
-// The layout is written here by hand from FACTS §3 and the vendor samples, deliberately not
+// The layout is written here by hand from the vendor samples, deliberately not
 // derived from the generated types: the fake is a second, independent reading of the contract,
 // so a mistake in wsdl/projector.wsdl shows up as a violation instead of being agreed with.
 type member struct {
@@ -38,7 +38,7 @@ func com(local string) member { return member{name: xml.Name{Space: nsCom, Local
 // must marks a member IsRequired.
 func must(m member) member { m.required = true; return m }
 
-// pwsUserRef is Shared/Common PwsUserRef: members in alphabetical order (a GUESS in FACTS §3).
+// pwsUserRef is Shared/Common PwsUserRef: members in alphabetical order (inferred, not documented).
 var pwsUserRef = []member{com("UserDisplayName"), com("UserId"), com("UserReferenceSystemId"), com("UserUid")}
 
 // baseRequest is PwsServiceRequest: the base members come before the derived ones.
@@ -69,7 +69,7 @@ var operations = map[string]operation{
 			member{name: xml.Name{Space: nsReq, Local: "UserIdentity"}, members: pwsUserRef},
 			req("UserTimestamp")),
 	},
-	// PwsGetUserListRq (FACTS-NEXT §4, the vendor's member list): IncludeInactiveFlag is
+	// PwsGetUserListRq (the vendor's member list): IncludeInactiveFlag is
 	// required; the others are optional.
 	actionPrefix + "PwsGetUserList": {
 		name: "PwsGetUserList",

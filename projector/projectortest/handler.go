@@ -14,7 +14,7 @@ import (
 	"github.com/offboard-go/offboard/projector/internal/projectorwsdl"
 )
 
-// Messages the fake sends. Texts of documented codes are Projector's (FACTS §3); the codes
+// Messages the fake sends. Texts of documented codes are Projector's; the codes
 // for bad credentials and for a user still in use are not documented, so the fake sends
 // mnemonics of its own without a number.
 var (

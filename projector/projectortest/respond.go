@@ -89,7 +89,7 @@ func result(op string, members func(b *xw)) []byte {
 }
 
 // pwsFault is the FaultException<PwsFault> answer: the messages inside the detail's PwsFault
-// (the detail layout is a GUESS, FACTS §3; clients should look for PwsMessage anywhere).
+// (the detail layout is inferred; clients should look for PwsMessage anywhere).
 func pwsFault(reason string, msgs []projector.Message) []byte {
 	var b xw
 	b.WriteString(`<s:Envelope xmlns:s="` + nsSOAP11 + `"><s:Body><s:Fault>`)

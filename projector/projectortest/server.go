@@ -32,7 +32,7 @@ type Options struct {
 	SessionFaults bool
 	Users         []User // users to start with (see AddUser)
 	// InactiveFlagInSummary writes PwsGetUserList's InactiveFlag inside UserSummary (where a
-	// third-party client reads it, FACTS-NEXT §4) instead of on PwsUserSummaryElement.
+	// third-party client reads it) instead of on PwsUserSummaryElement.
 	InactiveFlagInSummary bool
 	// Now is the server's clock (default time.Now): "inactive as of today" is judged by it.
 	Now func() time.Time

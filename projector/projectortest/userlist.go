@@ -21,10 +21,10 @@ var (
 		ErrorText: "At least one requested item was not found. The remaining items, if any, were returned."}
 )
 
-// getUserList answers PwsGetUserList (FACTS-NEXT §4):
+// getUserList answers PwsGetUserList:
 //   - UserIdentity given: that user only, active or not ("all other criteria is
 //     disregarded"); an unknown user is an empty list with the 105 AtLeastOneItemNotFound
-//     warning (a GUESS: Projector's answer for an unknown UserIdentity is not documented);
+//     warning (inferred: Projector's answer for an unknown UserIdentity is not documented);
 //   - otherwise the users that are not deleted, the inactive ones (as of today) only with
 //     IncludeInactiveFlag, matching QueryString (display name or reference system id, case
 //     insensitive) and changed since LastUpdatedSinceTimestamp; more than MaxRowsToReturn
@@ -80,8 +80,8 @@ func (s *Server) getUserList(rq *projectorwsdl.PwsGetUserListRq, requestID int32
 }
 
 // userSummary writes a PwsUserSummaryElement: InactiveFlag, PasswordTicketFlag, then
-// UserSummary with the PwsUserRef, PwsUserSummary and detail levels in order (a GUESS from
-// the documented member order, FACTS-NEXT §4), everything in Shared/Common. inSummary moves
+// UserSummary with the PwsUserRef, PwsUserSummary and detail levels in order (inferred from
+// the documented member order), everything in Shared/Common. inSummary moves
 // InactiveFlag into UserSummary, as a third-party client reads it.
 func (b *xw) userSummary(u *User, inactive, inSummary bool) {
 	flag := strconv.FormatBool(inactive)

@@ -10,7 +10,7 @@ import (
 )
 
 // The fake's own statement of the token operations' wire contract (wsdl/provisioning.wsdl,
-// FACTS-NEXT §3): each request's members in order, all in the blackshield namespace. Requests
+// as other clients send them): each request's members in order, all in the blackshield namespace. Requests
 // are read against it token by token, independently of the generated types the client
 // marshals; an ASMX server (XmlSerializer) would skip an element in another namespace or an
 // unknown one and read a missing required member as its zero value, so each such deviation is
@@ -28,7 +28,7 @@ var contracts = map[string][]member{
 		{"startRecord", true}, {"pageSize", true}},
 	"RevokeToken": {{"serial", false}, {"userName", false}, {"comment", false}, {"revokeMode", true},
 		{"revokeStaticPassword", true}, {"organization", false}},
-	// GUESS (FACTS-NEXT §3): the order of RemoveUser's members is not established.
+	// Inferred: the order of RemoveUser's members is not established.
 	"RemoveUser": {{"userName", false}, {"tokenOption", true}, {"organization", false}},
 }
 

@@ -184,7 +184,7 @@ func (s *Server) handle(body any) (any, *soapsrv.FaultSpec) {
 		return &provisioningwsdl.GetProvisioningTaskDetailsResponse{GetProvisioningTaskDetailsResult: table}, nil
 
 	case *provisioningwsdl.RemoveProvisioningTask:
-		// GUESS: the service's answer to an unknown task is not documented; a thrown
+		// Inferred: the service's answer to an unknown task is not documented; a thrown
 		// exception (a Fault) is the usual ASMX outcome.
 		t := s.find(in.Organization, int(in.TaskID))
 		if t == nil {
@@ -273,8 +273,8 @@ func deleteUsers(users []TaskUser, names []*string) []TaskUser {
 	return out
 }
 
-// Table names and columns as the service writes them. GUESS for the details table's name
-// (FACTS §4 has only seen "Provisioning Tasks"); the client does not depend on it.
+// Table names and columns as the service writes them. Inferred for the details table's name
+// (the only one documented is "Provisioning Tasks"); the client does not depend on it.
 const (
 	tasksTableName   = "Provisioning Tasks"
 	detailsTableName = "Provisioning Task Details"

@@ -16,11 +16,11 @@
 // Test does the same in one call and hands a ready client to the test function.
 //
 // It also holds tokens and users (AddToken, AddUser) for the token operations, whose shapes
-// come from other clients' code (FACTS-NEXT §3): GetTokensByOwner lists the owner's serials,
+// come from other clients' code: GetTokensByOwner lists the owner's serials,
 // GetTokens answers the Named_Tokens_Table DataTable with paging, RevokeToken answers Fail for
 // a token the user does not own and LastAuth for an operator's last token, RemoveUser revokes
 // the user's tokens, takes it out of every task and answers Deleted (Fail for an unknown
-// user: GUESS). Those requests are also read against the fake's own statement of their
+// user: inferred). Those requests are also read against the fake's own statement of their
 // contract (contract.go); Violations lists each deviation.
 package provisioningtest
 
@@ -53,7 +53,7 @@ const (
 
 // NotConnectedReason is the faultstring of a call made without a live session.
 //
-// GUESS (FACTS §4): the real wording is not documented. ASMX wraps exceptions as "Server was
+// Inferred: the real wording is not documented. ASMX wraps exceptions as "Server was
 // unable to process request. ---> <message>", and a "connect first" ASMX service is seen
 // answering "you are not connected"; the client matches "not connected" in any case.
 const NotConnectedReason = "Server was unable to process request. ---> You are not connected."

@@ -13,13 +13,13 @@ import (
 )
 
 // Token is a token the Server holds. The shapes of the token operations come from other
-// clients' code (FACTS-NEXT §3, 3rd-party), and so does this fake's behaviour where it says
-// GUESS.
+// clients' code, not the vendor's documentation, and so does this fake's behaviour where it says
+// inferred.
 type Token struct {
 	Serial string
 	Type   provisioning.TokenType
 	// State is the token's state: "Active" when assigned, "Inventory" after a revocation back
-	// to inventory, "Faulty" or "Lost" (GUESS: the real values are not documented).
+	// to inventory, "Faulty" or "Lost" (inferred: the real values are not documented).
 	State        string
 	StateSetDate time.Time
 	// Owner is the user name of the owner; empty for a token in inventory.
@@ -120,7 +120,7 @@ func (s *Server) Violations() []string {
 	return slices.Clone(s.tok.violations)
 }
 
-// revokedState is the state a revocation leaves (GUESS: the values are not documented).
+// revokedState is the state a revocation leaves (inferred: the values are not documented).
 func revokedState(mode provisioningwsdl.RevokeSelection) (string, bool) {
 	switch mode {
 	case provisioningwsdl.RevokeSelectionFaulty:
@@ -179,7 +179,7 @@ func (s *Server) handleToken(body any) (resp any, fault *soapsrv.FaultSpec, ok b
 		return &provisioningwsdl.RevokeTokenResponse{RevokeTokenResult: &res}, nil, true
 
 	case *provisioningwsdl.RemoveUser:
-		var res provisioningwsdl.UserDeleteResult = "Fail" // GUESS: an unknown user
+		var res provisioningwsdl.UserDeleteResult = "Fail" // Inferred, not documented: an unknown user
 		key := strings.ToLower(in.UserName)
 		if s.tok.users[in.Organization][key] != nil {
 			mode := provisioningwsdl.RevokeSelectionReturntoInventory_Initialized
@@ -203,7 +203,7 @@ func (s *Server) handleToken(body any) (resp any, fault *soapsrv.FaultSpec, ok b
 	return nil, nil, false
 }
 
-// revokeToken: the token must be the user's (else Fail, GUESS); an operator's last token is
+// revokeToken: the token must be the user's (else Fail, inferred); an operator's last token is
 // LastAuth; serial "0" is the static password.
 func (s *Server) revokeToken(in *provisioningwsdl.RevokeToken) provisioningwsdl.RevokeResult {
 	user := s.tok.users[in.Organization][strings.ToLower(in.UserName)]
@@ -240,7 +240,7 @@ func (s *Server) revokeToken(in *provisioningwsdl.RevokeToken) provisioningwsdl.
 	return provisioningwsdl.RevokeResultSuccess
 }
 
-// tokensTableName: rows are elements named Named_Tokens_Table (3rd-party parsers read that
+// tokensTableName: rows are elements named Named_Tokens_Table (third-party parsers read that
 // name, with literal underscores).
 const tokensTableName = "Named_Tokens_Table"
 

@@ -17,7 +17,7 @@ import (
 const udsNS = "http://ws.arcot.com/UserSchema/1.0"
 
 // The fake's own statement of the request contract of retrieveUser, deleteUser,
-// listUserAccounts and deleteUserAccount, written by hand from FACTS-NEXT §1 (the vendor's
+// listUserAccounts and deleteUserAccount, written by hand from the vendor documentation (the vendor's
 // ArcotUserManagementSvc.wsdl and ArcotUserSchema.xsd), deliberately not derived from the
 // generated types: a mistake in wsdl/uds.wsdl shows up as a violation instead of being agreed
 // with. Axis2's ADB data binding reads a sequence strictly in order, so anything else (a wrong

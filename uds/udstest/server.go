@@ -17,7 +17,7 @@
 //	_, err := c.UpdateUserStatus(ctx, []uds.UserID{{OrgName: "ACME", UserName: "jdoe"}}, uds.StatusInactive, nil)
 //
 // What the public material does not say (error numbers, token format, the exact lock
-// window semantics) follows the GUESSes documented in package uds.
+// window semantics) follows the inferences documented in package uds.
 package udstest
 
 import (
@@ -65,7 +65,7 @@ type Config struct {
 	Now func() time.Time
 	// HardDelete makes deleteUser remove the user, so that every later request about it
 	// answers "user not found". By default the user is kept with status DELETED and without
-	// accounts (a GUESS, FACTS-NEXT §1: listUsers leaves out "deleted" users and
+	// accounts (inferred: listUsers leaves out "deleted" users and
 	// UserStatusType has DELETED), and a second deleteUser answers "user not found".
 	HardDelete bool
 }
@@ -109,7 +109,7 @@ type Account struct {
 
 // Effective is the status getUserStatus reports at now. An INACTIVE status set with a lock
 // window applies from StartLockTime and ends at EndLockTime, when the user is ACTIVE again
-// (GUESS from the product documentation: startLockTime is "when the user has to be
+// (inferred from the product documentation: startLockTime is "when the user has to be
 // deactivated", endLockTime "when the deactivated user has to be activated").
 func (u User) Effective(now time.Time) uds.Status {
 	if u.Status != uds.StatusInactive {
