@@ -1,12 +1,26 @@
-// Package offboard drives four user-lifecycle SOAP services from Go: Kaltura OTT's
-// conditional-access module (package cas), CA AuthMinder's User Data Service (package uds),
-// Projector PSA (package projector) and SafeNet BSIDCA token management (package provisioning).
+// Package offboard is a Go SDK for four user-lifecycle SOAP services, and for offboarding a
+// leaver from all four:
 //
-// This file regenerates every service's wire types and call stubs from wsdl/ with one command:
+//   - [github.com/offboard-go/offboard/cas]: Kaltura OTT's conditional-access module
+//     (ws_cas_module.asmx): household membership, entitlements, renewals.
+//   - [github.com/offboard-go/offboard/uds]: CA AuthMinder's User Data Service
+//     (ArcotUserRegistrySvc, SOAP 1.2): users, statuses, accounts.
+//   - [github.com/offboard-go/offboard/projector]: Projector PSA's web services
+//     (PwsProjectorServices.svc): users, end dates.
+//   - [github.com/offboard-go/offboard/provisioning]: SafeNet/Thales BSIDCA token management
+//     (BSIDCA.asmx): tokens, provisioning tasks, users.
 //
-//	go generate ./...
+// Each package offers a client made by New with functional options, methods that take a
+// context and return typed results, errors that answer errors.Is with shared categories
+// (ErrNotFound, ErrAuthentication, …) and keep everything the server said, the same session
+// rules (lazy login, one login for any number of callers, refused credentials never sent
+// twice), Close, and an in-process fake server in a <package>test subpackage for your tests.
 //
-// Generation is deterministic; CI fails when the checked-in code differs from a fresh run.
+// The operators' tool, examples/offboard, removes a leaver from all four systems and verifies
+// that no access is left; it runs against the built-in fakes when nothing is configured.
+//
+// The wire types are generated from the project's WSDLs in wsdl/ by this package's go:generate
+// lines (go generate ./...); CI fails when the checked-in code differs from a fresh run.
 package offboard
 
 //go:generate go run ./internal/wsdlgen/cmd/wsdlgen -wsdl wsdl/cas.wsdl -pkg caswsdl -out cas/internal/caswsdl/caswsdl.gen.go
