@@ -81,7 +81,7 @@ func TestCallRequestOnTheWire(t *testing.T) {
 			assert.Equal(t, tt.soapAction, got.Header.Get("SOAPAction"))
 			_, hasAction := got.Header["Soapaction"]
 			assert.Equal(t, tt.soapAction != "", hasAction, "SOAPAction only for 1.1")
-			assert.Equal(t, "offboard-go", got.Header.Get("User-Agent"))
+			assert.Equal(t, soapx.DefaultUserAgent(), got.Header.Get("User-Agent"))
 			assert.Empty(t, got.Header.Get("Connection"), "never Connection: close")
 		})
 	}

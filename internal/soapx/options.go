@@ -34,7 +34,6 @@ type config struct {
 const (
 	defaultTimeout   = 60 * time.Second
 	defaultBodyLimit = 16 << 20
-	defaultUserAgent = "offboard-go"
 
 	// DefaultMaxRetryAfter caps how long a server's Retry-After can make a client wait.
 	DefaultMaxRetryAfter = time.Minute
@@ -45,7 +44,7 @@ func defaultConfig() config {
 		version:   SOAP11,
 		timeout:   defaultTimeout,
 		bodyLimit: defaultBodyLimit,
-		userAgent: defaultUserAgent,
+		userAgent: DefaultUserAgent(),
 
 		maxRetryAfter: DefaultMaxRetryAfter,
 	}
@@ -92,7 +91,7 @@ func WithCookieJar(j http.CookieJar) Option { return func(c *config) { c.jar = j
 // WithRetry installs a retry policy; see RetryPolicy.
 func WithRetry(p RetryPolicy) Option { return func(c *config) { c.retry = p } }
 
-// WithUserAgent sets the User-Agent header (default "offboard-go").
+// WithUserAgent sets the User-Agent header (default DefaultUserAgent: "offboard-go/<version>").
 func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
 
 // WithRootCAs sets the CA pool the client's own transport trusts (an on-prem SAS or UDS
