@@ -27,3 +27,4 @@ package offboard
 //go:generate go run ./internal/wsdlgen/cmd/wsdlgen -wsdl wsdl/uds.wsdl -pkg udswsdl -out uds/internal/udswsdl/udswsdl.gen.go
 //go:generate go run ./internal/wsdlgen/cmd/wsdlgen -wsdl wsdl/projector.wsdl -pkg projectorwsdl -out projector/internal/projectorwsdl/projectorwsdl.gen.go
 //go:generate go run ./internal/wsdlgen/cmd/wsdlgen -wsdl wsdl/provisioning.wsdl -pkg provisioningwsdl -out provisioning/internal/provisioningwsdl/provisioningwsdl.gen.go
+//go:generate go run ./internal/clientopt/cmd/genopts -pkg cas -struct options -lifetime " (cas has no session: after d the credentials are checked again, by one request alone)" -out cas/options_common.gen.go

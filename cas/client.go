@@ -2,18 +2,16 @@ package cas
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/offboard-go/offboard/cas/internal/caswsdl"
+	"github.com/offboard-go/offboard/internal/clientopt"
 	"github.com/offboard-go/offboard/internal/scrub"
 	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
@@ -76,50 +74,13 @@ func (f WireForm) String() string {
 type Option func(*options)
 
 type options struct {
-	httpClient *http.Client
-	logger     *slog.Logger
-	timeout    *time.Duration
-	form       WireForm
-	userAgent  string
-	bodyLimit  int64
-	rootCAs    *x509.CertPool
-	observer   Observer
-
-	refusalCooldown time.Duration
+	common   clientopt.Common // options_common.gen.go
+	form     WireForm
+	observer Observer
 }
-
-// WithHTTPClient sends through hc (custom transport, proxy, httpmock). The client never
-// modifies hc. Without it the client owns a keep-alive transport.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
-
-// WithLogger logs every exchange at slog.LevelDebug (method, URL, headers, bodies).
-// sWSPassword is always replaced by [REDACTED] in what is logged.
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
-
-// WithTimeout bounds each call (default 60 s; 0 disables). A caller's earlier context
-// deadline always wins.
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = &d } }
 
 // WithWireForm chooses SOAP11 (default), SOAP12 or HTTPPost.
 func WithWireForm(f WireForm) Option { return func(o *options) { o.form = f } }
-
-// WithUserAgent sets the User-Agent header (default "offboard-go").
-func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
-
-// WithBodyLimit caps the size of a response body in bytes (the runtime's default is 16 MiB);
-// a larger answer is a *ProtocolError that is ErrBodyTooLarge.
-func WithBodyLimit(n int64) Option { return func(o *options) { o.bodyLimit = n } }
-
-// WithRootCAs replaces the system roots with pool for verifying the server's certificate (a
-// gateway with a private CA; start from x509.SystemCertPool() to extend the system roots).
-// Verification always stays on. It cannot be combined with WithHTTPClient, whose transport
-// is the caller's.
-func WithRootCAs(pool *x509.CertPool) Option { return func(o *options) { o.rootCAs = pool } }
-
-// WithRefusalCooldown makes the client send refused web-service credentials again after d.
-// By default a refusal is final for the client until ResetRefusal: every call fails at once
-// with the remembered *StatusError (ErrAuthentication) and sends nothing.
-func WithRefusalCooldown(d time.Duration) Option { return func(o *options) { o.refusalCooldown = d } }
 
 // refusedCredentials: the module answers bad web-service credentials with HTTP 404 and a
 // Status, which is ErrAuthentication and nothing else is.
@@ -152,13 +113,14 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 			opt(&o)
 		}
 	}
+	if err := o.common.Check(); err != nil {
+		return nil, err
+	}
 	switch {
 	case o.form != SOAP11 && o.form != SOAP12 && o.form != HTTPPost:
-		return nil, &soapx.InputError{Field: "wire form", Reason: "must be SOAP11, SOAP12 or HTTPPost, got " + o.form.String()}
+		return nil, &soapx.InputError{Field: "WithWireForm", Reason: "must be SOAP11, SOAP12 or HTTPPost, got " + o.form.String()}
 	case strings.TrimSpace(creds.WSUserName) == "":
 		return nil, &soapx.InputError{Field: "WSUserName", Reason: "must not be empty: the server needs the CAS module's web-service user"}
-	case o.refusalCooldown < 0:
-		return nil, &soapx.InputError{Field: "WithRefusalCooldown", Reason: "must not be negative"}
 	case creds.WSPassword == "":
 		return nil, &soapx.InputError{Field: "WSPassword", Reason: "must not be empty: the server needs the CAS module's web-service password"}
 	}
@@ -168,25 +130,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	secrets := scrub.New(creds.WSPassword)
 	// The module rejects the web-service credentials with HTTP 404 and a normal Status
 	// body, which is the operation's answer (ErrAuthentication), not a transport error.
-	sopts := []soapx.Option{soapx.WithHTTPClient(o.httpClient), soapx.WithAnswerStatus(isNotFound),
-		soapx.WithSecrets(secrets)}
-	if o.logger != nil {
-		sopts = append(sopts, soapx.WithLogger(o.logger))
-	}
+	sopts := append(o.common.SOAP(), soapx.WithAnswerStatus(isNotFound), soapx.WithSecrets(secrets))
 	if o.form == SOAP12 {
 		sopts = append(sopts, soapx.WithVersion(soapx.SOAP12))
-	}
-	if o.timeout != nil {
-		sopts = append(sopts, soapx.WithTimeout(*o.timeout))
-	}
-	if o.userAgent != "" {
-		sopts = append(sopts, soapx.WithUserAgent(o.userAgent))
-	}
-	if o.bodyLimit != 0 {
-		sopts = append(sopts, soapx.WithBodyLimit(o.bodyLimit))
-	}
-	if o.rootCAs != nil {
-		sopts = append(sopts, soapx.WithRootCAs(o.rootCAs))
 	}
 	if o.observer != nil {
 		sopts = append(sopts, soapx.WithObserver(o.observer))
@@ -202,7 +148,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		soap:     sc,
 		stub:     caswsdl.NewModuleSoap(sc),
 		secrets:  secrets,
-		sessions: engine.New[verified](engine.Options{Cooldown: o.refusalCooldown}.Config(refusedCredentials)),
+		sessions: engine.New[verified](o.common.SessionOptions(0, 1).Config(refusedCredentials)),
 		obs:      newHook(o.observer, o.form, sc.Endpoint(), secrets),
 	}, nil
 }

@@ -307,10 +307,15 @@ func TestNewValidation(t *testing.T) {
 	}{
 		{"no user", mockEndpoint, cas.Credentials{WSPassword: "p"}, nil, "WSUserName"},
 		{"no password", mockEndpoint, cas.Credentials{WSUserName: "u"}, nil, "WSPassword"},
-		{"unknown wire form", mockEndpoint, goldenCreds, []cas.Option{cas.WithWireForm(cas.WireForm(9))}, "wire form"},
+		{"unknown wire form", mockEndpoint, goldenCreds, []cas.Option{cas.WithWireForm(cas.WireForm(9))}, "WithWireForm"},
 		{"relative endpoint", "/ws_cas_module.asmx", goldenCreds, nil, "endpoint"},
 		{"ftp endpoint", "ftp://host/ws_cas_module.asmx", goldenCreds, nil, "endpoint"},
-		{"negative timeout", mockEndpoint, goldenCreds, []cas.Option{cas.WithTimeout(-time.Second)}, "timeout"},
+		{"negative timeout", mockEndpoint, goldenCreds, []cas.Option{cas.WithTimeout(-time.Second)}, "WithTimeout"},
+		{"nil HTTP client", mockEndpoint, goldenCreds, []cas.Option{cas.WithHTTPClient(nil)}, "WithHTTPClient"},
+		{"negative body limit", mockEndpoint, goldenCreds, []cas.Option{cas.WithBodyLimit(-1)}, "WithBodyLimit"},
+		{"negative retry", mockEndpoint, goldenCreds, []cas.Option{cas.WithRetry(-1, 0)}, "WithRetry"},
+		{"zero session lifetime", mockEndpoint, goldenCreds, []cas.Option{cas.WithSessionLifetime(0)}, "WithSessionLifetime"},
+		{"negative cooldown", mockEndpoint, goldenCreds, []cas.Option{cas.WithRefusalCooldown(-1)}, "WithRefusalCooldown"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
