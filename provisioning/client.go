@@ -2,16 +2,14 @@ package provisioning
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"time"
 
+	"github.com/offboard-go/offboard/internal/clientopt"
 	"github.com/offboard-go/offboard/internal/scrub"
 	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
@@ -72,63 +70,21 @@ type Client struct {
 }
 
 type config struct {
-	httpClient *http.Client
-	logger     *slog.Logger
-	timeout    *time.Duration // nil: the runtime's default
-	version    SOAPVersion
-	bodyLimit  int64
-	pageSize   int
-	userAgent  string
-	rootCAs    *x509.CertPool
-	session    engine.Options
-	observer   Observer
+	common   clientopt.Common // options_common.gen.go
+	version  SOAPVersion
+	pageSize int
+	observer Observer
 }
 
 // Option configures a Client.
 type Option func(*config)
 
-// WithHTTPClient sends the requests through hc (for proxies, TLS settings, or httpmock). The
-// Client never modifies hc: its session cookie jar is applied to a copy.
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithLogger logs the Client's session events and the SOAP exchanges at debug level. OTPs,
-// validation codes and cookies are redacted.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithTimeout bounds each call when the context has no earlier deadline (default 60 s; 0
-// leaves calls bounded by their context only).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = &d } }
-
 // WithSOAPVersion selects SOAP 1.1 (the default) or SOAP 1.2.
 func WithSOAPVersion(v SOAPVersion) Option { return func(c *config) { c.version = v } }
-
-// WithBodyLimit caps the size of a response body in bytes. DataTable pages can be large: raise
-// it for big numberOfRecords values (the runtime's default is 16 MiB).
-func WithBodyLimit(n int64) Option { return func(c *config) { c.bodyLimit = n } }
 
 // WithPageSize sets the numberOfRecords the iterators ask for per call (default
 // DefaultPageSize).
 func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
-
-// WithRootCAs replaces the system roots with pool for verifying the server's certificate (an
-// on-premises BSIDCA with a private CA; start from x509.SystemCertPool() to extend the system
-// roots). Verification always stays on. It cannot be combined with WithHTTPClient.
-func WithRootCAs(pool *x509.CertPool) Option { return func(c *config) { c.rootCAs = pool } }
-
-// WithSessionLifetime declares how long a management session lasts after Connect, when your
-// BSIDCA says so: the client then connects again (with a fresh OTP) shortly before the end
-// (a tenth of d, at most five minutes, ahead), while other calls keep the current session.
-// Without it the session is used until the server says it is gone, and then renewed once for
-// all callers.
-func WithSessionLifetime(d time.Duration) Option { return func(c *config) { c.session.Lifetime = d } }
-
-// WithRefusalCooldown makes the client try Connect again after d once the server refused it.
-// By default a refusal is final for the client until ResetRefusal: every call fails at once
-// with the remembered *ConnectError and spends no OTP.
-func WithRefusalCooldown(d time.Duration) Option { return func(c *config) { c.session.Cooldown = d } }
 
 // New returns a Client for the BSIDCA endpoint, for example
 // "https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx", acting as the operator operatorEmail
@@ -164,14 +120,8 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	default:
 		return nil, &soapx.InputError{Field: "WithSOAPVersion", Reason: "must be SOAP11 or SOAP12"}
 	}
-	if cfg.session.Lifetime < 0 {
-		return nil, &soapx.InputError{Field: "WithSessionLifetime", Reason: "is negative"}
-	}
-	if cfg.session.Cooldown < 0 {
-		return nil, &soapx.InputError{Field: "WithRefusalCooldown", Reason: "is negative"}
-	}
-	if cfg.bodyLimit < 0 {
-		return nil, &soapx.InputError{Field: "WithBodyLimit", Reason: "is negative"}
+	if err := cfg.common.Check(); err != nil {
+		return nil, err
 	}
 	// A jar of the Client's own: the session belongs to this Client, not to a shared
 	// http.Client. A nil public-suffix list is right for one service host.
@@ -186,27 +136,7 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 		soapx.WithCookieJar(jar),
 		soapx.WithRedact("OTP", "validationCode", "challenge"),
 	}
-	if cfg.httpClient != nil {
-		sopts = append(sopts, soapx.WithHTTPClient(cfg.httpClient))
-	}
-	if cfg.logger != nil {
-		sopts = append(sopts, soapx.WithLogger(cfg.logger))
-	}
-	if cfg.timeout != nil {
-		if *cfg.timeout < 0 {
-			return nil, &soapx.InputError{Field: "WithTimeout", Reason: "is negative"}
-		}
-		sopts = append(sopts, soapx.WithTimeout(*cfg.timeout))
-	}
-	if cfg.bodyLimit > 0 {
-		sopts = append(sopts, soapx.WithBodyLimit(cfg.bodyLimit))
-	}
-	if cfg.userAgent != "" {
-		sopts = append(sopts, soapx.WithUserAgent(cfg.userAgent))
-	}
-	if cfg.rootCAs != nil {
-		sopts = append(sopts, soapx.WithRootCAs(cfg.rootCAs))
-	}
+	sopts = append(sopts, cfg.common.SOAP()...)
 	if cfg.observer != nil {
 		sopts = append(sopts, soapx.WithObserver(cfg.observer))
 	}
@@ -215,11 +145,8 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 		return nil, fmt.Errorf("provisioning: %w", err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	if cfg.logger != nil {
-		log = slog.New(secrets.Handler(cfg.logger.Handler()))
-	}
-	if cfg.timeout != nil && *cfg.timeout > 0 {
-		cfg.session.LoginTimeout = max(engine.DefaultLoginTimeout, *cfg.timeout)
+	if cfg.common.Logger != nil {
+		log = slog.New(secrets.Handler(cfg.common.Logger.Handler()))
 	}
 	c := &Client{
 		endpoint: sc.Endpoint(),
@@ -231,7 +158,7 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 		soap:     sc,
 		stub:     provisioningwsdl.NewBSIDCASoap(sc),
 		secrets:  secrets,
-		sessions: engine.New[ConnectResult](cfg.session.Config(refusedConnect)),
+		sessions: engine.New[ConnectResult](cfg.common.SessionOptions(0, 1).Config(refusedConnect)),
 	}
 	c.loginFn = c.connect
 	c.obs = soapx.NewHook(cfg.observer, "provisioning", version, sc.Endpoint(), secrets)
