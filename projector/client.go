@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -78,6 +77,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 			opt(&o)
 		}
 	}
+	if err := o.common.Check(); err != nil {
+		return nil, err
+	}
 	switch {
 	case strings.TrimSpace(creds.AccountCode) == "":
 		return nil, &soapx.InputError{Field: "Credentials.AccountCode", Reason: "required"}
@@ -91,10 +93,6 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		return nil, &soapx.InputError{Field: "WithRateLimitRetries", Reason: "must not be negative"}
 	case o.rateLimitWait < 0:
 		return nil, &soapx.InputError{Field: "WithRateLimitWait", Reason: "must not be negative"}
-	case o.session.Lifetime < 0:
-		return nil, &soapx.InputError{Field: "WithSessionLifetime", Reason: "must not be negative"}
-	case o.session.Cooldown < 0:
-		return nil, &soapx.InputError{Field: "WithRefusalCooldown", Reason: "must not be negative"}
 	case len(o.cultureName) > 15:
 		return nil, &soapx.InputError{Field: "WithCultureName", Reason: "longer than the 15 characters PWS accepts"}
 	}
@@ -115,41 +113,17 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		// whatever the status, and let exchange refuse a non-2xx one.
 		soapx.WithAnswerStatus(func(int) bool { return true }),
 	}
-	if o.httpClient != nil {
-		soapOpts = append(soapOpts, soapx.WithHTTPClient(noRedirects(o.httpClient)))
-	}
-	if o.logger != nil {
-		soapOpts = append(soapOpts, soapx.WithLogger(o.logger))
-	}
-	if o.timeoutSet {
-		soapOpts = append(soapOpts, soapx.WithTimeout(o.timeout))
-	}
-	if o.userAgent != "" {
-		soapOpts = append(soapOpts, soapx.WithUserAgent(o.userAgent))
-	}
-	if o.bodyLimit != 0 {
-		soapOpts = append(soapOpts, soapx.WithBodyLimit(o.bodyLimit))
-	}
-	if o.rootCAs != nil {
-		soapOpts = append(soapOpts, soapx.WithRootCAs(o.rootCAs))
-	}
+	soapOpts = append(soapOpts, o.common.SOAP()...) // the runtime follows no redirect, whatever the client
 	if o.observer != nil {
 		soapOpts = append(soapOpts, soapx.WithObserver(o.observer))
-	}
-	if o.maxRetryAfter != nil {
-		soapOpts = append(soapOpts, soapx.WithMaxRetryAfter(*o.maxRetryAfter))
 	}
 	sc, err := soapx.NewClient(endpoint, soapOpts...)
 	if err != nil {
 		return nil, err
 	}
 	log := slog.New(slog.DiscardHandler)
-	if o.logger != nil {
-		log = slog.New(secrets.Handler(o.logger.Handler()))
-	}
-	if o.timeoutSet && o.timeout > 0 {
-		// A login is PwsAuthenticate plus up to maxRedirects redirected ones.
-		o.session.LoginTimeout = max(engine.DefaultLoginTimeout, (maxRedirects+1)*o.timeout)
+	if o.common.Logger != nil {
+		log = slog.New(secrets.Handler(o.common.Logger.Handler()))
 	}
 	c := &client{
 		endpoint: sc.Endpoint(),
@@ -161,33 +135,11 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		allowed:  allowed,
 		secrets:  secrets,
 		slots:    make(chan struct{}, o.maxInFlight),
-		sessions: engine.New[session](o.session.Config(refusedCredentials)),
+		sessions: engine.New[session](o.common.SessionOptions(0, maxRedirects+1).Config(refusedCredentials)), // a login: PwsAuthenticate and up to maxRedirects redirected ones
 	}
 	c.loginFn = c.login
 	c.obs = soapx.NewHook(o.observer, "projector", soapx.SOAP11, sc.Endpoint(), secrets)
 	return &Client{c: c}, nil
-}
-
-// noRedirects wraps a caller's *http.Client so that an HTTP 3xx is never followed: a 307 or
-// 308 would re-post the request body (the password, the session ticket) to wherever the
-// Location points. The transport is looked up on every request, so httpmock activated on hc
-// after New still applies.
-func noRedirects(hc *http.Client) *http.Client {
-	return &http.Client{
-		Transport:     dynamicTransport{hc},
-		Jar:           hc.Jar,
-		Timeout:       hc.Timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
-type dynamicTransport struct{ hc *http.Client }
-
-func (t dynamicTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if rt := t.hc.Transport; rt != nil {
-		return rt.RoundTrip(r)
-	}
-	return http.DefaultTransport.RoundTrip(r)
 }
 
 // Endpoint returns the URL the client currently talks to: the configured endpoint, or the

@@ -3,4 +3,4 @@ package projector
 import "time"
 
 // WithClock sets the clock of the client's session engine (proactive renewal), for tests.
-func WithClock(now func() time.Time) Option { return func(o *options) { o.session.Now = now } }
+func WithClock(now func() time.Time) Option { return func(o *options) { o.common.Session.Now = now } }
