@@ -30,3 +30,4 @@ package offboard
 //go:generate go run ./internal/clientopt/cmd/genopts -pkg cas -struct options -lifetime " (cas has no session: after d the credentials are checked again, by one request alone)" -out cas/options_common.gen.go
 //go:generate go run ./internal/clientopt/cmd/genopts -pkg provisioning -struct config -lifetime " (unknown by default: the session is used until the server says it is gone)" -out provisioning/options_common.gen.go
 //go:generate go run ./internal/clientopt/cmd/genopts -pkg projector -struct options -lifetime " (unknown by default: the ticket is used until Projector rejects it with 10004 or -101)" -out projector/options_common.gen.go
+//go:generate go run ./internal/clientopt/cmd/genopts -pkg uds -struct config -lifetime " (DefaultTokenLifetime, one day, unless the server is configured otherwise)" -out uds/options_common.gen.go

@@ -1,14 +1,13 @@
 package uds
 
 import (
-	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"time"
 
+	"github.com/offboard-go/offboard/internal/clientopt"
 	"github.com/offboard-go/offboard/internal/scrub"
 	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
@@ -43,8 +42,7 @@ type Client struct {
 type Option func(*config)
 
 type config struct {
-	soap          []soapx.Option
-	logger        *slog.Logger
+	common        clientopt.Common // options_common.gen.go
 	userID        string
 	orgName       string
 	credential    string
@@ -53,86 +51,12 @@ type config struct {
 	targetAllOrgs bool
 	globalEntity  bool
 	classes       map[string]ErrorClass
-	session       engine.Options
-	lifetimeSet   bool
 	observer      Observer
-}
-
-// WithHTTPClient sends the requests through hc (its Transport, Timeout and Jar). It is also
-// how tests plug in httpmock.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) { c.soap = append(c.soap, soapx.WithHTTPClient(hc)) }
-}
-
-// WithLogger logs each exchange at debug level (credential and authToken redacted) and the
-// client's AnA decisions (re-authentication) to l.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) {
-		c.logger = l
-		c.soap = append(c.soap, soapx.WithLogger(l))
-	}
-}
-
-// WithTimeout bounds each HTTP exchange (the runtime's default applies otherwise).
-func WithTimeout(d time.Duration) Option {
-	return func(c *config) {
-		c.soap = append(c.soap, soapx.WithTimeout(d))
-		if d > 0 {
-			c.session.LoginTimeout = max(engine.DefaultLoginTimeout, d)
-		}
-	}
 }
 
 // DefaultTokenLifetime is how long an AnA authToken lasts by default: "valid for a
 // configurable duration of 1 day" (the service's documentation).
 const DefaultTokenLifetime = 24 * time.Hour
-
-// WithSessionLifetime declares how long the server's authTokens last (DefaultTokenLifetime
-// unless the server is configured otherwise). The client authenticates again with the
-// credentials shortly before the end (a tenth of d, at most five minutes, ahead) while other
-// calls keep the current token; a token the server rejects earlier is renewed then.
-func WithSessionLifetime(d time.Duration) Option {
-	return func(c *config) { c.session.Lifetime, c.lifetimeSet = d, true }
-}
-
-// WithRefusalCooldown makes the client try refused credentials again after d. By default a
-// refusal is final for the client until ResetRefusal: every call fails at once with the
-// remembered error (ErrAuthentication) and sends nothing.
-func WithRefusalCooldown(d time.Duration) Option {
-	return func(c *config) { c.session.Cooldown = d }
-}
-
-// WithUserAgent sets the User-Agent header of every request.
-func WithUserAgent(ua string) Option {
-	return func(c *config) { c.soap = append(c.soap, soapx.WithUserAgent(ua)) }
-}
-
-// WithRootCAs replaces the system roots with pool for verifying the server's certificate
-// (an on-premises UDS with a private CA; start from x509.SystemCertPool() to extend the
-// system roots). Verification always stays on. It cannot be combined with WithHTTPClient.
-func WithRootCAs(pool *x509.CertPool) Option {
-	return func(c *config) { c.soap = append(c.soap, soapx.WithRootCAs(pool)) }
-}
-
-// WithBodyLimit caps the size of a response body (the runtime's default is 16 MiB).
-func WithBodyLimit(n int64) Option {
-	return func(c *config) { c.soap = append(c.soap, soapx.WithBodyLimit(n)) }
-}
-
-// WithRetry re-sends a call that failed with a transient error (connection failure, HTTP
-// 502/503/504 or 429) up to maxAttempts attempts in all, waiting backoff×attempt (or the
-// server's Retry-After). Every operation is safe to send again: reads and status changes are
-// idempotent, and a delete whose answer was lost answers "not found" (ErrNotFound, already
-// done) the second time. Faults are never retried this way.
-func WithRetry(maxAttempts int, backoff time.Duration) Option {
-	return func(c *config) { c.soap = append(c.soap, soapx.WithRetry(soapx.RetryTransient(maxAttempts, backoff))) }
-}
-
-// WithMaxRetryAfter caps how long a server's Retry-After can make WithRetry wait (default
-// one minute, soapx.DefaultMaxRetryAfter).
-func WithMaxRetryAfter(d time.Duration) Option {
-	return func(c *config) { c.soap = append(c.soap, soapx.WithMaxRetryAfter(d)) }
-}
 
 // WithCredentials turns AnA (Authentication and Authorization) on: the first call sends
 // userID, orgName and credential as SOAP header blocks, and later calls send the authToken
@@ -182,15 +106,18 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 	// The service has a SOAP 1.2 binding only; no Option can change the version, and the
 	// runtime redacts the AnA secrets in its wire log (said again here so it cannot drift).
 	secrets := scrub.New(cfg.credential)
-	sopts := append(cfg.soap, soapx.WithRedact("credential", "authToken"), soapx.WithVersion(soapx.SOAP12),
+	sopts := append(cfg.common.SOAP(), soapx.WithRedact("credential", "authToken"), soapx.WithVersion(soapx.SOAP12),
 		soapx.WithSecrets(secrets))
+	if cfg.observer != nil {
+		sopts = append(sopts, soapx.WithObserver(cfg.observer))
+	}
 	sc, err := soapx.NewClient(endpoint, sopts...)
 	if err != nil {
 		return nil, fmt.Errorf("uds: %w", err)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	if cfg.logger != nil {
-		logger = slog.New(secrets.Handler(cfg.logger.Handler()))
+	if cfg.common.Logger != nil {
+		logger = slog.New(secrets.Handler(cfg.common.Logger.Handler()))
 	}
 	if cfg.classes == nil {
 		cfg.classes = DefaultErrorClasses()
@@ -204,13 +131,12 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 		classes:  cfg.classes,
 	}
 	c.obs = soapx.NewHook(cfg.observer, "uds", soapx.SOAP12, endpoint, secrets)
+	lifetime := time.Duration(0)
 	if cfg.hasCreds {
 		c.ana = newANA(&cfg)
-		if !cfg.lifetimeSet {
-			cfg.session.Lifetime = DefaultTokenLifetime
-		}
+		lifetime = DefaultTokenLifetime
 	}
-	c.sessions = engine.New[string](cfg.session.Config(c.refusedCredentials))
+	c.sessions = engine.New[string](cfg.common.SessionOptions(lifetime, 1).Config(c.refusedCredentials))
 	return c, nil
 }
 
@@ -223,11 +149,8 @@ func checkEndpoint(endpoint string) error {
 }
 
 func (cfg *config) check() error {
-	switch {
-	case cfg.session.Lifetime < 0 || (cfg.lifetimeSet && cfg.session.Lifetime == 0):
-		return &soapx.InputError{Field: "WithSessionLifetime", Reason: "must be positive"}
-	case cfg.session.Cooldown < 0:
-		return &soapx.InputError{Field: "WithRefusalCooldown", Reason: "must not be negative"}
+	if err := cfg.common.Check(); err != nil {
+		return err
 	}
 	for number, class := range cfg.classes {
 		if number == "" || class < ClassUnknown || class > ClassNotFound {

@@ -220,7 +220,7 @@ func TestNewValidation(t *testing.T) {
 		{"target orgs without AnA", endpoint, []uds.Option{uds.WithTargetOrgs("ACME")}, "WithTargetOrgs"},
 		{"all orgs without AnA", endpoint, []uds.Option{uds.WithTargetAllOrgs()}, "WithTargetAllOrgs"},
 		{"global entity without AnA", endpoint, []uds.Option{uds.WithGlobalEntity()}, "WithGlobalEntity"},
-		{"root CAs with an HTTP client", endpoint, []uds.Option{uds.WithHTTPClient(&http.Client{}), uds.WithRootCAs(x509.NewCertPool())}, "root CAs"},
+		{"root CAs with an HTTP client", endpoint, []uds.Option{uds.WithHTTPClient(&http.Client{}), uds.WithRootCAs(x509.NewCertPool())}, "WithRootCAs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,10 +18,7 @@ type Observer = observe.Observer
 // authentication with the credentials, renewals, refused credentials). A nil o observes
 // nothing; without it a call costs nothing more. See package observe.
 func WithObserver(o Observer) Option {
-	return func(c *config) {
-		c.observer = o
-		c.soap = append(c.soap, soapx.WithObserver(o))
-	}
+	return func(c *config) { c.observer = o }
 }
 
 // endCall ends the observation of a call (nil: none) with the errorNumber of its Fault.
