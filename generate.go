@@ -27,7 +27,7 @@ package offboard
 //go:generate go run ./internal/wsdlgen/cmd/wsdlgen -wsdl wsdl/uds.wsdl -pkg udswsdl -out uds/internal/udswsdl/udswsdl.gen.go
 //go:generate go run ./internal/wsdlgen/cmd/wsdlgen -wsdl wsdl/projector.wsdl -pkg projectorwsdl -out projector/internal/projectorwsdl/projectorwsdl.gen.go
 //go:generate go run ./internal/wsdlgen/cmd/wsdlgen -wsdl wsdl/provisioning.wsdl -pkg provisioningwsdl -out provisioning/internal/provisioningwsdl/provisioningwsdl.gen.go
-//go:generate go run ./internal/clientopt/cmd/genopts -pkg cas -struct options -lifetime " (cas has no session: after d the credentials are checked again, by one request alone)" -out cas/options_common.gen.go
-//go:generate go run ./internal/clientopt/cmd/genopts -pkg provisioning -struct config -lifetime " (unknown by default: the session is used until the server says it is gone)" -out provisioning/options_common.gen.go
-//go:generate go run ./internal/clientopt/cmd/genopts -pkg projector -struct options -lifetime " (unknown by default: the ticket is used until Projector rejects it with 10004 or -101)" -out projector/options_common.gen.go
-//go:generate go run ./internal/clientopt/cmd/genopts -pkg uds -struct config -lifetime " (DefaultTokenLifetime, one day, unless the server is configured otherwise)" -out uds/options_common.gen.go
+//go:generate go run ./internal/clientopt/cmd/genopts -pkg cas -struct options -lifetime " (cas has no session: after d the credentials are checked again, by one request alone)" -out cas/options_common.gen.go -errors cas/errors_common.gen.go
+//go:generate go run ./internal/clientopt/cmd/genopts -pkg provisioning -struct config -lifetime " (unknown by default: the session is used until the server says it is gone)" -out provisioning/options_common.gen.go -errors provisioning/errors_common.gen.go
+//go:generate go run ./internal/clientopt/cmd/genopts -pkg projector -struct options -lifetime " (unknown by default: the ticket is used until Projector rejects it with 10004 or -101)" -out projector/options_common.gen.go -errors projector/errors_common.gen.go
+//go:generate go run ./internal/clientopt/cmd/genopts -pkg uds -struct config -lifetime " (DefaultTokenLifetime, one day, unless the server is configured otherwise)" -out uds/options_common.gen.go -errors uds/errors_common.gen.go

@@ -5,22 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-
-	"github.com/offboard-go/offboard/internal/soapx"
-)
-
-// The error categories shared by every offboard package: errors.Is(err, cas.ErrNotFound) and
-// errors.Is(err, uds.ErrNotFound) test the same thing.
-var (
-	ErrNotFound         = soapx.ErrNotFound
-	ErrPermissionDenied = soapx.ErrPermissionDenied
-	ErrAuthentication   = soapx.ErrAuthentication
-	ErrSessionExpired   = soapx.ErrSessionExpired
-	ErrRateLimited      = soapx.ErrRateLimited
-	ErrInvalidInput     = soapx.ErrInvalidInput
-	ErrUnavailable      = soapx.ErrUnavailable
-	ErrProtocol         = soapx.ErrProtocol
-	ErrBodyTooLarge     = soapx.ErrBodyTooLarge
 )
 
 // Sentinels of this service only.
@@ -34,24 +18,6 @@ var (
 	// failed recordings update; for DeleteDomain, any exception on the server. The server says
 	// nothing more, so neither can this error.
 	ErrTaskFailed = errors.New("cas: the server could not complete the task (1 Error)")
-)
-
-// The runtime's error types, named here so that callers can errors.As into them.
-type (
-	// HTTPError is a non-SOAP answer with a non-2xx HTTP status (an HTML error page, an empty
-	// 404, a proxy's 502). It carries the status and a short, redacted excerpt of the body.
-	HTTPError = soapx.HTTPError
-	// Fault is a SOAP Fault, decoded whatever the HTTP status. ASMX answers a request it
-	// cannot route or read (wrong SOAPAction, malformed body) with one.
-	Fault = soapx.Fault
-	// ProtocolError is an answer that is not what the wire contract promises (wrong
-	// Content-Type, truncated or malformed XML, a missing result element).
-	ProtocolError = soapx.ProtocolError
-	// TransportError is no HTTP answer at all (dial, TLS, reset) or a context that ended
-	// during the exchange; errors.Is(err, context.DeadlineExceeded) tells the latter.
-	TransportError = soapx.TransportError
-	// InputError is input refused before anything was sent; Field names the parameter.
-	InputError = soapx.InputError
 )
 
 // StatusError is a Status whose Code is not 0: what the server said, all of it.

@@ -2,8 +2,6 @@ package cas
 
 import (
 	"context"
-
-	engine "github.com/offboard-go/offboard/internal/session"
 )
 
 // cas has no session: every request carries the web-service password. What it shares with the
@@ -26,15 +24,6 @@ func (c *Client) guarded(ctx context.Context, call func(context.Context) (*Resul
 // call sends them again. Until then (or until WithRefusalCooldown has passed) every call fails
 // at once with the remembered *StatusError (ErrAuthentication) and sends nothing.
 func (c *Client) ResetRefusal() { c.sessions.Reset() }
-
-// RefusedError is what a call returns, without sending anything, once the server has refused
-// the client's credentials: Err is the server's answer to the refused request (it is
-// ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
-// client try again.
-type RefusedError = engine.RefusedError
-
-// ErrClosed is what every call returns after Close (the same value in every package).
-var ErrClosed = engine.ErrClosed
 
 // Close releases the idle connections of the transport the client made for itself (one given
 // with WithHTTPClient is the caller's). cas has no session to end. After Close every call

@@ -6,39 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
-)
-
-// The error categories shared by every offboard package: errors.Is(err, projector.ErrNotFound)
-// and errors.Is(err, cas.ErrNotFound) are the same test.
-var (
-	ErrNotFound         = soapx.ErrNotFound         // 50024 EntityNotFound
-	ErrPermissionDenied = soapx.ErrPermissionDenied // 50045 ViewPermissionDenied
-	ErrAuthentication   = soapx.ErrAuthentication   // PwsAuthenticate failed (bad credentials)
-	ErrSessionExpired   = soapx.ErrSessionExpired   // 10004 / -101 even after re-authenticating
-	ErrRateLimited      = soapx.ErrRateLimited      // 10016 after every configured retry
-	ErrInvalidInput     = soapx.ErrInvalidInput     // refused before anything was sent
-	ErrUnavailable      = soapx.ErrUnavailable      // network failure, 502/503/504
-	ErrProtocol         = soapx.ErrProtocol         // an answer that is not a usable PWS response
-	ErrBodyTooLarge     = soapx.ErrBodyTooLarge     // the answer exceeded the body cap (also ErrProtocol)
-)
-
-// The runtime's error types, named here so that callers can errors.As into them.
-type (
-	// HTTPError is a non-SOAP answer with a non-2xx HTTP status (an HTML error page, a proxy's
-	// 502). It carries the status and a short, redacted excerpt of the body.
-	HTTPError = soapx.HTTPError
-	// Fault is a SOAP Fault, decoded whatever the HTTP status.
-	Fault = soapx.Fault
-	// ProtocolError is an answer that is not what the wire contract promises (wrong
-	// Content-Type or SOAP version, truncated or malformed XML, a missing result element).
-	ProtocolError = soapx.ProtocolError
-	// TransportError is no HTTP answer at all (dial, TLS, reset) or a context that ended
-	// during the exchange; errors.Is(err, context.DeadlineExceeded) tells the latter.
-	TransportError = soapx.TransportError
-	// InputError is input refused before anything was sent; Field names the parameter.
-	InputError = soapx.InputError
 )
 
 // Errors of this package only.
@@ -47,9 +15,6 @@ var (
 	// follow (foreign host, plain http, a loop, too many hops). The credentials were not sent
 	// there. The *RedirectError says why.
 	ErrRedirectRefused = errors.New("projector: RedirectUrl refused")
-
-	// ErrClosed: the Client was closed with Close (the same value in every package).
-	ErrClosed = engine.ErrClosed
 )
 
 // PwsMessage error numbers documented by Projector.

@@ -168,9 +168,3 @@ func redacted(raw string) string {
 	}
 	return u.Redacted()
 }
-
-// RefusedError is what a call returns, without sending anything, once the server has refused
-// the client's credentials: Err is the server's answer to the refused login (it is
-// ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
-// client try again.
-type RefusedError = engine.RefusedError

@@ -9,36 +9,8 @@ import (
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
-// The error categories shared by every service package of this module: errors.Is(err,
-// provisioning.ErrSessionExpired) and errors.Is(err, cas.ErrSessionExpired) test the same thing.
-var (
-	ErrNotFound         = soapx.ErrNotFound
-	ErrPermissionDenied = soapx.ErrPermissionDenied
-	ErrAuthentication   = soapx.ErrAuthentication
-	ErrSessionExpired   = soapx.ErrSessionExpired
-	ErrRateLimited      = soapx.ErrRateLimited
-	ErrInvalidInput     = soapx.ErrInvalidInput
-	ErrUnavailable      = soapx.ErrUnavailable
-	ErrProtocol         = soapx.ErrProtocol
-	ErrBodyTooLarge     = soapx.ErrBodyTooLarge
-)
-
 // ErrNotChanged is matched by a *NotChangedError: the server answered false to a change.
 var ErrNotChanged = errors.New("provisioning: nothing was changed")
-
-// Error types of the shared runtime, named here so that callers outside this module can use
-// errors.As with them.
-type (
-	// InputError reports an argument refused before anything was sent. It matches
-	// ErrInvalidInput.
-	InputError = soapx.InputError
-	// Fault is a SOAP Fault as received (code, reason, detail, HTTP status).
-	Fault = soapx.Fault
-	// HTTPError is a non-SOAP answer with a non-2xx HTTP status.
-	HTTPError = soapx.HTTPError
-	// ProtocolError is an answer that could not be understood.
-	ProtocolError = soapx.ProtocolError
-)
 
 // Error is a SOAP Fault answered by the service to an operation. ASMX wraps the exception the
 // service threw as "Server was unable to process request. ---> <message>"; Message holds the

@@ -166,15 +166,6 @@ func (c *Client) do(ctx context.Context, op string, call func(ctx context.Contex
 	return opError(op, call(ctx))
 }
 
-// RefusedError is what a call returns, without sending anything, once the server has refused
-// the client's credentials: Err is the server's answer to the refused login (it is
-// ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
-// client try again.
-type RefusedError = engine.RefusedError
-
-// ErrClosed is what every call returns after Close (the same value in every package).
-var ErrClosed = engine.ErrClosed
-
 // Close ends the client's use of its session and releases the idle connections of the
 // transport the client made for itself (one given with WithHTTPClient is the caller's). BSIDCA
 // has no operation that ends a management session: the server forgets it after its idle

@@ -9,37 +9,6 @@ import (
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
-// The error categories shared by every offboard package: errors.Is(err, uds.ErrNotFound) and
-// errors.Is(err, cas.ErrNotFound) test the same thing.
-var (
-	ErrNotFound         = soapx.ErrNotFound
-	ErrPermissionDenied = soapx.ErrPermissionDenied
-	ErrAuthentication   = soapx.ErrAuthentication
-	ErrSessionExpired   = soapx.ErrSessionExpired
-	ErrRateLimited      = soapx.ErrRateLimited
-	ErrInvalidInput     = soapx.ErrInvalidInput
-	ErrUnavailable      = soapx.ErrUnavailable
-	ErrProtocol         = soapx.ErrProtocol
-	ErrBodyTooLarge     = soapx.ErrBodyTooLarge
-)
-
-// The runtime's error types, named here so that callers can errors.As into them.
-type (
-	// HTTPError is a non-SOAP answer with a non-2xx HTTP status (an HTML error page, a proxy's
-	// 502). It carries the status and a short, redacted excerpt of the body.
-	HTTPError = soapx.HTTPError
-	// Fault is a SOAP Fault, decoded whatever the HTTP status.
-	Fault = soapx.Fault
-	// ProtocolError is an answer that is not what the wire contract promises (wrong
-	// Content-Type or SOAP version, truncated or malformed XML, a missing result element).
-	ProtocolError = soapx.ProtocolError
-	// TransportError is no HTTP answer at all (dial, TLS, reset) or a context that ended
-	// during the exchange; errors.Is(err, context.DeadlineExceeded) tells the latter.
-	TransportError = soapx.TransportError
-	// InputError is input refused before anything was sent; Field names the parameter.
-	InputError = soapx.InputError
-)
-
 // Error numbers (userRegistryError/errorNumber) this package interprets.
 //
 // Documented ones come from Broadcom's published tables ("User Data Service Error Codes" and

@@ -192,9 +192,6 @@ func (c *Client) sessionError(ctx context.Context, op string, err error) error {
 // at once with the remembered error (ErrAuthentication) and sends nothing.
 func (c *Client) ResetRefusal() { c.sessions.Reset() }
 
-// ErrClosed is what every call returns after Close (the same value in every package).
-var ErrClosed = engine.ErrClosed
-
 // Close forgets the AnA token and releases the idle connections of the transport the client
 // made for itself (one given with WithHTTPClient is the caller's). UDS has no operation that
 // ends a token: it expires on the server. After Close every call returns ErrClosed and sends
@@ -211,9 +208,3 @@ func (c *Client) tokenState() string {
 	}
 	return "[REDACTED]"
 }
-
-// RefusedError is what a call returns, without sending anything, once the server has refused
-// the client's credentials: Err is the server's answer to the refused login (it is
-// ErrAuthentication) and At when it came. ResetRefusal (or WithRefusalCooldown) lets the
-// client try again.
-type RefusedError = engine.RefusedError

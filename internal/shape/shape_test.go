@@ -115,7 +115,7 @@ func TestOneShape(t *testing.T) {
 	sentinels := []string{"ErrNotFound", "ErrPermissionDenied", "ErrAuthentication", "ErrSessionExpired",
 		"ErrRateLimited", "ErrInvalidInput", "ErrUnavailable", "ErrProtocol", "ErrBodyTooLarge", "ErrClosed"}
 	// The runtime's error types, named in every package.
-	errorTypes := []string{"Fault", "HTTPError", "ProtocolError", "InputError", "RefusedError"}
+	errorTypes := []string{"Fault", "HTTPError", "ProtocolError", "TransportError", "InputError", "RefusedError"}
 
 	for _, s := range services {
 		a := apis[s]
