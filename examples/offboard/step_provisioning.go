@@ -264,9 +264,9 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 			case errors.As(err, &re) && re.Result == string(provisioning.RevokeFail):
 				// GUESS (FACTS-NEXT §3): Fail is the answer for a user the organization does not
 				// have; this run read no token and no task left for it.
-				o.Outcome, o.Code, o.Message = outcomeAlready, re.Result, "no such user (the server answers Fail for an unknown user: a GUESS)"
+				o.Outcome, o.Code, o.Message = outcomeAlready, re.Result, "no such user (the server answers Fail for a user it does not have: inferred, not documented)"
 				if pending {
-					o.Outcome, o.Message = outcomeDone, detailRepeated(re.Result+" (no such user, a GUESS)")
+					o.Outcome, o.Message = outcomeDone, detailRepeated(re.Result+" (no such user: inferred, not documented)")
 				}
 			default:
 				o.Outcome, o.Err = outcomeFailed, err
