@@ -189,4 +189,9 @@ func Test(t testing.TB, f func(ctx context.Context, c *cas.Client, s *Server), o
 		t.Fatalf("castest: new client: %v", err)
 	}
 	f(t.Context(), c, s)
+	// Every request of the test must have met the wire contract as this fake states it:
+	// anything the real server would ignore or refuse fails the test.
+	if v := s.Violations(); len(v) > 0 {
+		t.Errorf("castest: requests the real server would ignore or refuse: %v", v)
+	}
 }

@@ -38,4 +38,9 @@ func Test(t testing.TB, opts Options, f func(ctx context.Context, c *projector.C
 	t.Cleanup(s.Close)
 	c := s.NewClient(t, clientOpts...)
 	f(t.Context(), c, s)
+	// Every request of the test must have met the wire contract as this fake states it:
+	// anything the real server would ignore or refuse fails the test.
+	if v := s.Violations(); len(v) > 0 {
+		t.Errorf("projectortest: requests the real server would ignore or refuse: %v", v)
+	}
 }

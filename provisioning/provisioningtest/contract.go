@@ -9,8 +9,8 @@ import (
 	"slices"
 )
 
-// The fake's own statement of the token operations' wire contract (wsdl/provisioning.wsdl,
-// as other clients send them): each request's members in order, all in the blackshield namespace. Requests
+// The fake's own statement of every operation's wire contract (the vendor's operation pages;
+// the token operations as other clients send them): each request's members in order, all in the blackshield namespace. Requests
 // are read against it token by token, independently of the generated types the client
 // marshals; an ASMX server (XmlSerializer) would skip an element in another namespace or an
 // unknown one and read a missing required member as its zero value, so each such deviation is
@@ -22,6 +22,23 @@ type member struct {
 }
 
 var contracts = map[string][]member{
+	// The session and the provisioning tasks, from the vendor's operation pages: the members
+	// are the .NET method's parameters in order; value types (Int32, Boolean, DateTime) are
+	// always present, strings and lists may be left out. Connect's challenge is an out
+	// parameter: not in the request.
+	"Connect":                          {{"OperatorEmail", false}, {"OTP", false}, {"validationCode", false}},
+	"PingConnection":                   {},
+	"GetProvisioningTaskCount":         {{"organization", false}},
+	"GetProvisioningTaskDetails":       {{"taskID", true}, {"organization", false}},
+	"GetProvisioningTasks":             {{"organization", false}, {"startRecord", true}, {"numberOfRecords", true}},
+	"GetProvisioningTasksForUser":      {{"user", false}, {"organization", false}, {"startRecord", true}, {"numberOfRecords", true}},
+	"GetProvisioningTasksForUserCount": {{"user", false}, {"organization", false}},
+	"RemoveProvisioningTask":           {{"taskID", true}, {"sendNotificationEmail", true}, {"organization", false}},
+	"RemoveUsersFromProvisioningTask": {{"taskID", true}, {"userNames", false}, {"sendNotificationEmail", true},
+		{"organization", false}},
+	"UpdateProvisioningStopDate": {{"taskID", true}, {"userNames", false}, {"newStopDate", true}, {"organization", false}},
+
+	// The token operations.
 	"GetTokensByOwner": {{"userName", false}, {"organization", false}},
 	// type is minOccurs 1 but nillable: absent reads as null, which is "any type".
 	"GetTokens": {{"state", false}, {"type", false}, {"serial", false}, {"container", false}, {"organization", false},

@@ -202,6 +202,11 @@ func Test(t testing.TB, f func(ctx context.Context, c *provisioning.Client, s *S
 	s := NewServer(Options{})
 	t.Cleanup(s.Close)
 	f(t.Context(), s.NewClient(t, opts...), s)
+	// Every request of the test must have met the wire contract as this fake states it:
+	// anything the real server would ignore or refuse fails the test.
+	if v := s.Violations(); len(v) > 0 {
+		t.Errorf("provisioningtest: requests the real server would ignore or refuse: %v", v)
+	}
 }
 
 // ExpireSessions ends every session, as the ASP.NET session timeout would: the next call

@@ -28,4 +28,9 @@ func Test(t testing.TB, cfg Config, f func(ctx context.Context, c *uds.Client, s
 		t.Fatalf("udstest: client: %v", err)
 	}
 	f(t.Context(), c, s)
+	// Every request of the test must have met the wire contract as this fake states it:
+	// anything the real server would ignore or refuse fails the test.
+	if v := s.Violations(); len(v) > 0 {
+		t.Errorf("udstest: requests the real server would ignore or refuse: %v", v)
+	}
 }
