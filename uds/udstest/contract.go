@@ -16,8 +16,9 @@ import (
 // children.
 const udsNS = "http://ws.arcot.com/UserSchema/1.0"
 
-// The fake's own statement of the request contract of retrieveUser, deleteUser,
-// listUserAccounts and deleteUserAccount, written by hand from the vendor documentation (the vendor's
+// The fake's own statement of the request contract of every operation it serves
+// (updateUserStatus, getUserStatus, retrieveUser, deleteUser, listUserAccounts and
+// deleteUserAccount), written by hand from the vendor documentation (the vendor's
 // ArcotUserManagementSvc.wsdl and ArcotUserSchema.xsd), deliberately not derived from the
 // generated types: a mistake in wsdl/uds.wsdl shows up as a violation instead of being agreed
 // with. Axis2's ADB data binding reads a sequence strictly in order, so anything else (a wrong
@@ -65,6 +66,14 @@ var (
 	userFilterType = []elem{udsE("includeImage", 0, 1, kindBoolean), udsE("includeAccounts", 0, 1, kindBoolean), udsE("deepSearch", 0, 1, kindBoolean)}
 
 	contracts = map[string]elem{
+		// The user status operations, from the vendor's operation pages and WSDL: userId is
+		// repeatable in an update (one status for many users).
+		"updateUserStatus": msgs("updateUserStatusRequest", 1, 1, kindComplex,
+			msgs("userId", 1, -1, kindComplex, userIdentifierType...), msgs("status", 1, 1, kindString),
+			msgs("startLockTime", 0, 1, kindDateTime), msgs("endLockTime", 0, 1, kindDateTime),
+			msgs("clientTxId", 0, 1, kindString)),
+		"getUserStatus": msgs("getUserStatusRequest", 1, 1, kindComplex,
+			msgs("userId", 1, 1, kindComplex, userIdentifierType...), msgs("clientTxId", 0, 1, kindString)),
 		"retrieveUser": msgs("retrieveUserRequest", 1, 1, kindComplex,
 			msgs("userIdentifier", 1, 1, kindString), msgs("orgName", 0, 1, kindString), msgs("accountType", 0, 1, kindString),
 			msgs("filter", 0, 1, kindComplex, userFilterType...), msgs("clientTxId", 0, 1, kindString)),
