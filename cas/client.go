@@ -148,7 +148,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		soap:     sc,
 		stub:     caswsdl.NewModuleSoap(sc),
 		secrets:  secrets,
-		sessions: engine.New[verified](o.common.SessionOptions(0, 1).Config(refusedCredentials)),
+		sessions: engine.New[verified](o.common.SessionOptions(0, 1, o.common.ScrubbedLogger(secrets)).Config(refusedCredentials)),
 		obs:      newHook(o.observer, o.form, sc.Endpoint(), secrets),
 	}, nil
 }

@@ -135,7 +135,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		allowed:  allowed,
 		secrets:  secrets,
 		slots:    make(chan struct{}, o.maxInFlight),
-		sessions: engine.New[session](o.common.SessionOptions(0, maxRedirects+1).Config(refusedCredentials)), // a login: PwsAuthenticate and up to maxRedirects redirected ones
+		sessions: engine.New[session](o.common.SessionOptions(0, maxRedirects+1, log.With("service", "projector")).Config(refusedCredentials)), // a login: PwsAuthenticate and up to maxRedirects redirected ones
 	}
 	c.loginFn = c.login
 	c.obs = soapx.NewHook(o.observer, "projector", soapx.SOAP11, sc.Endpoint(), secrets)

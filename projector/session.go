@@ -130,7 +130,7 @@ func (c *client) authenticate(ctx context.Context, sc *soapx.Client) (*session, 
 			return nil, &soapx.ProtocolError{Reason: "PwsAuthenticate succeeded without a SessionTicket or RedirectUrl"}
 		}
 		c.secrets.Add(rs.SessionTicket) // scrubbed from whatever a server echoes from now on
-		c.log.LogAttrs(ctx, slog.LevelDebug, "authenticated", slog.String("endpoint", redacted(sc.Endpoint())))
+		c.log.LogAttrs(ctx, slog.LevelInfo, "authenticated", slog.String("endpoint", redacted(sc.Endpoint())))
 		return &session{ticket: rs.SessionTicket, svc: svc, soap: sc}, nil
 	}
 }

@@ -158,7 +158,7 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 		soap:     sc,
 		stub:     provisioningwsdl.NewBSIDCASoap(sc),
 		secrets:  secrets,
-		sessions: engine.New[ConnectResult](cfg.common.SessionOptions(0, 1).Config(refusedConnect)),
+		sessions: engine.New[ConnectResult](cfg.common.SessionOptions(0, 1, log).Config(refusedConnect)),
 	}
 	c.loginFn = c.connect
 	c.obs = soapx.NewHook(cfg.observer, "provisioning", version, sc.Endpoint(), secrets)

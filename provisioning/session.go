@@ -113,7 +113,7 @@ func (c *Client) connect(ctx context.Context) (ConnectResult, error) {
 		return "", &soapx.InputError{Field: "otp", Reason: "the OTP source returned an empty OTP"}
 	}
 	c.secrets.Add(otp) // scrubbed from whatever the server echoes (a "code already used" fault)
-	c.log.DebugContext(ctx, "provisioning: connecting", "endpoint", c.endpoint)
+	c.log.InfoContext(ctx, "provisioning: connecting", "endpoint", c.endpoint)
 	resp, err := c.stub.Connect(ctx, &provisioningwsdl.Connect{OperatorEmail: c.operator, OTP: otp})
 	if err != nil {
 		return "", opError("Connect", err)
@@ -123,10 +123,10 @@ func (c *Client) connect(ctx context.Context) (ConnectResult, error) {
 	}
 	res := ConnectResult(*resp.ConnectResult)
 	if res != ConnectAuthSuccess {
-		c.log.DebugContext(ctx, "provisioning: connect refused", "result", string(res))
+		c.log.WarnContext(ctx, "provisioning: connect refused; the client will not connect again until ResetRefusal", "result", string(res))
 		return res, &ConnectError{Result: res, Challenge: c.secrets.String(resp.Challenge)} // server text: may echo the OTP
 	}
-	c.log.DebugContext(ctx, "provisioning: connected")
+	c.log.InfoContext(ctx, "provisioning: connected")
 	return res, nil
 }
 

@@ -136,7 +136,7 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 		c.ana = newANA(&cfg)
 		lifetime = DefaultTokenLifetime
 	}
-	c.sessions = engine.New[string](cfg.common.SessionOptions(lifetime, 1).Config(c.refusedCredentials))
+	c.sessions = engine.New[string](cfg.common.SessionOptions(lifetime, 1, logger).Config(c.refusedCredentials))
 	return c, nil
 }
 

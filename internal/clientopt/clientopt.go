@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/offboard-go/offboard/internal/scrub"
 	engine "github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
 )
@@ -104,12 +105,14 @@ func (c *Common) SOAP() []soapx.Option {
 	return o
 }
 
-// SessionOptions are the session engine's options: the lifetime (defaultLifetime unless
+// SessionOptions are the session engine's options: log (the client's scrubbing logger, nil
+// for none) for its decisions, the lifetime (defaultLifetime unless
 // WithSessionLifetime was given), the refusal cooldown, and a login timeout of at least
 // DefaultLoginTimeout, longer when one exchange may take longer (a login is up to perLogin
 // exchanges).
-func (c *Common) SessionOptions(defaultLifetime time.Duration, perLogin int) engine.Options {
+func (c *Common) SessionOptions(defaultLifetime time.Duration, perLogin int, log *slog.Logger) engine.Options {
 	s := c.Session
+	s.Logger = log
 	if !c.LifetimeSet {
 		s.Lifetime = defaultLifetime
 	}
@@ -117,4 +120,13 @@ func (c *Common) SessionOptions(defaultLifetime time.Duration, perLogin int) eng
 		s.LoginTimeout = max(engine.DefaultLoginTimeout, time.Duration(perLogin)*c.Timeout)
 	}
 	return s
+}
+
+// ScrubbedLogger is the WithLogger logger with secrets removed from every record, or nil when
+// there is none.
+func (c *Common) ScrubbedLogger(secrets *scrub.Set) *slog.Logger {
+	if c.Logger == nil {
+		return nil
+	}
+	return slog.New(secrets.Handler(c.Logger.Handler()))
 }

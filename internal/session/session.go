@@ -26,6 +26,7 @@ package session
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -497,11 +498,26 @@ type Options struct {
 	Cooldown     time.Duration    // WithRefusalCooldown; 0: until the client's ResetRefusal
 	LoginTimeout time.Duration    // from the client's timeout; 0: DefaultLoginTimeout
 	Now          func() time.Time // the clock (tests); nil: time.Now
+	// Logger, if set, is told the engine's decisions that an operator needs to see, at the
+	// same levels in every client: refused credentials at Warn, a renewal at Info.
+	Logger *slog.Logger
 }
 
 // Config is the engine configuration for o, with refused classifying the service's login
 // errors.
 func (o Options) Config(refused func(error) bool) Config {
+	onEvent := Observe
+	if l := o.Logger; l != nil {
+		onEvent = func(ctx context.Context, ev Event) {
+			Observe(ctx, ev)
+			switch ev.Kind {
+			case EventRefused:
+				l.LogAttrs(ctx, slog.LevelWarn, "the server refused the credentials: no call will send them again until ResetRefusal (or the refusal cooldown)")
+			case EventRenewal:
+				l.LogAttrs(ctx, slog.LevelInfo, "renewing the session", slog.Bool("proactive", ev.Proactive))
+			}
+		}
+	}
 	return Config{Lifetime: o.Lifetime, Cooldown: o.Cooldown, LoginTimeout: o.LoginTimeout, Refused: refused, Now: o.Now,
-		OnEvent: Observe}
+		OnEvent: onEvent}
 }
