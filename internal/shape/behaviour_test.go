@@ -1,0 +1,116 @@
+package shape
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/cas"
+	"github.com/offboard-go/offboard/cas/castest"
+	"github.com/offboard-go/offboard/projector"
+	"github.com/offboard-go/offboard/projector/projectortest"
+	"github.com/offboard-go/offboard/provisioning"
+	"github.com/offboard-go/offboard/provisioning/provisioningtest"
+	"github.com/offboard-go/offboard/uds"
+	"github.com/offboard-go/offboard/uds/udstest"
+)
+
+// records is a slog handler that keeps every record's level and message.
+type records struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (r *records) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(&lockedWriter{r}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type lockedWriter struct{ r *records }
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.r.mu.Lock()
+	defer w.r.mu.Unlock()
+	return w.r.buf.Write(p)
+}
+
+func (r *records) lines(level string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, l := range strings.Split(r.buf.String(), "\n") {
+		if strings.Contains(l, "level="+level+" ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TestRefusedCredentialsLoggedAlike: the four clients tell an operator the same thing, at
+// the same level, when the server refuses their credentials: one Warn record, however many
+// calls follow (they send nothing).
+func TestRefusedCredentialsLoggedAlike(t *testing.T) {
+	type call func(ctx context.Context) error
+	cases := []struct {
+		name  string
+		start func(t *testing.T, log *slog.Logger) call
+	}{
+		{"cas", func(t *testing.T, log *slog.Logger) call {
+			s := castest.NewServer()
+			t.Cleanup(s.Close)
+			creds := s.Credentials()
+			creds.WSPassword = "wrong password"
+			c, err := cas.New(s.Endpoint(), creds, cas.WithHTTPClient(s.HTTPClient()), cas.WithLogger(log))
+			require.NoError(t, err)
+			return func(ctx context.Context) error { _, err := c.DeleteHouseholdRecordings(ctx, 42); return err }
+		}},
+		{"uds", func(t *testing.T, log *slog.Logger) call {
+			s := udstest.New(t, udstest.Config{AnA: true})
+			a := s.Admin()
+			c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, "wrong password"), uds.WithLogger(log))
+			require.NoError(t, err)
+			return func(ctx context.Context) error {
+				_, err := c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "jdoe"}, nil)
+				return err
+			}
+		}},
+		{"projector", func(t *testing.T, log *slog.Logger) call {
+			s := projectortest.NewServer(projectortest.Options{})
+			t.Cleanup(s.Close)
+			creds := s.Credentials()
+			creds.Password = "wrong password"
+			c, err := projector.New(s.Endpoint(), creds, projector.WithHTTPClient(s.Client()), projector.WithLogger(log))
+			require.NoError(t, err)
+			return func(ctx context.Context) error { return c.Authenticate(ctx) }
+		}},
+		{"provisioning", func(t *testing.T, log *slog.Logger) call {
+			s := provisioningtest.NewServer(provisioningtest.Options{})
+			t.Cleanup(s.Close)
+			c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return "000000", nil },
+				provisioning.WithLogger(log))
+			require.NoError(t, err)
+			return func(ctx context.Context) error { _, err := c.TaskCount(ctx, "Org"); return err }
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var r records
+			do := tc.start(t, r.logger())
+			for range 3 {
+				require.ErrorIs(t, do(t.Context()), cas.ErrAuthentication)
+			}
+			var refused []string
+			for _, l := range r.lines("WARN") {
+				if strings.Contains(l, "refused the credentials") {
+					refused = append(refused, l)
+				}
+			}
+			assert.Len(t, refused, 1, "one Warn record for the refusal, none for the calls that followed")
+		})
+	}
+}
