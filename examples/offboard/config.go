@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/offboard-go/offboard/observe"
 	"github.com/offboard-go/offboard/provisioning"
 )
 
@@ -33,6 +34,10 @@ type config struct {
 	concurrency                      int           // per system
 	progressEvery                    time.Duration // progress lines off a terminal
 	timeout                          time.Duration
+
+	// observe (-observe) asks for a line per service call on stderr, by observer (made by run).
+	observe  bool
+	observer observe.Observer
 
 	one user // the user given by flags (without -users)
 
@@ -154,6 +159,7 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 	fs.DurationVar(&c.progressEvery, "progress", 30*time.Second, "when stderr is not a terminal, print a progress line this often (0: never)")
 	fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "bound on each call to a service")
 	fs.BoolVar(&c.debug, "debug", false, "log every SOAP exchange to stderr (secrets redacted)")
+	fs.BoolVar(&c.observe, "observe", false, "log one line per call to a service to stderr: operation, outcome, code, attempts, HTTP status, duration, bytes, logins and renewals (secrets redacted)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 
 	fs.StringVar(&c.udsEndpoint, "uds-endpoint", "", "ArcotUserRegistrySvc `URL`, e.g. https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc")

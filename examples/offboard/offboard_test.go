@@ -429,10 +429,11 @@ func TestDuplicateRowsRunOnce(t *testing.T) {
 // token, ticket or cookie appears in stdout, stderr or the report.
 func TestSecretsNeverPrinted(t *testing.T) {
 	f := newFakes(t, jdoe)
-	args := append(f.args(), append(userArgs(jdoe), "-debug")...)
+	args := append(f.args(), append(userArgs(jdoe), "-debug", "-observe")...)
 	ok := runOffboard(t, env(testSecrets), args...)
 	require.Equal(t, exitOK, ok.code, ok.stderr)
 	require.Contains(t, ok.stderr, "level=DEBUG", "the wire log was on")
+	require.Contains(t, ok.stderr, `msg="offboard call"`, "the observation lines were on")
 
 	// Wrong secrets: cas and provisioning refuse them, uds and projector too.
 	wrong := fakeOptions{udsCredential: "uds-Wrong-0d9c", casPassword: "cas-Wrong-5e1b", projectorPassword: "prj-Wrong-c3a8", provisioningOTP: "otp-Wrong-77f2"}

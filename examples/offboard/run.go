@@ -24,6 +24,7 @@ import (
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/examples/internal/cli"
 	"github.com/offboard-go/offboard/internal/scrub"
+	"github.com/offboard-go/offboard/observe"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/uds"
@@ -111,6 +112,11 @@ func runWith(ctx context.Context, args []string, env func(string) string, stdout
 	var logger *slog.Logger
 	if cfg.debug {
 		logger = slog.New(slog.NewTextHandler(scrubWriter{w: stderr, s: scrub}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if cfg.observe {
+		// One line per call, from the clients' observation hook: dependency-free, like this
+		// program (examples/otel has the OpenTelemetry adapter, in a module of its own).
+		cfg.observer = observe.Log(slog.New(slog.NewTextHandler(scrubWriter{w: stderr, s: scrub}, nil)), slog.LevelInfo)
 	}
 	e, closeClients, err := newEngine(cfg, logger, h)
 	if err != nil {
@@ -413,6 +419,9 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		if logger != nil {
 			opts = append(opts, uds.WithLogger(logger))
 		}
+		if cfg.observer != nil {
+			opts = append(opts, uds.WithObserver(cfg.observer))
+		}
 		c, err := uds.New(cfg.udsEndpoint, opts...)
 		if err != nil {
 			return bad("uds", err)
@@ -430,6 +439,9 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		if logger != nil {
 			opts = append(opts, cas.WithLogger(logger))
 		}
+		if cfg.observer != nil {
+			opts = append(opts, cas.WithObserver(cfg.observer))
+		}
 		c, err := cas.New(cfg.casEndpoint, cas.Credentials{WSUserName: cfg.casWSUser, WSPassword: cfg.casPassword}, opts...)
 		if err != nil {
 			return bad("cas", err)
@@ -446,6 +458,9 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		}
 		if logger != nil {
 			opts = append(opts, projector.WithLogger(logger))
+		}
+		if cfg.observer != nil {
+			opts = append(opts, projector.WithObserver(cfg.observer))
 		}
 		creds := projector.Credentials{AccountCode: cfg.projectorAccount, UserName: cfg.projectorLogin, Password: cfg.projectorPassword}
 		c, err := projector.New(cfg.projectorEndpoint, creds, opts...)
@@ -470,6 +485,9 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		}
 		if logger != nil {
 			opts = append(opts, provisioning.WithLogger(logger))
+		}
+		if cfg.observer != nil {
+			opts = append(opts, provisioning.WithObserver(cfg.observer))
 		}
 		otp := cfg.provisioningOTP
 		source := func(context.Context) (string, error) { return otp, nil }
