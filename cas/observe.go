@@ -8,17 +8,12 @@ import (
 	"github.com/offboard-go/offboard/cas/internal/caswsdl"
 	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
-	"github.com/offboard-go/offboard/observe"
 )
-
-// Observer sees every call of the client: the module's one observation hook (package
-// observe), the same type in every package.
-type Observer = observe.Observer
 
 // WithObserver reports every call of the client to o: service "cas", operation
 // HandleUserTask, its outcome, the Status Code as the observation's Code ("0" for OK, "1020"…),
 // each HTTP exchange, and the refused-credential events. A nil o observes nothing; without it
-// a call costs nothing more. See package observe.
+// a call costs nothing more. See CallInfo, CallEvent and CallResult.
 func WithObserver(o Observer) Option { return func(opts *options) { opts.observer = o } }
 
 func newHook(o Observer, form WireForm, endpoint string, secrets *scrub.Set) *soapx.Hook {

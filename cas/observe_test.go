@@ -9,8 +9,8 @@ import (
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
-	"github.com/offboard-go/offboard/observe"
-	"github.com/offboard-go/offboard/observe/observetest"
+	"github.com/offboard-go/offboard/internal/observe"
+	"github.com/offboard-go/offboard/internal/observe/observetest"
 )
 
 // The observations of a scripted sequence: the first request (the engine's verdict on the

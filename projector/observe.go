@@ -7,14 +7,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/offboard-go/offboard/internal/observe"
 	"github.com/offboard-go/offboard/internal/soapx"
-	"github.com/offboard-go/offboard/observe"
 	"github.com/offboard-go/offboard/projector/internal/projectorwsdl"
 )
-
-// Observer sees every call of the client: the module's one observation hook (package
-// observe), the same type in every package.
-type Observer = observe.Observer
 
 // WithObserver reports every call of the client to o: service "projector", the wire operation
 // (PwsDeleteUser; PwsAuthenticate for Authenticate, PwsUnauthenticate for Close), its outcome,
@@ -22,7 +18,7 @@ type Observer = observe.Observer
 // ("50024", "10004"…; the ErrorCode mnemonic when no message has a number), each HTTP exchange, and the session events: authentication,
 // re-authentication after a rejected ticket, refused credentials, RedirectUrl hops and
 // rate-limit pauses. A nil o observes nothing; without it a call costs nothing more. See
-// package observe.
+// CallInfo, CallEvent and CallResult.
 func WithObserver(o Observer) Option { return func(opts *options) { opts.observer = o } }
 
 // actions are the SOAP actions of the operations a call can be.

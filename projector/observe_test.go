@@ -8,8 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/offboard-go/offboard/observe"
-	"github.com/offboard-go/offboard/observe/observetest"
+	"github.com/offboard-go/offboard/internal/observe"
+	"github.com/offboard-go/offboard/internal/observe/observetest"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/projector/projectortest"
 )

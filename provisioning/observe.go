@@ -7,13 +7,8 @@ import (
 	"strconv"
 
 	"github.com/offboard-go/offboard/internal/soapx"
-	"github.com/offboard-go/offboard/observe"
 	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 )
-
-// Observer sees every call of the client: the module's one observation hook (package
-// observe), the same type in every package.
-type Observer = observe.Observer
 
 // WithObserver reports every call of the client to o: service "provisioning", the wire
 // operation (one per page for AllTasks and AllTasksForUser), its outcome, the BSIDCA result as
@@ -22,7 +17,7 @@ type Observer = observe.Observer
 // RemoveUser, "Success", "LastAuth", "Deleted"…), each HTTP exchange (the
 // PingConnection that double-checks a false answer included), and the session events
 // (Connect, reconnection after the session was lost, a refused Connect). A nil o observes
-// nothing; without it a call costs nothing more. See package observe.
+// nothing; without it a call costs nothing more. See CallInfo, CallEvent and CallResult.
 func WithObserver(o Observer) Option { return func(c *config) { c.observer = o } }
 
 const (

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/offboard-go/offboard/observe"
-	"github.com/offboard-go/offboard/observe/observetest"
+	"github.com/offboard-go/offboard/internal/observe"
+	"github.com/offboard-go/offboard/internal/observe/observetest"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"

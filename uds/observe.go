@@ -4,19 +4,14 @@ import (
 	"errors"
 
 	"github.com/offboard-go/offboard/internal/soapx"
-	"github.com/offboard-go/offboard/observe"
 )
-
-// Observer sees every call of the client: the module's one observation hook (package
-// observe), the same type in every package.
-type Observer = observe.Observer
 
 // WithObserver reports every call of the client to o: service "uds", the wire operation
 // (updateUserStatus, getUserStatus, retrieveUser, deleteUser, listUserAccounts,
 // deleteUserAccount), its outcome, the userRegistryError errorNumber of a Fault
 // as the observation's Code, each HTTP exchange and retry, and the AnA session events (the
 // authentication with the credentials, renewals, refused credentials). A nil o observes
-// nothing; without it a call costs nothing more. See package observe.
+// nothing; without it a call costs nothing more. See CallInfo, CallEvent and CallResult.
 func WithObserver(o Observer) Option {
 	return func(c *config) { c.observer = o }
 }

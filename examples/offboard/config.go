@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/offboard-go/offboard/observe"
+	"github.com/offboard-go/offboard/internal/observe"
 	"github.com/offboard-go/offboard/provisioning"
 )
 

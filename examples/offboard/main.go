@@ -72,7 +72,7 @@
 // still good).
 //
 // -observe logs one line per call to a service on stderr, from the clients' observation hook
-// (observe.Log): service, operation, outcome, the service's code, attempts, HTTP status,
+// (LogObserver): service, operation, outcome, the service's code, attempts, HTTP status,
 // duration, bytes, and the call's logins, renewals and refusals; secrets scrubbed. It is
 // dependency-free, like the rest of the module this program is part of; examples/otel, a
 // module of its own, adapts the same hook to OpenTelemetry traces and metrics. -debug logs the

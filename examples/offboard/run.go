@@ -23,8 +23,8 @@ import (
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/examples/internal/cli"
+	"github.com/offboard-go/offboard/internal/observe"
 	"github.com/offboard-go/offboard/internal/scrub"
-	"github.com/offboard-go/offboard/observe"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/uds"

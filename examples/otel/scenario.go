@@ -9,7 +9,7 @@ import (
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
-	"github.com/offboard-go/offboard/observe"
+	"github.com/offboard-go/offboard/internal/observe"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/projector/projectortest"
 	"github.com/offboard-go/offboard/provisioning"

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/offboard-go/offboard/cas"
-	"github.com/offboard-go/offboard/observe"
+	"github.com/offboard-go/offboard/internal/observe"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"

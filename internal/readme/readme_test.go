@@ -49,7 +49,6 @@ var imports = map[string]string{
 	"testing":          "testing",
 	"time":             "time",
 	"x509":             "crypto/x509",
-	"observe":          "github.com/offboard-go/offboard/observe",
 }
 
 // snippet is one ```go block of the README.

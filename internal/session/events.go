@@ -3,8 +3,8 @@ package session
 import (
 	"context"
 
+	"github.com/offboard-go/offboard/internal/observe"
 	"github.com/offboard-go/offboard/internal/soapx"
-	"github.com/offboard-go/offboard/observe"
 )
 
 // EventKind names what the engine did for a caller.

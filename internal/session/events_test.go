@@ -9,9 +9,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/offboard-go/offboard/internal/observe/observetest"
 	"github.com/offboard-go/offboard/internal/session"
 	"github.com/offboard-go/offboard/internal/soapx"
-	"github.com/offboard-go/offboard/observe/observetest"
 )
 
 // eventLog records the engine's events by kind name, per caller context.

@@ -115,7 +115,10 @@ func TestOneShape(t *testing.T) {
 	sentinels := []string{"ErrNotFound", "ErrPermissionDenied", "ErrAuthentication", "ErrSessionExpired",
 		"ErrRateLimited", "ErrInvalidInput", "ErrUnavailable", "ErrProtocol", "ErrBodyTooLarge", "ErrClosed"}
 	// The runtime's error types, named in every package.
-	errorTypes := []string{"Fault", "HTTPError", "ProtocolError", "TransportError", "InputError", "RefusedError"}
+	errorTypes := []string{"Fault", "HTTPError", "ProtocolError", "TransportError", "InputError", "RefusedError",
+		// and the observation hook's types, one set for all four packages
+		"Observer", "ObservedCall", "CallInfo", "CallResult", "CallOutcome", "CallEvent", "CallEventKind", "ObserverFuncs"}
+	methods["LogObserver"] = "func(l *slog.Logger, level slog.Level) Observer"
 
 	for _, s := range services {
 		a := apis[s]

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/offboard-go/offboard/internal/observe"
 	"github.com/offboard-go/offboard/internal/scrub"
-	"github.com/offboard-go/offboard/observe"
 )
 
 // Observation: a service package makes a Hook from the client's observe.Observer (nil when

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/offboard-go/offboard/internal/observe"
 	"github.com/offboard-go/offboard/internal/scrub"
-	"github.com/offboard-go/offboard/observe"
 )
 
 type noopObserver struct{}

@@ -10,10 +10,10 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
+	"github.com/offboard-go/offboard/internal/observe"
+	"github.com/offboard-go/offboard/internal/observe/observetest"
 	"github.com/offboard-go/offboard/internal/scrub"
 	"github.com/offboard-go/offboard/internal/soapx"
-	"github.com/offboard-go/offboard/observe"
-	"github.com/offboard-go/offboard/observe/observetest"
 )
 
 func TestObservedCallReportsEachAttempt(t *testing.T) {

@@ -1,4 +1,4 @@
-// Package otelobserve adapts the offboard clients' observation hook (package observe) to
+// Package otelobserve adapts the offboard clients' observation hook (the Observer of every client package, cas.Observer, uds.Observer…: one type) to
 // OpenTelemetry: one client span per call and two metrics.
 //
 //	obs, err := otelobserve.New(otel.GetTracerProvider(), otel.GetMeterProvider())
@@ -35,7 +35,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/offboard-go/offboard/observe"
+	"github.com/offboard-go/offboard/internal/observe"
 )
 
 // ScopeName is the instrumentation scope of the tracer and the meter.

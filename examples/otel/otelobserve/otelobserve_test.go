@@ -15,7 +15,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/offboard-go/offboard/examples/otel/otelobserve"
-	"github.com/offboard-go/offboard/observe"
+	"github.com/offboard-go/offboard/internal/observe"
 )
 
 // The events a scripted run against the fakes does not produce (retry, rate-limit pause,

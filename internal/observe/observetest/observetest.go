@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/offboard-go/offboard/observe"
+	"github.com/offboard-go/offboard/internal/observe"
 )
 
 // Call is one recorded call.
