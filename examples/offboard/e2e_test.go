@@ -45,7 +45,7 @@ func TestE2ELeaverEndsWithoutAccess(t *testing.T) {
 	assert.Equal(t, []itemResult{{Kind: "account", ID: "RADIUS_ID", Outcome: outcomePlanned}, {Kind: "account", ID: "OTP_ID", Outcome: outcomePlanned}}, resultOf(t, p, "uds").Items)
 	assert.Equal(t, []itemResult{{Kind: "subscription", ID: "101", Outcome: outcomePlanned}, {Kind: "subscription", ID: "202", Outcome: outcomePlanned},
 		{Kind: "household", ID: "7", Outcome: outcomePlanned}}, resultOf(t, p, "cas").Items)
-	assert.Equal(t, []itemResult{{Kind: "token", ID: "1000000", Outcome: outcomePlanned}, {Kind: "token", ID: "1000001", Outcome: outcomePlanned}}, resultOf(t, p, "provisioning").Items)
+	assert.Equal(t, []itemResult{{Kind: "token", ID: "1000009", Outcome: outcomePlanned}, {Kind: "token", ID: "1000019", Outcome: outcomePlanned}}, resultOf(t, p, "provisioning").Items)
 	assert.Contains(t, resultOf(t, p, "cas").Detail, "cancel the renewal of subscription(s) 101, 202")
 	assert.Empty(t, mutations(f), "the plan changes nothing")
 
@@ -119,9 +119,9 @@ func TestResidualAccess(t *testing.T) {
 			"uds", []string{"user status ACTIVE (not INACTIVE)"}, true},
 		{"a token the server will not revoke", nil, func(f *fakes) {
 			f.provisioning.AddUser(f.org, provisioningtest.User{UserName: "jdoe", Operator: true})
-			f.provisioning.AddToken(f.org, provisioningtest.Token{Serial: "1000000", Owner: "jdoe", State: "Active"})
-			f.provisioning.AddToken(f.org, provisioningtest.Token{Serial: "1000001", Owner: "", State: "Inventory"})
-		}, "provisioning", []string{"token 1000000 owned"}, false},
+			f.provisioning.AddToken(f.org, provisioningtest.Token{Serial: "1000009", Owner: "jdoe", State: "Active"})
+			f.provisioning.AddToken(f.org, provisioningtest.Token{Serial: "1000019", Owner: "", State: "Inventory"})
+		}, "provisioning", []string{"token 1000009 owned"}, false},
 		{"a renewal the server will not cancel", []string{"-cas-household-leaves"}, func(f *fakes) {
 			f.cas.AddHousehold(castest.Household{ID: 7, Users: []string{demoHouseholdOwner, "jdoe"}, MasterUsers: []string{demoHouseholdOwner},
 				Entitlements: []castest.Entitlement{{Code: "101", UserID: "jdoe", Renewing: true}, {Code: "202", UserID: "jdoe", Renewing: true, CancellationBlocked: true}}})

@@ -82,7 +82,7 @@ func startFakes(users []user, o fakeOptions) *fakes {
 		if u.ProvisioningUser != "" {
 			taskUsers = append(taskUsers, provisioningtest.TaskUser{UserName: u.ProvisioningUser, Status: "Pending"})
 			for k := range 2 {
-				tokens = append(tokens, provisioningtest.Token{Serial: fmt.Sprintf("%d", 1000000+2*i+k), Type: provisioning.TokenMP,
+				tokens = append(tokens, provisioningtest.Token{Serial: demoSerial(2*i + k), Type: provisioning.TokenMP,
 					State: "Active", Owner: u.ProvisioningUser, Initialized: true})
 			}
 		}
@@ -140,3 +140,11 @@ func (f *fakes) close() {
 	f.projector.Close()
 	f.provisioning.Close()
 }
+
+// demoSerial is the serial of the n-th token the fakes seed: 1000009, 1000019, 1000029…
+// Serials end in 9 because the provisioning client scrubs the serials it reads of its
+// secrets, cut ones included: a serial ending in the first 3 characters of the session id
+// (24 of a-z0-5) or of the OTP comes back cut ("1000[REDACTED]"), and its revocation fails.
+// That is a bug of the provisioning package (reported); a 9 is in neither alphabet, so the
+// demo and the tests do not depend on the session id's luck.
+func demoSerial(n int) string { return fmt.Sprintf("%d9", 100000+n) }

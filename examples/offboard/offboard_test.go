@@ -170,7 +170,7 @@ func TestFullSuccess(t *testing.T) {
 		assert.Equal(t, none(), resultOf(t, u, system).Residual, system)
 	}
 	assert.Equal(t, "none", u.ResidualAccess)
-	assert.Equal(t, []itemResult{{Kind: "token", ID: "1000000", Outcome: outcomeDone, Code: "Success"}, {Kind: "token", ID: "1000001", Outcome: outcomeDone, Code: "Success"}},
+	assert.Equal(t, []itemResult{{Kind: "token", ID: "1000009", Outcome: outcomeDone, Code: "Success"}, {Kind: "token", ID: "1000019", Outcome: outcomeDone, Code: "Success"}},
 		resultOf(t, u, "provisioning").Items)
 	pr := resultOf(t, u, "projector")
 	assert.Equal(t, "deleted", pr.Detail)
@@ -194,7 +194,7 @@ func TestFullSuccess(t *testing.T) {
 	assert.Contains(t, r.stdout, "  residual access: none\n")
 	st, _ = f.uds.User("ACME", "jdoe")
 	assert.Empty(t, st.Accounts)
-	tok, _ := f.provisioning.Token(f.org, "1000000")
+	tok, _ := f.provisioning.Token(f.org, "1000009")
 	assert.Equal(t, "Inventory", tok.State, "revoked back to inventory by default")
 	assert.Empty(t, f.uds.Violations())
 	assert.Empty(t, f.cas.Violations())
@@ -257,9 +257,9 @@ func TestDryRun(t *testing.T) {
 	assert.Equal(t, all(outcomePlanned), outcomes(u))
 	assert.True(t, r.report.DryRun)
 	assert.Equal(t, "ACTIVE → INACTIVE; delete account(s) RADIUS_ID (jdoe-radius), OTP_ID (jdoe-otp)", resultOf(t, u, "uds").Detail)
-	assert.Equal(t, "revoke token(s) 1000000, 1000001 (ReturntoInventory_Initialized); remove from tasks 1, 2", resultOf(t, u, "provisioning").Detail)
+	assert.Equal(t, "revoke token(s) 1000009, 1000019 (ReturntoInventory_Initialized); remove from tasks 1, 2", resultOf(t, u, "provisioning").Detail)
 	assert.Equal(t, []itemResult{{Kind: "account", ID: "RADIUS_ID", Outcome: outcomePlanned}, {Kind: "account", ID: "OTP_ID", Outcome: outcomePlanned}}, resultOf(t, u, "uds").Items)
-	assert.Equal(t, []itemResult{{Kind: "token", ID: "1000000", Outcome: outcomePlanned}, {Kind: "token", ID: "1000001", Outcome: outcomePlanned}}, resultOf(t, u, "provisioning").Items)
+	assert.Equal(t, []itemResult{{Kind: "token", ID: "1000009", Outcome: outcomePlanned}, {Kind: "token", ID: "1000019", Outcome: outcomePlanned}}, resultOf(t, u, "provisioning").Items)
 	assert.Contains(t, r.stdout, "residual access: not verified (dry run")
 
 	assert.Empty(t, mutations(f), "a dry run sends no mutating operation")

@@ -290,7 +290,7 @@ func assertOffboarded(t *testing.T, f *fakes, users []user, householdLeaves bool
 		assert.Empty(t, task.Users, "task %d", task.ID)
 	}
 	for i := range 2 * len(users) {
-		tok, ok := f.provisioning.Token(f.org, fmt.Sprint(1000000+i))
+		tok, ok := f.provisioning.Token(f.org, demoSerial(i))
 		assert.True(t, ok)
 		assert.Empty(t, tok.Owner, tok.Serial)
 		assert.Equal(t, "Inventory", tok.State, tok.Serial)
