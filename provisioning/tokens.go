@@ -194,7 +194,7 @@ func (c *Client) TokensByOwner(ctx context.Context, organization, userName strin
 			for _, s := range resp.GetTokensByOwnerResult.Astring {
 				if s != nil && *s != "" {
 					// What the server says may echo a secret (the OTP): scrubbed.
-					serials = append(serials, c.secrets.String(*s))
+					serials = append(serials, c.secrets.Value(*s))
 				}
 			}
 		}
@@ -246,9 +246,9 @@ func (c *Client) Tokens(ctx context.Context, organization string, q TokenQuery, 
 	for i := range rows {
 		r := &rows[i]
 		for _, f := range []*string{&r.Serial, &r.State, &r.UserID, &r.Organization, &r.Container, &r.Rented, &r.ICE} {
-			*f = c.secrets.String(*f)
+			*f = c.secrets.Value(*f)
 		}
-		r.Type = TokenType(c.secrets.String(string(r.Type)))
+		r.Type = TokenType(c.secrets.Value(string(r.Type)))
 	}
 	return rows, err
 }
@@ -364,7 +364,7 @@ func (c *Client) RevokeToken(ctx context.Context, organization, serial, userName
 		if resp.RevokeTokenResult == nil {
 			return &soapx.ProtocolError{Reason: "RevokeTokenResponse has no RevokeTokenResult"}
 		}
-		res = RevokeResult(c.secrets.String(string(*resp.RevokeTokenResult)))
+		res = RevokeResult(c.secrets.Value(string(*resp.RevokeTokenResult)))
 		c.resultCode(ctx, string(res))
 		if res == RevokeFail {
 			return errAnsweredFalse // no session, or really not revoked: do asks PingConnection
@@ -423,7 +423,7 @@ func (c *Client) RemoveUser(ctx context.Context, organization, userName string, 
 		if resp.RemoveUserResult == nil {
 			return &soapx.ProtocolError{Reason: "RemoveUserResponse has no RemoveUserResult"}
 		}
-		res = UserDeleteResult(c.secrets.String(string(*resp.RemoveUserResult)))
+		res = UserDeleteResult(c.secrets.Value(string(*resp.RemoveUserResult)))
 		c.resultCode(ctx, string(res))
 		if res != UserDeleted {
 			return errAnsweredFalse

@@ -174,6 +174,20 @@ func (s *Set) String(text string) string {
 	return b.String()
 }
 
+// Value is String for a complete value the caller may send back or compare (a token serial, a
+// result code): only whole occurrences of a secret are removed. String also removes a secret
+// cut at the end of a text, which is right for an excerpt, but would turn a serial that merely
+// ends like the start of a session id ("7000123" with a secret "123…") into a wrong one.
+func (s *Set) Value(text string) string {
+	if s.Len() == 0 || text == "" {
+		return text
+	}
+	// A NUL after the text means the text never ends inside a secret; no secret contains one
+	// (every value given to a client is refused with control characters in it), and XML text
+	// cannot hold one, so it comes back as the last byte.
+	return strings.TrimSuffix(s.String(text+"\x00"), "\x00")
+}
+
 // Contains reports whether text shows any registered secret (as String would remove it).
 func (s *Set) Contains(text string) bool {
 	secrets := s.list()

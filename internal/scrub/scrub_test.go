@@ -302,3 +302,17 @@ func TestSetNeverPrintsItsValues(t *testing.T) {
 	zero.Add("late-value-1")
 	assert.Equal(t, "[REDACTED]", zero.String("late-value-1"))
 }
+
+func TestValueRemovesOnlyWholeSecrets(t *testing.T) {
+	s := scrub.New("123456789")
+	tests := []struct{ in, want string }{
+		{"7000123", "7000123"},                            // ends like the start of the secret: a value, not a cut secret
+		{"x123456789", "x" + scrub.Redacted},              // the whole secret
+		{"a%31%32%33456789b", "a" + scrub.Redacted + "b"}, // encoded, whole
+		{"", ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, s.Value(tt.in), tt.in)
+	}
+	assert.Equal(t, "7000"+scrub.Redacted, s.String("7000123"), "String still removes a secret cut at the end of an excerpt")
+}
