@@ -339,7 +339,7 @@ func (c *Client) UserCAStatus(ctx context.Context, userID string) (CAStatus, err
 		if _, err := c.checkAnswer(opGetUserCAStatus, nil, resp.GetUserCAStatusResult != nil, captured); err != nil {
 			return "", err
 		}
-		return CAStatus(c.secrets.String(string(*resp.GetUserCAStatusResult))), nil
+		return CAStatus(c.secrets.Value(string(*resp.GetUserCAStatusResult))), nil
 	})
 }
 
@@ -561,14 +561,14 @@ func (c *Client) permitted(op string, arr *caswsdl.ArrayOfPermittedSubscriptionC
 			continue
 		}
 		out = append(out, PermittedSubscription{
-			SubscriptionCode: c.secrets.String(p.M_sSubscriptionCode),
+			SubscriptionCode: c.secrets.Value(p.M_sSubscriptionCode),
 			MaxUses:          int(p.M_nMaxUses), CurrentUses: int(p.M_nCurrentUses),
 			EndDate: utc(p.M_dEndDate), CurrentDate: utc(p.M_dCurrentDate), LastViewDate: utc(p.M_dLastViewDate),
 			PurchaseDate: utc(p.M_dPurchaseDate), NextRenewalDate: utc(p.M_dNextRenewalDate),
 			Renewing: p.M_bRecurringStatus, Renewable: p.M_bIsSubRenewable,
 			PurchaseID:    int(p.M_nSubscriptionPurchaseID),
 			PaymentMethod: c.paymentMethod(p.M_paymentMethod),
-			DeviceUDID:    c.secrets.String(p.M_sDeviceUDID), DeviceName: c.secrets.String(p.M_sDeviceName),
+			DeviceUDID:    c.secrets.Value(p.M_sDeviceUDID), DeviceName: c.secrets.Value(p.M_sDeviceName),
 			CancelWindow: p.M_bCancelWindow, InGracePeriod: p.M_bIsInGracePeriod,
 			PaymentGatewayID: int(p.PaymentGatewayId), PaymentMethodID: int(p.PaymentMethodId),
 			ScheduledSubscriptionID: p.ScheduledSubscriptionId,
@@ -580,14 +580,14 @@ func (c *Client) permitted(op string, arr *caswsdl.ArrayOfPermittedSubscriptionC
 func (c *Client) entitlement(e *caswsdl.Entitlement) Entitlement {
 	var t TransactionType
 	if e.Type_ != nil {
-		t = TransactionType(c.secrets.String(string(*e.Type_)))
+		t = TransactionType(c.secrets.Value(string(*e.Type_)))
 	}
 	return Entitlement{
-		MediaFileID: int(e.MediaFileID), Type: t, EntitlementID: c.secrets.String(e.EntitlementId),
+		MediaFileID: int(e.MediaFileID), Type: t, EntitlementID: c.secrets.Value(e.EntitlementId),
 		CurrentUses: int(e.CurrentUses),
 		EndDate:     utc(e.EndDate), CurrentDate: utc(e.CurrentDate), LastViewDate: utc(e.LastViewDate), PurchaseDate: utc(e.PurchaseDate),
 		PurchaseID: int(e.PurchaseID), PaymentMethod: c.paymentMethod(e.PaymentMethod),
-		DeviceUDID: c.secrets.String(e.DeviceUDID), DeviceName: c.secrets.String(e.DeviceName),
+		DeviceUDID: c.secrets.Value(e.DeviceUDID), DeviceName: c.secrets.Value(e.DeviceName),
 		CancelWindow: e.CancelWindow, MaxUses: int(e.MaxUses), NextRenewalDate: utc(e.NextRenewalDate),
 		Renewing: e.RecurringStatus, Renewable: e.IsRenewable,
 		PaymentGatewayID: int(e.PaymentGatewayId), PaymentMethodID: int(e.PaymentMethodId),
@@ -610,7 +610,7 @@ func (c *Client) paymentMethod(p *caswsdl.EPaymentMethod) PaymentMethod {
 	if p == nil {
 		return ""
 	}
-	return PaymentMethod(c.secrets.String(string(*p)))
+	return PaymentMethod(c.secrets.Value(string(*p)))
 }
 
 // guardedOp runs call, which sends one request of operation op carrying the credentials,

@@ -249,8 +249,8 @@ func (c *Client) accountsFromWire(ws []*udswsdl.UserAccountType) []Account {
 			continue
 		}
 		a := Account{
-			Type:     c.secrets.String(strings.TrimSpace(w.AccountType)),
-			ID:       c.secrets.String(w.AccountID),
+			Type:     c.secrets.Value(strings.TrimSpace(w.AccountType)),
+			ID:       c.secrets.Value(w.AccountID),
 			Created:  utc(w.DateCreated.Time),
 			Modified: utc(w.DateModified.Time),
 			Status:   AccountStatus(w.AccountStatus),
@@ -263,11 +263,11 @@ func (c *Client) accountsFromWire(ws []*udswsdl.UserAccountType) []Account {
 			if key == 0 {
 				key = 1 // the schema's default
 			}
-			a.IDAttributes = append(a.IDAttributes, AccountIDAttribute{Key: key, Value: c.secrets.String(id.Value)})
+			a.IDAttributes = append(a.IDAttributes, AccountIDAttribute{Key: key, Value: c.secrets.Value(id.Value)})
 		}
 		for _, ca := range w.AccountCustomAttribute {
 			if ca != nil {
-				a.CustomAttributes = append(a.CustomAttributes, CustomAttribute{Name: c.secrets.String(ca.AttributeName), Value: scrubPtr(c.secrets.String, ca.AttributeValue)})
+				a.CustomAttributes = append(a.CustomAttributes, CustomAttribute{Name: c.secrets.Value(ca.AttributeName), Value: scrubPtr(c.secrets.Value, ca.AttributeValue)})
 			}
 		}
 		out = append(out, a)

@@ -30,7 +30,7 @@ func (c *Client) exchange(op string, do func(ctx context.Context) error) exchang
 		err := do(ctx)
 		meta := respMeta{
 			// Free text from the server, shown in results and errors: scrubbed like the rest.
-			transactionID: c.secrets.String(headerText(resp, "udsTransactionID")),
+			transactionID: c.secrets.Value(headerText(resp, "udsTransactionID")),
 			authToken:     headerText(resp, "authToken"),
 		}
 		return meta, convertError(op, err, resp, meta)
