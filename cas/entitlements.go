@@ -661,9 +661,8 @@ func runGuardedOp[T any](ctx context.Context, c *Client, op string, call func(co
 	if errors.As(err, &re) {
 		return zero, fmt.Errorf("cas: %s: %w", op, err)
 	}
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return zero, fmt.Errorf("cas: %s: %w", op, &soapx.TransportError{
-			Op: "POST " + c.Endpoint(), Err: fmt.Errorf("waiting for the answer to the first request with these credentials: %w", err)})
+	if te, ok := engine.Waited(ctx, err, c.Endpoint(), "the answer to the first request with these credentials"); ok {
+		return zero, fmt.Errorf("cas: %s: %w", op, te)
 	}
 	return zero, c.secrets.Error(err)
 }

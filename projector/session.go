@@ -70,9 +70,9 @@ func (c *client) sessionError(ctx context.Context, err error) error {
 		return err
 	case errors.As(err, &re):
 		return fmt.Errorf("projector: %s: %w", opAuthenticate, err)
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		return fmt.Errorf("projector: %w", &soapx.TransportError{
-			Op: "POST " + redacted(c.endpoint), Err: fmt.Errorf("waiting for %s: %w", opAuthenticate, err)})
+	}
+	if te, ok := engine.Waited(ctx, err, redacted(c.endpoint), opAuthenticate); ok {
+		return fmt.Errorf("projector: %w", te)
 	}
 	return err
 }

@@ -96,9 +96,9 @@ func (c *Client) sessionError(ctx context.Context, err error) error {
 		return fmt.Errorf("provisioning: Connect: %w", err)
 	case errors.Is(err, ErrClosed):
 		return fmt.Errorf("provisioning: %w", err)
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		return fmt.Errorf("provisioning: %w", &soapx.TransportError{
-			Op: "POST " + c.soap.Endpoint(), Err: fmt.Errorf("waiting for Connect: %w", err)})
+	}
+	if te, ok := engine.Waited(ctx, err, c.soap.Endpoint(), "Connect"); ok {
+		return fmt.Errorf("provisioning: %w", te)
 	}
 	return err
 }

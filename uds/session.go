@@ -7,7 +7,6 @@ import (
 	"log/slog"
 
 	engine "github.com/offboard-go/offboard/internal/session"
-	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/uds/internal/udswsdl"
 )
 
@@ -177,12 +176,11 @@ func (c *Client) classOf(err error) (ErrorClass, bool) {
 // exchange did not complete), as if it had waited for its own.
 func (c *Client) sessionError(ctx context.Context, op string, err error) error {
 	var re *engine.RefusedError
-	switch {
-	case errors.As(err, &re), errors.Is(err, ErrClosed):
+	if errors.As(err, &re) || errors.Is(err, ErrClosed) {
 		return fmt.Errorf("uds: %s: %w", op, err)
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		return fmt.Errorf("uds: %s: %w", op, &soapx.TransportError{
-			Op: "POST " + c.Endpoint(), Err: fmt.Errorf("waiting for the AnA authentication: %w", err)})
+	}
+	if te, ok := engine.Waited(ctx, err, c.Endpoint(), "the AnA authentication"); ok {
+		return fmt.Errorf("uds: %s: %w", op, te)
 	}
 	return err
 }

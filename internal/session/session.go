@@ -26,6 +26,7 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -520,4 +521,16 @@ func (o Options) Config(refused func(error) bool) Config {
 	}
 	return Config{Lifetime: o.Lifetime, Cooldown: o.Cooldown, LoginTimeout: o.LoginTimeout, Refused: refused, Now: o.Now,
 		OnEvent: onEvent}
+}
+
+// Waited is what a client returns when err ended a caller's wait for a login (what: "the AnA
+// authentication", "Connect"…) because the caller's own context ended: a *soapx.TransportError
+// for endpoint, as if the caller had waited for its own exchange, which is ErrUnavailable for
+// no one and context.Canceled or DeadlineExceeded as the context says. ok is false for any
+// other error.
+func Waited(ctx context.Context, err error, endpoint, what string) (te *soapx.TransportError, ok bool) {
+	if ctx.Err() == nil || !errors.Is(err, ctx.Err()) {
+		return nil, false
+	}
+	return &soapx.TransportError{Op: "POST " + endpoint, Err: fmt.Errorf("waiting for %s: %w", what, err)}, true
 }
