@@ -38,20 +38,21 @@ func (c *client) exchange(ctx context.Context, op string, send func(context.Cont
 		return c.wireError(op, err, resp.StatusCode)
 	}
 	var status Status
-	se := &ServiceError{Operation: op, HTTPStatus: resp.StatusCode}
+	var responseID int32
 	if base != nil {
 		if base.Status != nil {
 			status = Status(*base.Status)
 		}
-		se.Status, se.ResponseID = status, int(base.ResponseId)
+		responseID = base.ResponseId
 	}
 	// A successful Status with an HTTP error status is not a success: something between
 	// the client and Projector, or Projector itself, failed after the operation answered.
 	if !status.succeeded() || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		var msgs []Message
 		if base != nil {
-			se.Messages = c.scrubMessages(messagesFromWire(base.Messages))
+			msgs = c.scrubMessages(messagesFromWire(base.Messages))
 		}
-		return se
+		return newServiceError(op, resp.StatusCode, status, responseID, msgs, nil)
 	}
 	return nil
 }
@@ -67,14 +68,7 @@ func (c *client) wireError(op string, err error, httpStatus int) error {
 	if status == 0 {
 		status = httpStatus
 	}
-	return &ServiceError{
-		Operation:   op,
-		Messages:    c.scrubMessages(faultMessages(f.Detail)),
-		HTTPStatus:  status,
-		FaultCode:   f.Code,
-		FaultReason: f.Reason,
-		fault:       err,
-	}
+	return newServiceError(op, status, "", 0, c.scrubMessages(faultMessages(f.Detail)), f)
 }
 
 // retryRateLimited runs fn again while it fails with ErrRateLimited, up to the configured

@@ -15,27 +15,43 @@ import (
 	"github.com/offboard-go/offboard/internal/soapx"
 )
 
-// Credentials are what PwsAuthenticate needs. They are sent only to the configured endpoint
-// and to RedirectUrl targets the client accepts (see WithAllowedRedirectHosts). Formatting
-// Credentials with fmt never shows the password.
+// Credentials are what PwsAuthenticate needs; New requires all three. They are sent only to
+// the configured endpoint and to RedirectUrl targets the client accepts (see
+// WithAllowedRedirectHosts). Printing Credentials with fmt, under any verb and as a pointer
+// too, shows the password as [REDACTED] (or <empty>), never its value.
 type Credentials struct {
 	AccountCode string // the account (installation) code, e.g. "revcorp"
-	UserName    string
-	Password    string
+	UserName    string // the user who logs in, e.g. "ops@revcorp.com"
+	Password    string // secret
 }
 
 // String describes c without the password.
 func (c Credentials) String() string {
-	pw := "<empty>"
-	if c.Password != "" {
-		pw = "[REDACTED]"
-	}
-	return fmt.Sprintf("projector.Credentials{AccountCode:%q UserName:%q Password:%s}", c.AccountCode, c.UserName, pw)
+	return fmt.Sprintf("projector.Credentials{AccountCode:%q UserName:%q Password:%s}", c.AccountCode, c.UserName, redactedSecret(c.Password))
 }
 
-// Format makes every fmt verb (%v, %+v, %#v, %s, %q, %x…) print String, so no verb can
-// reach the password field.
-func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+// GoString is %#v of c without the password.
+func (c Credentials) GoString() string {
+	return fmt.Sprintf("projector.Credentials{AccountCode:%q, UserName:%q, Password:%q}", c.AccountCode, c.UserName, redactedSecret(c.Password))
+}
+
+// Format makes every fmt verb print String (GoString for %#v), so no verb can reach the
+// password field.
+func (c Credentials) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, c.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
+}
+
+// redactedSecret is how a secret prints: [REDACTED] when set, <empty> when empty.
+func redactedSecret(s string) string {
+	if s == "" {
+		return "<empty>"
+	}
+	return "[REDACTED]"
+}
 
 // Client calls Projector PSA's PWS web services (PwsProjectorServices.svc, WCF, SOAP 1.1).
 // It authenticates lazily on the first call and keeps the session ticket; it is safe for
@@ -48,10 +64,12 @@ type Client struct {
 type client struct {
 	endpoint string        // as configured
 	soap     *soapx.Client // bound to endpoint
-	creds    Credentials
-	opts     options
-	log      *slog.Logger
-	allowed  []allowedHost
+	// creds is behind a pointer: printing a dereferenced Client with a verb fmt finds wrong
+	// for a pointer (%s, %d…) shows this struct's fields, and a pointer field only as an address.
+	creds   *Credentials
+	opts    options
+	log     *slog.Logger
+	allowed []allowedHost
 	// secrets holds the values scrubbed from everything the client returns and logs: the
 	// password from the start, each SessionTicket once issued.
 	secrets *scrub.Set
@@ -129,7 +147,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		endpoint: sc.Endpoint(),
 		soap:     sc,
 		home:     sc,
-		creds:    creds,
+		creds:    &creds,
 		opts:     o,
 		log:      log.With("service", "projector"),
 		allowed:  allowed,
@@ -153,12 +171,20 @@ func (c *client) currentEndpoint() string {
 }
 
 // String describes the client without its password or session ticket.
-func (c Client) String() string {
-	if c.c == nil {
+func (c *Client) String() string {
+	if c == nil || c.c == nil {
 		return "projector.Client(nil)"
 	}
 	return c.c.String()
 }
+
+// GoString is %#v of the client: String, so that it shows neither the password nor the
+// session ticket.
+func (c *Client) GoString() string { return c.String() }
+
+// Format makes every fmt verb print String: %+v of a struct would otherwise show the
+// credentials and the session ticket held in unexported fields.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 func (c *client) String() string {
 	c.mu.Lock()
@@ -172,15 +198,11 @@ func (c *client) String() string {
 		ep, c.creds.AccountCode, c.creds.UserName, authenticated, closed)
 }
 
-// Format makes every fmt verb print String: %+v of a struct would otherwise show the
-// credentials and the session ticket held in unexported fields.
-func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
-
-// Authenticate opens the session now instead of on the first call, to check the
-// credentials (and follow a RedirectUrl) early. It does nothing when a session is open. Bad
+// Login opens a session now (PwsAuthenticate, following a RedirectUrl) instead of on the
+// first call, to check the credentials early. It does nothing when a session is open. Bad
 // credentials give an error that is ErrAuthentication; a refused RedirectUrl one that is
 // ErrRedirectRefused.
-func (c *Client) Authenticate(ctx context.Context) error {
+func (c *Client) Login(ctx context.Context) error {
 	ctx, call := c.c.startCall(ctx, opAuthenticate)
 	_, err := c.c.session(ctx)
 	err = c.c.secrets.Error(err)

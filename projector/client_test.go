@@ -110,7 +110,13 @@ func TestDeleteUserErrors(t *testing.T) {
 			assert.Equal(t, "PwsDeleteUser", se.Operation)
 			assert.Equal(t, tc.status, se.Status)
 			assert.Equal(t, tc.httpStatus, se.HTTPStatus)
-			assert.Equal(t, tc.faultCode, se.FaultCode)
+			if tc.faultCode != "" {
+				require.NotNil(t, se.Fault)
+				assert.Equal(t, tc.faultCode, se.Fault.Code)
+				assert.ErrorIs(t, err, se.Fault, "Unwrap gives the Fault")
+			} else {
+				assert.Nil(t, se.Fault)
+			}
 			var numbers []int
 			for _, msg := range se.Messages {
 				numbers = append(numbers, msg.ErrorNumber)
@@ -153,7 +159,7 @@ func TestDeleteUserErrors(t *testing.T) {
 			t.Error("the credentials were re-posted to the Location of a 307")
 			return nil, errors.New("no")
 		})
-		err := m.client(testCreds).Authenticate(t.Context())
+		err := m.client(testCreds).Login(t.Context())
 		assert.ErrorIs(t, err, projector.ErrProtocol)
 		assert.Len(t, m.Calls(), 1)
 	})
@@ -338,14 +344,14 @@ func TestCloseAndClosed(t *testing.T) {
 		assert.Empty(t, m.Calls())
 		_, err := c.DeleteUser(t.Context(), jdoe, nil)
 		assert.ErrorIs(t, err, projector.ErrClosed)
-		assert.ErrorIs(t, c.Authenticate(t.Context()), projector.ErrClosed)
+		assert.ErrorIs(t, c.Login(t.Context()), projector.ErrClosed)
 	})
 	t.Run("a ticket already invalid is not an error", func(t *testing.T) {
 		m := newMock(t)
 		m.on("PwsAuthenticate", authOK(testTicket))
 		m.on("PwsUnauthenticate", failReply("PwsUnauthenticate", msgBadTicket))
 		c := m.client(testCreds)
-		require.NoError(t, c.Authenticate(t.Context()))
+		require.NoError(t, c.Login(t.Context()))
 		require.NoError(t, c.Close(t.Context()))
 		assert.Equal(t, []string{"PwsAuthenticate", "PwsUnauthenticate"}, m.ops())
 	})
@@ -354,7 +360,7 @@ func TestCloseAndClosed(t *testing.T) {
 		m.on("PwsAuthenticate", authOK(testTicket))
 		m.on("PwsUnauthenticate", mockReply{status: 503, contentType: "text/plain", body: "down"})
 		c := m.client(testCreds)
-		require.NoError(t, c.Authenticate(t.Context()))
+		require.NoError(t, c.Login(t.Context()))
 		assert.ErrorIs(t, c.Close(t.Context()), projector.ErrUnavailable)
 	})
 }
@@ -370,11 +376,11 @@ func TestNoSecretsLeak(t *testing.T) {
 	c := m.client(testCreds, projector.WithLogger(logger))
 	_, err := c.DeleteUser(t.Context(), jdoe, nil)
 	require.ErrorIs(t, err, projector.ErrSessionExpired)
-	require.NoError(t, c.Authenticate(t.Context()))
+	require.NoError(t, c.Login(t.Context()))
 
 	printed := []string{err.Error(), logs.String()}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
-		printed = append(printed, fmt.Sprintf(verb, c), fmt.Sprintf(verb, testCreds), fmt.Sprintf(verb, *c))
+		printed = append(printed, fmt.Sprintf(verb, c), fmt.Sprintf(verb, testCreds), fmt.Sprintf(verb, &testCreds), fmt.Sprintf(verb, *c))
 	}
 	require.Contains(t, logs.String(), "PwsDeleteUser", "wire logging is on")
 	for _, p := range printed {

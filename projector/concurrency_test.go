@@ -25,7 +25,7 @@ func TestSixtyFourCallersWithTicketExpiry(t *testing.T) {
 		t.Run(map[bool]string{false: "Status Fail", true: "PwsFault"}[faults], func(t *testing.T) {
 			s := fake(t, projectortest.Options{Users: users(2 * n), SessionFaults: faults})
 			gate := faultnet.NewGate(nil, n/2)
-			c, err := projector.New(s.Endpoint(), s.Credentials(), projector.WithHTTPClient(&http.Client{Transport: gate}),
+			c, err := projector.New(s.URL, s.Credentials(), projector.WithHTTPClient(&http.Client{Transport: gate}),
 				projector.WithMaxInFlight(n), projector.WithRateLimitWait(time.Millisecond))
 			require.NoError(t, err)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -45,7 +45,7 @@ func TestSixtyFourCallersWithTicketExpiry(t *testing.T) {
 			}) {
 				assert.NoError(t, err, "goroutine %d", i)
 			}
-			assert.Equal(t, 2, s.Authentications(), "one PwsAuthenticate, and one per expiry")
+			assert.Equal(t, 2, s.Logins(), "one PwsAuthenticate, and one per expiry")
 			assert.Greater(t, gate.Requests(), n+1, "some requests were refused and retried")
 
 			s.ExpireTickets()
@@ -55,7 +55,7 @@ func TestSixtyFourCallersWithTicketExpiry(t *testing.T) {
 			}) {
 				assert.NoError(t, err, "goroutine %d", i)
 			}
-			assert.Equal(t, 3, s.Authentications())
+			assert.Equal(t, 3, s.Logins())
 			require.NoError(t, c.Close(ctx))
 		})
 	}

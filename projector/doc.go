@@ -26,11 +26,11 @@
 // RequestId: PwsAuthenticate is sent exactly as Projector's sample, without RequestId (there
 // is nothing to correlate before a session exists). Every other request carries a per-client
 // counter, 1, 2, 3…, which Projector echoes as ResponseId (DeleteUserResult.ResponseID,
-// ServiceError.ResponseID); a retried request gets a new one.
+// ServiceError.TransactionID); a retried request gets a new one.
 //
 // # Sessions
 //
-// The client authenticates lazily on the first call (or with Authenticate) and reuses the
+// The client authenticates lazily on the first call (or with Login) and reuses the
 // SessionTicket. Any number of concurrent callers that need a session cause one
 // PwsAuthenticate, which runs detached from the cancellation of the caller that started it,
 // so a caller that gives up never fails the others. When a call fails with 10004
@@ -61,19 +61,22 @@
 //
 // # Errors
 //
-// Status Fail and SOAP Faults (a PwsFault carries PwsMessages) are *ServiceError, with every
-// message and the HTTP status. errors.Is maps them to the categories shared by all offboard
-// packages: 50024 → ErrNotFound, 50045 → ErrPermissionDenied, 10004/-101 after the retry →
-// ErrSessionExpired, a failed PwsAuthenticate → ErrAuthentication, 10016 → ErrRateLimited.
-// Invalid arguments are ErrInvalidInput and nothing is sent.
+// Status Fail and SOAP Faults (a PwsFault carries PwsMessages) are *ServiceError: Code and
+// Message are the first error message's ErrorNumber and ErrorText, TransactionID the
+// ResponseId, Fault the SOAP Fault when there was one, Messages every message. errors.Is maps
+// them to the categories shared by all offboard packages: 50024 → ErrNotFound, 50045 →
+// ErrPermissionDenied, 10004/-101 after the retry → ErrSessionExpired, a failed
+// PwsAuthenticate → ErrAuthentication, 10016 → ErrRateLimited. Invalid arguments are
+// ErrInvalidInput and nothing is sent.
 //
 //	var se *projector.ServiceError
 //	switch {
 //	case errors.Is(err, projector.ErrNotFound):
 //		// already gone
 //	case errors.As(err, &se):
+//		log.Printf("%s: %d: %s (ResponseId %s)", se.Operation, se.Code, se.Message, se.TransactionID)
 //		for _, m := range se.Messages {
-//			log.Printf("%s: %d %s: %s", se.Operation, m.ErrorNumber, m.ErrorCode, m.ErrorText)
+//			log.Printf("  %s %d %s: %s", m.Type, m.ErrorNumber, m.ErrorCode, m.ErrorText)
 //		}
 //	}
 //

@@ -50,21 +50,21 @@ func TestE2ESessionReuse(t *testing.T) {
 		require.True(t, ok)
 		assert.Equal(t, projectortest.Removed, u.State)
 	}
-	assert.Equal(t, 1, s.Authentications())
+	assert.Equal(t, 1, s.Logins())
 	reqs := s.Requests()
 	require.Equal(t, []string{"PwsAuthenticate", "PwsDeleteUser", "PwsDeleteUser", "PwsDeleteUser"}, opsOf(reqs))
-	ticket := reqs[1].DeleteUser.ServiceRequest.SessionTicket
+	ticket := reqs[1].SessionTicket
 	assert.NotEmpty(t, ticket)
 	for i, r := range reqs[1:] {
-		assert.Equal(t, ticket, r.DeleteUser.ServiceRequest.SessionTicket)
-		assert.Equal(t, int32(i+1), r.DeleteUser.ServiceRequest.RequestId)
+		assert.Equal(t, ticket, r.SessionTicket)
+		assert.Equal(t, int32(i+1), r.RequestID)
 	}
-	assert.Equal(t, projectortest.DefaultPassword, reqs[0].Authenticate.ServiceRequest.Password)
+	assert.Equal(t, projectortest.DefaultPassword, reqs[0].Authenticate.Password)
 
 	require.NoError(t, c.Close(t.Context()))
 	last := s.Requests()[len(s.Requests())-1]
 	assert.Equal(t, "PwsUnauthenticate", last.Operation)
-	assert.Equal(t, ticket, last.Unauthenticate.ServiceRequest.SessionTicket)
+	assert.Equal(t, ticket, last.SessionTicket)
 	_, err := c.DeleteUser(t.Context(), ref(0), nil)
 	assert.ErrorIs(t, err, projector.ErrClosed)
 }
@@ -77,7 +77,7 @@ func TestE2EExpiryOneReloginUnder32Callers(t *testing.T) {
 			const n = 32
 			s := fake(t, projectortest.Options{Users: users(n), SessionFaults: faults})
 			c := s.NewClient(t, projector.WithMaxInFlight(n))
-			require.NoError(t, c.Authenticate(t.Context()))
+			require.NoError(t, c.Login(t.Context()))
 			s.ExpireTickets()
 
 			var wg sync.WaitGroup
@@ -93,7 +93,7 @@ func TestE2EExpiryOneReloginUnder32Callers(t *testing.T) {
 			for i, err := range errs {
 				assert.NoError(t, err, "caller %d", i)
 			}
-			assert.Equal(t, 2, s.Authentications(), "one login, one re-login")
+			assert.Equal(t, 2, s.Logins(), "one login, one re-login")
 			for i := range n {
 				u, _ := s.User(ref(i).UserReferenceSystemID)
 				assert.Equal(t, projectortest.Removed, u.State)
@@ -106,12 +106,12 @@ func TestE2EBadCredentials(t *testing.T) {
 	s := fake(t, projectortest.Options{Users: users(1)})
 	creds := s.Credentials()
 	creds.Password = "wrong"
-	c, err := projector.New(s.Endpoint(), creds)
+	c, err := projector.New(s.URL, creds)
 	require.NoError(t, err)
 	_, err = c.DeleteUser(t.Context(), ref(0), nil)
 	assert.ErrorIs(t, err, projector.ErrAuthentication)
 	assert.Equal(t, []string{"PwsAuthenticate"}, opsOf(s.Requests()))
-	assert.Equal(t, 0, s.Authentications())
+	assert.Equal(t, 1, s.Logins(), "one attempt, refused, not repeated")
 }
 
 func TestE2EDeactivation(t *testing.T) {
@@ -147,7 +147,7 @@ func TestE2EErrors(t *testing.T) {
 	_, err := c.DeleteUser(t.Context(), projector.UserRef{UserReferenceSystemID: "nobody"}, nil)
 	assert.ErrorIs(t, err, projector.ErrNotFound)
 
-	s.FailNext(projector.CodeViewPermissionDenied)
+	s.FailNext(projectortest.Failure{Code: projector.CodeViewPermissionDenied})
 	_, err = c.DeleteUser(t.Context(), ref(0), nil)
 	assert.ErrorIs(t, err, projector.ErrPermissionDenied)
 
@@ -163,7 +163,7 @@ func TestE2ERateLimit(t *testing.T) {
 	t.Run("warning: carried out once, warning returned", func(t *testing.T) {
 		s := fake(t, projectortest.Options{Users: users(1)})
 		c := s.NewClient(t)
-		require.NoError(t, c.Authenticate(t.Context()))
+		require.NoError(t, c.Login(t.Context()))
 		s.RateLimit(projectortest.RateLimitWarning, 1)
 		res, err := c.DeleteUser(t.Context(), ref(0), nil)
 		require.NoError(t, err)
@@ -175,7 +175,7 @@ func TestE2ERateLimit(t *testing.T) {
 	t.Run("fault: paused and retried", func(t *testing.T) {
 		s := fake(t, projectortest.Options{Users: users(1)})
 		c := s.NewClient(t, projector.WithRateLimitRetries(3))
-		require.NoError(t, c.Authenticate(t.Context()))
+		require.NoError(t, c.Login(t.Context()))
 		s.RateLimit(projectortest.RateLimitFault, 2)
 		res, err := c.DeleteUser(t.Context(), ref(0), nil)
 		require.NoError(t, err)
@@ -185,7 +185,7 @@ func TestE2ERateLimit(t *testing.T) {
 	t.Run("fault: gives up", func(t *testing.T) {
 		s := fake(t, projectortest.Options{Users: users(1)})
 		c := s.NewClient(t, projector.WithRateLimitRetries(1))
-		require.NoError(t, c.Authenticate(t.Context()))
+		require.NoError(t, c.Login(t.Context()))
 		s.RateLimit(projectortest.RateLimitFault, 5)
 		_, err := c.DeleteUser(t.Context(), ref(0), nil)
 		assert.ErrorIs(t, err, projector.ErrRateLimited)
@@ -209,7 +209,7 @@ func TestE2EMaxInFlight(t *testing.T) {
 			const n = 32
 			s := fake(t, projectortest.Options{Users: users(n)})
 			c := s.NewClient(t, tc.opts...)
-			require.NoError(t, c.Authenticate(t.Context()))
+			require.NoError(t, c.Login(t.Context()))
 			release := s.HoldDeleteUser()
 			var wg sync.WaitGroup
 			var failed atomic.Int32
@@ -235,7 +235,7 @@ func TestE2EMaxInFlight(t *testing.T) {
 func TestE2EMaxInFlightHonoursContext(t *testing.T) {
 	s := fake(t, projectortest.Options{Users: users(2)})
 	c := s.NewClient(t, projector.WithMaxInFlight(1))
-	require.NoError(t, c.Authenticate(t.Context()))
+	require.NoError(t, c.Login(t.Context()))
 	release := s.HoldDeleteUser()
 	done := make(chan error, 1)
 	go func() { _, err := c.DeleteUser(t.Context(), ref(0), nil); done <- err }()
@@ -256,7 +256,7 @@ func redirectChain(t *testing.T, n int, tls bool) []*projectortest.Server {
 		chain = append(chain, fake(t, projectortest.Options{Users: users(1), TLS: tls}))
 	}
 	for i := range n - 1 {
-		chain[i].RedirectTo(chain[i+1].URL)
+		chain[i].RedirectTo(chain[i+1].BaseURL())
 	}
 	return chain
 }
@@ -264,13 +264,13 @@ func redirectChain(t *testing.T, n int, tls bool) []*projectortest.Server {
 func TestE2ERedirect(t *testing.T) {
 	t.Run("followed", func(t *testing.T) {
 		s := redirectChain(t, 2, false)
-		c := s[0].NewClient(t, projector.WithAllowedRedirectHosts(s[1].URL))
+		c := s[0].NewClient(t, projector.WithAllowedRedirectHosts(s[1].BaseURL()))
 		res, err := c.DeleteUser(t.Context(), ref(0), nil)
 		require.NoError(t, err)
 		assert.Equal(t, projector.Deleted, res.Outcome)
 		assert.Equal(t, []string{"PwsAuthenticate"}, opsOf(s[0].Requests()))
 		assert.Equal(t, []string{"PwsAuthenticate", "PwsDeleteUser"}, opsOf(s[1].Requests()))
-		assert.Equal(t, s[1].Endpoint(), c.Endpoint())
+		assert.Equal(t, s[1].URL, c.Endpoint())
 		u, _ := s[1].User(ref(0).UserReferenceSystemID)
 		assert.Equal(t, projectortest.Removed, u.State)
 
@@ -279,7 +279,7 @@ func TestE2ERedirect(t *testing.T) {
 		_, err = c.DeleteUser(t.Context(), ref(0), nil)
 		assert.ErrorIs(t, err, projector.ErrNotFound)
 		assert.Equal(t, []string{"PwsAuthenticate"}, opsOf(s[0].Requests()))
-		assert.Equal(t, 2, s[1].Authentications())
+		assert.Equal(t, 2, s[1].Logins())
 	})
 	t.Run("followed over https, 3 hops", func(t *testing.T) {
 		s := redirectChain(t, 4, true)
@@ -292,7 +292,7 @@ func TestE2ERedirect(t *testing.T) {
 		s := redirectChain(t, 5, false)
 		var allowed []string
 		for _, x := range s[1:] {
-			allowed = append(allowed, x.URL)
+			allowed = append(allowed, x.BaseURL())
 		}
 		c := s[0].NewClient(t, projector.WithAllowedRedirectHosts(allowed...))
 		_, err := c.DeleteUser(t.Context(), ref(0), nil)
@@ -305,8 +305,8 @@ func TestE2ERedirect(t *testing.T) {
 	})
 	t.Run("refused: loop", func(t *testing.T) {
 		s := redirectChain(t, 2, false)
-		s[1].RedirectTo(s[0].URL)
-		c := s[0].NewClient(t, projector.WithAllowedRedirectHosts(s[0].URL, s[1].URL))
+		s[1].RedirectTo(s[0].BaseURL())
+		c := s[0].NewClient(t, projector.WithAllowedRedirectHosts(s[0].BaseURL(), s[1].BaseURL()))
 		_, err := c.DeleteUser(t.Context(), ref(0), nil)
 		assert.ErrorIs(t, err, projector.ErrRedirectRefused)
 		assert.ErrorContains(t, err, "loop")
@@ -331,7 +331,7 @@ func TestE2ERedirect(t *testing.T) {
 		s := fake(t, projectortest.Options{Users: users(1)})
 		s.RedirectTo(foreign.URL)
 		c := s.NewClient(t)
-		err := c.Authenticate(t.Context())
+		err := c.Login(t.Context())
 		assert.ErrorIs(t, err, projector.ErrRedirectRefused)
 		assert.NotErrorIs(t, err, projector.ErrAuthentication)
 		assert.ErrorContains(t, err, foreign.URL)

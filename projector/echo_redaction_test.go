@@ -13,7 +13,8 @@ import (
 // what carries a secret's name, the fields keep the server's text (found by
 // internal/leaktest).
 func TestServiceErrorRedactsEchoedSecrets(t *testing.T) {
-	e := &projector.ServiceError{Operation: "PwsAuthenticate", FaultCode: "s:Client", FaultReason: "login failed: Password=pw-1",
+	e := &projector.ServiceError{Operation: "PwsAuthenticate", Fault: &projector.Fault{Code: "Client", Reason: "login failed: Password=pw-1"},
+		Message: "refused <Password>pw-1</Password>",
 		Messages: []projector.Message{{Type: projector.MessageError, ErrorNumber: 1, ErrorCode: "LoginFailed",
 			ErrorText: "refused <Password>pw-1</Password>", AdditionalErrorText: "&lt;SessionTicket&gt;tk-2&lt;/SessionTicket&gt;"}}}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {

@@ -42,28 +42,63 @@ var codeNames = map[int]string{
 	CodeViewPermissionDenied:             "ViewPermissionDenied",
 }
 
-// ServiceError is a PWS request that did not succeed: a response with Status Fail (or no
-// known Status), or a SOAP Fault (a PwsFault carries its PwsMessages in the detail). It keeps
-// everything the server said; errors.Is maps the messages to the shared categories:
+// ServiceError is a PWS request the service answered with a failure: a response with Status
+// Fail (or with no known Status, or with a successful one under an HTTP error status), or a
+// SOAP Fault (a PwsFault carries its PwsMessages in the detail). It keeps everything the
+// server said.
+//
+// errors.Is answers the shared categories from the messages (any of them, not only the first):
 //
 //	50024 EntityNotFound                            → ErrNotFound
 //	50045 ViewPermissionDenied                      → ErrPermissionDenied
 //	10004 InvalidSessionTicket, -101 InvalidSession → ErrSessionExpired
 //	10016 RequestExceededRateLimit                  → ErrRateLimited
 //	PwsAuthenticate refused otherwise               → ErrAuthentication
+//
+// A Fault without PwsMessages (WCF's own ActionNotSupported or DeserializationFailed) matches
+// no category. Unwrap returns the *Fault when there was one.
 type ServiceError struct {
-	Operation  string    // wire operation, e.g. "PwsDeleteUser"
-	Status     Status    // as sent; empty when the answer was a SOAP Fault
-	Messages   []Message // every message, in the server's order
-	ResponseID int       // the response's ResponseId (the echo of RequestId), if any
+	// Operation is the wire operation, e.g. "PwsDeleteUser".
+	Operation string
+	// Code is the ErrorNumber of the first message of Type Error (of the first message when
+	// none is of Type Error); 0 when there is no message or it carries no number. Use Has to
+	// look for a number among all the messages.
+	Code int
+	// Message is the ErrorText of that message, as sent and scrubbed of the client's secrets;
+	// for a Fault without messages, the Fault's reason.
+	Message string
+	// HTTPStatus is the HTTP status of the answer.
 	HTTPStatus int
+	// Fault is the SOAP Fault when the answer was one; nil otherwise.
+	Fault *Fault
+	// TransactionID is the answer's ResponseId (the echo of the request's RequestId) in
+	// decimal; "" when the answer had none (PwsAuthenticate is sent without RequestId).
+	TransactionID string
+	// Status is the RequestStatus as sent; empty when the answer was a SOAP Fault.
+	Status Status
+	// Messages are every PwsMessage of the answer, in the server's order.
+	Messages []Message
+}
 
-	// FaultCode and FaultReason are the SOAP Fault's faultcode and faultstring when the
-	// error came as a Fault.
-	FaultCode   string
-	FaultReason string
-
-	fault error // the *soapx.Fault, when there was one
+// newServiceError fills Code and Message from the messages (and the fault).
+func newServiceError(op string, httpStatus int, status Status, responseID int32, msgs []Message, f *Fault) *ServiceError {
+	e := &ServiceError{Operation: op, HTTPStatus: httpStatus, Fault: f, Status: status, Messages: msgs}
+	if responseID != 0 {
+		e.TransactionID = strconv.FormatInt(int64(responseID), 10)
+	}
+	if len(msgs) > 0 {
+		first := msgs[0]
+		for _, m := range msgs {
+			if m.Type == MessageError {
+				first = m
+				break
+			}
+		}
+		e.Code, e.Message = first.ErrorNumber, first.ErrorText
+	} else if f != nil {
+		e.Message = f.Reason
+	}
+	return e
 }
 
 func (e *ServiceError) Error() string {
@@ -72,12 +107,12 @@ func (e *ServiceError) Error() string {
 	b.WriteString(e.Operation)
 	b.WriteString(": ")
 	switch {
-	case e.FaultCode != "" || e.FaultReason != "":
+	case e.Fault != nil:
 		b.WriteString("SOAP Fault ")
-		b.WriteString(e.FaultCode)
-		if e.FaultReason != "" {
+		b.WriteString(e.Fault.Code)
+		if e.Fault.Reason != "" {
 			b.WriteString(" ")
-			b.WriteString(strconv.Quote(soapx.RedactText(e.FaultReason)))
+			b.WriteString(strconv.Quote(soapx.RedactText(e.Fault.Reason)))
 		}
 	case e.Status == "":
 		b.WriteString("response without Status")
@@ -113,8 +148,12 @@ func (e *ServiceError) GoString() string {
 		m.AdditionalErrorText = soapx.RedactText(m.AdditionalErrorText)
 		msgs[i] = m
 	}
-	return fmt.Sprintf("&projector.ServiceError{Operation:%q, Status:%q, Messages:%#v, ResponseID:%d, HTTPStatus:%d, FaultCode:%q, FaultReason:%q}",
-		e.Operation, e.Status, msgs, e.ResponseID, e.HTTPStatus, e.FaultCode, soapx.RedactText(e.FaultReason))
+	fault := "nil"
+	if e.Fault != nil {
+		fault = e.Fault.GoString()
+	}
+	return fmt.Sprintf("&projector.ServiceError{Operation:%q, Code:%d, Message:%q, HTTPStatus:%d, Fault:%s, TransactionID:%q, Status:%q, Messages:%#v}",
+		e.Operation, e.Code, soapx.RedactText(e.Message), e.HTTPStatus, fault, e.TransactionID, e.Status, msgs)
 }
 
 // Has reports whether the server sent the message with the given error number.
@@ -142,8 +181,13 @@ func (e *ServiceError) Is(target error) bool {
 	return false
 }
 
-// Unwrap returns the SOAP Fault underneath, if any.
-func (e *ServiceError) Unwrap() error { return e.fault }
+// Unwrap returns the SOAP Fault, if any.
+func (e *ServiceError) Unwrap() error {
+	if e.Fault == nil {
+		return nil
+	}
+	return e.Fault
+}
 
 // RedirectError is a RedirectUrl from PwsAuthenticate that the client refused to follow.
 // It is ErrRedirectRefused.

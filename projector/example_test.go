@@ -19,7 +19,7 @@ func ExampleClient_DeleteUser() {
 	defer s.Close()
 	ctx := context.Background()
 
-	c, err := projector.New(s.Endpoint(), s.Credentials())
+	c, err := projector.New(s.URL, s.Credentials())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -35,9 +35,11 @@ func ExampleClient_DeleteUser() {
 		}
 		fmt.Printf("%s (%s): %s, status %s\n", res.User.UserReferenceSystemID, res.User.UserDisplayName, res.Outcome, res.Status)
 	}
+	fmt.Println("violations:", len(s.Violations()))
 	// Output:
 	// jdoe (Jane Doe): Deleted, status Ok
 	// rroe (Richard Roe): Deactivated, status Ok
+	// violations: 0
 }
 
 // Errors carry every PwsMessage; errors.Is maps them to the shared categories.
@@ -45,7 +47,7 @@ func ExampleServiceError() {
 	s := projectortest.NewServer(projectortest.Options{})
 	defer s.Close()
 	ctx := context.Background()
-	c, err := projector.New(s.Endpoint(), s.Credentials())
+	c, err := projector.New(s.URL, s.Credentials())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -56,26 +58,30 @@ func ExampleServiceError() {
 	fmt.Println("not found:", errors.Is(err, projector.ErrNotFound))
 	var se *projector.ServiceError
 	if errors.As(err, &se) {
+		fmt.Printf("%s: code %d: %s (ResponseId %s)\n", se.Operation, se.Code, se.Message, se.TransactionID)
 		for _, m := range se.Messages {
 			fmt.Printf("%s %s: %d %s: %s\n", se.Operation, se.Status, m.ErrorNumber, m.ErrorCode, m.ErrorText)
 		}
 	}
+	fmt.Println("violations:", len(s.Violations()))
 	// Output:
 	// not found: true
+	// PwsDeleteUser: code 50024: Entity PwsUserRef was not found. (ResponseId 1)
 	// PwsDeleteUser Fail: 50024 EntityNotFound: Entity PwsUserRef was not found.
+	// violations: 0
 }
 
-// Authenticate checks the credentials before the first real call.
-func ExampleClient_Authenticate() {
+// Login checks the credentials before the first real call.
+func ExampleClient_Login() {
 	s := projectortest.NewServer(projectortest.Options{})
 	defer s.Close()
-	c, err := projector.New(s.Endpoint(), s.Credentials(), projector.WithMaxInFlight(2))
+	c, err := projector.New(s.URL, s.Credentials(), projector.WithMaxInFlight(2))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ctx := context.Background()
-	fmt.Println(c.Authenticate(ctx), s.Authentications())
+	fmt.Println(c.Login(ctx), s.Logins())
 	fmt.Println(c.Close(ctx), len(s.Violations()))
 	// Output:
 	// <nil> 1

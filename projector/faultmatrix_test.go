@@ -86,8 +86,8 @@ func fmNoError(t *testing.T, err error, _ time.Duration) {
 }
 
 func fmFake(t *testing.T, hc *http.Client) (*projectortest.Server, *projector.Client) {
-	s := projectortest.NewServer(projectortest.Options{Users: users(3)})
-	c, err := projector.New(s.Endpoint(), s.Credentials(), projector.WithHTTPClient(hc),
+	s := fake(t, projectortest.Options{Users: users(3)})
+	c, err := projector.New(s.URL, s.Credentials(), projector.WithHTTPClient(hc),
 		projector.WithRateLimitWait(time.Millisecond), projector.WithRateLimitRetries(1))
 	require.NoError(t, err)
 	return s, c
@@ -102,7 +102,7 @@ func fmTicketExpires(ctx context.Context, t *testing.T, hc *http.Client) error {
 	require.NoError(t, err)
 	s.ExpireTickets()
 	_, err = c.DeleteUser(ctx, ref(1), nil)
-	assert.Equal(t, 2, s.Authentications(), "one PwsAuthenticate per ticket")
+	assert.Equal(t, 2, s.Logins(), "one PwsAuthenticate per ticket")
 	return err
 }
 
@@ -112,9 +112,10 @@ func fmTicketRefused(ctx context.Context, t *testing.T, hc *http.Client) error {
 	defer s.Close()
 	_, err := c.DeleteUser(ctx, ref(0), nil)
 	require.NoError(t, err)
-	s.FailNext(projector.CodeInvalidSessionTicket, projector.CodeInvalidSessionTicket)
+	s.FailNext(projectortest.Failure{Code: projector.CodeInvalidSessionTicket})
+	s.FailNext(projectortest.Failure{Code: projector.CodeInvalidSessionTicket})
 	_, err = c.DeleteUser(ctx, ref(1), nil)
-	assert.Equal(t, 2, s.Authentications(), "one re-authentication, then the error")
+	assert.Equal(t, 2, s.Logins(), "one re-authentication, then the error")
 	return err
 }
 

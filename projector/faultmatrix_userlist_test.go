@@ -77,7 +77,7 @@ func fmListTicketExpires(ctx context.Context, t *testing.T, hc *http.Client) err
 	if err == nil {
 		assert.True(t, u.Active())
 	}
-	assert.Equal(t, 2, s.Authentications())
+	assert.Equal(t, 2, s.Logins())
 	assert.Empty(t, s.Violations())
 	return err
 }

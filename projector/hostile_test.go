@@ -60,7 +60,7 @@ func TestHostileServerEchoesSecrets(t *testing.T) {
 					projector.WithLogger(log.Logger()), projector.WithRateLimitRetries(0),
 					projector.WithRateLimitWait(time.Millisecond), projector.WithMaxRetryAfter(time.Millisecond))
 				require.NoError(t, err)
-				require.NoError(t, c.Authenticate(t.Context()))
+				require.NoError(t, c.Login(t.Context()))
 				res, err := c.DeleteUser(t.Context(), projector.UserRef{UserReferenceSystemID: "jdoe"}, nil)
 				calls++
 				leaks.Error(t, err)
@@ -101,7 +101,7 @@ func TestHostileAuthenticationFailure(t *testing.T) {
 					projector.Credentials{AccountCode: "acct", UserName: "ops", Password: faultnet.HostilePassword},
 					projector.WithLogger(log.Logger()))
 				require.NoError(t, err)
-				err = c.Authenticate(t.Context())
+				err = c.Login(t.Context())
 				require.ErrorIs(t, err, projector.ErrAuthentication)
 				leaks.Error(t, err)
 				_, err = c.DeleteUser(t.Context(), projector.UserRef{UserReferenceSystemID: "jdoe"}, nil)

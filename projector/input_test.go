@@ -48,7 +48,7 @@ func TestInputRefusedBeforeSending(t *testing.T) {
 		{"culture with a newline is fine, with NUL not", "WithCultureName", good, []projector.Option{projector.WithCultureName("en\x00")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := projector.New(s.Endpoint(), tc.creds, tc.opts...)
+			_, err := projector.New(s.URL, tc.creds, tc.opts...)
 			var ie *projector.InputError
 			require.ErrorAs(t, err, &ie)
 			assert.Equal(t, tc.field, ie.Field)

@@ -20,18 +20,18 @@ import (
 func TestObserver(t *testing.T) {
 	const wrongPassword = "not-the-projector-password"
 	users := []projectortest.User{{ReferenceSystemID: "u1"}, {ReferenceSystemID: "u2"}, {ReferenceSystemID: "u3"}, {ReferenceSystemID: "u4"}}
-	home := projectortest.NewServer(projectortest.Options{})
+	home := fake(t, projectortest.Options{})
 	defer home.Close()
-	account := projectortest.NewServer(projectortest.Options{Users: users})
+	account := fake(t, projectortest.Options{Users: users})
 	defer account.Close()
-	home.RedirectTo(account.URL)
+	home.RedirectTo(account.BaseURL())
 	var rec observetest.Recorder
-	c, err := projector.New(home.Endpoint(), home.Credentials(), projector.WithAllowedRedirectHosts(account.URL),
+	c, err := projector.New(home.URL, home.Credentials(), projector.WithAllowedRedirectHosts(account.BaseURL()),
 		projector.WithRateLimitWait(10*time.Millisecond), projector.WithObserver(&rec))
 	require.NoError(t, err)
 	creds := account.Credentials()
 	creds.Password = wrongPassword
-	wrong, err := projector.New(account.Endpoint(), creds, projector.WithObserver(&rec))
+	wrong, err := projector.New(account.URL, creds, projector.WithObserver(&rec))
 	require.NoError(t, err)
 	ctx := context.Background()
 	del := func(c *projector.Client, user string) func() error {
@@ -40,7 +40,7 @@ func TestObserver(t *testing.T) {
 			return err
 		}
 	}
-	homeHost, accountHost := host(t, home.Endpoint()), host(t, account.Endpoint())
+	homeHost, accountHost := host(t, home.URL), host(t, account.URL)
 
 	steps := []struct {
 		name  string
@@ -59,7 +59,7 @@ func TestObserver(t *testing.T) {
 			"projector PwsDeleteUser: ok code= attempts=2 [attempt#1:500:fault rate_limit.pause(10ms) attempt#2:200:ok]", accountHost},
 		{"Close", nil, func() error { return c.Close(ctx) },
 			"projector PwsUnauthenticate: ok code= attempts=1 [attempt#1:200:ok]", accountHost},
-		{"refused credentials", nil, func() error { return wrong.Authenticate(ctx) },
+		{"refused credentials", nil, func() error { return wrong.Login(ctx) },
 			"projector PwsAuthenticate: authentication code=AuthenticationFailed attempts=1 [login.started attempt#1:200:ok credentials.refused]", accountHost},
 		{"remembered", nil, del(wrong, "u4"),
 			"projector PwsDeleteUser: authentication code=AuthenticationFailed attempts=0 [credentials.refusal_remembered]", accountHost},
@@ -85,10 +85,8 @@ func TestObserver(t *testing.T) {
 		require.NotContains(t, text, account.Credentials().Password, st.name)
 		require.NotContains(t, text, wrongPassword, st.name)
 		for _, r := range account.Requests() { // the tickets the client sent
-			if r.DeleteUser != nil && r.DeleteUser.ServiceRequest != nil && r.DeleteUser.ServiceRequest.PwsServiceRequest != nil {
-				if tk := r.DeleteUser.ServiceRequest.SessionTicket; tk != "" {
-					require.NotContains(t, text, tk, st.name)
-				}
+			if tk := r.SessionTicket; tk != "" {
+				require.NotContains(t, text, tk, st.name)
 			}
 		}
 	}

@@ -153,10 +153,10 @@ func TestRedirectUrlHostileForms(t *testing.T) {
 			s := fake(t, projectortest.Options{Users: users(1)})
 			s.RedirectTo(form)
 			var dl dialLog
-			c, err := projector.New(s.Endpoint(), s.Credentials(), projector.WithHTTPClient(dl.client()),
+			c, err := projector.New(s.URL, s.Credentials(), projector.WithHTTPClient(dl.client()),
 				projector.WithAllowedRedirectHosts(s.Host())) // the fake itself is allowed, nothing else
 			require.NoError(t, err)
-			err = c.Authenticate(t.Context())
+			err = c.Login(t.Context())
 			require.ErrorIs(t, err, projector.ErrRedirectRefused)
 			assert.NotContains(t, err.Error(), s.Credentials().Password)
 			for _, a := range dl.dialed() {
@@ -182,9 +182,9 @@ func TestRedirectUrlEchoingThePassword(t *testing.T) {
 	} {
 		s2 := fake(t, projectortest.Options{Users: users(1), Password: faultnet.HostilePassword})
 		s2.RedirectTo(form)
-		c, err := projector.New(s2.Endpoint(), s2.Credentials())
+		c, err := projector.New(s2.URL, s2.Credentials())
 		require.NoError(t, err)
-		err = c.Authenticate(t.Context())
+		err = c.Login(t.Context())
 		require.ErrorIs(t, err, projector.ErrRedirectRefused)
 		leaks.Error(t, err)
 	}

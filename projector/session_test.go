@@ -31,11 +31,11 @@ func countOps(s *projectortest.Server, op string) int {
 }
 
 func TestSessionBadPasswordOneAuthenticate(t *testing.T) {
-	s := projectortest.NewServer(projectortest.Options{})
+	s := fake(t, projectortest.Options{})
 	defer s.Close()
 	creds := s.Credentials()
 	creds.Password = "wrong password"
-	c, err := projector.New(s.Endpoint(), creds, projector.WithHTTPClient(s.Client()), projector.WithMaxInFlight(64))
+	c, err := projector.New(s.URL, creds, projector.WithHTTPClient(s.HTTPClient()), projector.WithMaxInFlight(64))
 	require.NoError(t, err)
 
 	errs := faultnet.Parallel(t.Context(), 64, func(context.Context, int) error {
@@ -53,11 +53,11 @@ func TestSessionBadPasswordOneAuthenticate(t *testing.T) {
 	assert.Len(t, s.Requests(), 1)
 
 	var re *projector.RefusedError
-	require.ErrorAs(t, c.Authenticate(t.Context()), &re, "Authenticate reports the remembered refusal")
+	require.ErrorAs(t, c.Login(t.Context()), &re, "Authenticate reports the remembered refusal")
 	assert.Equal(t, 1, countOps(s, "PwsAuthenticate"))
 
 	c.ResetRefusal()
-	require.ErrorIs(t, c.Authenticate(t.Context()), projector.ErrAuthentication)
+	require.ErrorIs(t, c.Login(t.Context()), projector.ErrAuthentication)
 	assert.Equal(t, 2, countOps(s, "PwsAuthenticate"), "ResetRefusal allows one new attempt")
 }
 
@@ -75,7 +75,7 @@ func gate(s *projectortest.Server) (endpoint string, arrived <-chan struct{}, re
 }
 
 func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
-	s := projectortest.NewServer(projectortest.Options{})
+	s := fake(t, projectortest.Options{})
 	defer s.Close()
 	for i := range 8 {
 		s.AddUser(projectortest.User{UserID: int32(i + 1)})
@@ -115,7 +115,7 @@ func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
 }
 
 func TestSession256CallersFourExpiries(t *testing.T) {
-	s := projectortest.NewServer(projectortest.Options{})
+	s := fake(t, projectortest.Options{})
 	defer s.Close()
 	for i := range 5 * 256 {
 		s.AddUser(projectortest.User{UserID: int32(i + 1)})
@@ -131,13 +131,13 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 		})
 		require.NoError(t, errors.Join(errs...), "round %d", round)
 	}
-	assert.Equal(t, 5, s.Authentications(), "one PwsAuthenticate per expiry")
+	assert.Equal(t, 5, s.Logins(), "one PwsAuthenticate per expiry")
 	assert.Equal(t, 5, countOps(s, "PwsAuthenticate"))
 	assert.Empty(t, s.Violations())
 }
 
 func TestSessionProactiveRenewal(t *testing.T) {
-	s := projectortest.NewServer(projectortest.Options{})
+	s := fake(t, projectortest.Options{})
 	defer s.Close()
 	for i := range 3 {
 		s.AddUser(projectortest.User{UserID: int32(i + 1)})
@@ -149,11 +149,11 @@ func TestSessionProactiveRenewal(t *testing.T) {
 	clk.Advance(30 * time.Minute)
 	_, err = c.DeleteUser(t.Context(), projector.UserRef{UserID: 2}, nil)
 	require.NoError(t, err)
-	assert.Equal(t, 1, s.Authentications(), "not due yet")
+	assert.Equal(t, 1, s.Logins(), "not due yet")
 	clk.Advance(26 * time.Minute) // 56 min: inside the renewal window
 	_, err = c.DeleteUser(t.Context(), projector.UserRef{UserID: 3}, nil)
 	require.NoError(t, err)
-	assert.Equal(t, 2, s.Authentications(), "renewed before the hour was up")
+	assert.Equal(t, 2, s.Logins(), "renewed before the hour was up")
 }
 
 type fakeClock struct {

@@ -21,12 +21,12 @@ import (
 // the server's CA makes it work.
 func TestTLSVerification(t *testing.T) {
 	s := fake(t, projectortest.Options{Users: users(1)})
-	front := faultnet.TLSFront(t, s.URL)
+	front := faultnet.TLSFront(t, s.BaseURL())
 	endpoint := front.URL + projectortest.DefaultPath
 
 	c, err := projector.New(endpoint, s.Credentials())
 	require.NoError(t, err)
-	err = c.Authenticate(t.Context())
+	err = c.Login(t.Context())
 	var te *soapx.TransportError
 	require.ErrorAs(t, err, &te)
 	var verr *tls.CertificateVerificationError

@@ -21,7 +21,7 @@ func TestObserverGetUserList(t *testing.T) {
 	ctx := context.Background()
 	_, err := c.FindUser(ctx, projector.UserRef{UserReferenceSystemID: "jdoe"})
 	require.NoError(t, err)
-	s.FailNext(projector.CodeViewPermissionDenied)
+	s.FailNext(projectortest.Failure{Code: projector.CodeViewPermissionDenied})
 	_, err = c.GetUserList(ctx, nil)
 	require.ErrorIs(t, err, projector.ErrPermissionDenied)
 	sums := rec.Summaries()

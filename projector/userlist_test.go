@@ -404,7 +404,7 @@ func TestEndToEndUserList(t *testing.T) {
 	reqs := s.Requests()
 	last := reqs[len(reqs)-1]
 	require.NotNil(t, last.GetUserList)
-	assert.True(t, last.GetUserList.ServiceRequest.IncludeInactiveFlag)
+	assert.True(t, last.GetUserList.IncludeInactiveFlag)
 }
 
 // The fake's InactiveFlag in UserSummary (a third-party layout) is read as well.
@@ -429,7 +429,7 @@ func TestEndToEndUserListFailures(t *testing.T) {
 	} {
 		s := fake(t, projectortest.Options{Users: []projectortest.User{{ReferenceSystemID: "jdoe"}}})
 		c := s.NewClient(t)
-		s.FailNext(tc.number)
+		s.FailNext(projectortest.Failure{Code: tc.number})
 		_, err := c.FindUser(t.Context(), projector.UserRef{UserReferenceSystemID: "jdoe"})
 		var se *projector.ServiceError
 		require.ErrorAs(t, err, &se, "%d", tc.number)

@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 			{ReferenceSystemID: "jdoe", DisplayName: "Jane Doe", InUse: true},
 		}})
 		defer fake.Close()
-		endpoint, creds, *ref = fake.Endpoint(), fake.Credentials(), "jdoe"
+		endpoint, creds, *ref = fake.URL, fake.Credentials(), "jdoe"
 		fmt.Fprintf(stdout, "DEMO: running against the built-in fake Projector (projectortest) at %s, not a real service.\n", endpoint)
 	} else if err := errors.Join(cli.Require("-account", *account), cli.Require("-login", *login),
 		cli.Require("$PROJECTOR_PASSWORD", creds.Password), cli.Require("-ref", *ref)); err != nil {

@@ -18,7 +18,7 @@ func TestRun(t *testing.T) {
 	c := s.Credentials()
 	env := func(k string) string { return map[string]string{"PROJECTOR_PASSWORD": c.Password}[k] }
 	noEnv := func(string) string { return "" }
-	real := []string{"-endpoint", s.Endpoint(), "-account", c.AccountCode, "-login", c.UserName, "-ref", "jdoe"}
+	real := []string{"-endpoint", s.URL, "-account", c.AccountCode, "-login", c.UserName, "-ref", "jdoe"}
 	tests := []struct {
 		name   string
 		args   []string
@@ -31,8 +31,8 @@ func TestRun(t *testing.T) {
 		{"explicit demo", []string{"-demo"}, noEnv, cli.ExitOK, "made inactive", ""},
 		{"demo with a target", []string{"-demo", "-ref", "x"}, noEnv, cli.ExitUsage, "", "-demo runs against the built-in fake"},
 		{"empty endpoint", []string{"-endpoint", "", "-ref", "jdoe"}, env, cli.ExitUsage, "", "-endpoint is empty"},
-		{"the login is -login, not -user", []string{"-endpoint", s.Endpoint(), "-user", "ops"}, env, cli.ExitUsage, "", "flag provided but not defined: -user"},
-		{"no target", []string{"-endpoint", s.Endpoint(), "-account", c.AccountCode, "-login", c.UserName}, env, cli.ExitUsage, "", "-ref is required"},
+		{"the login is -login, not -user", []string{"-endpoint", s.URL, "-user", "ops"}, env, cli.ExitUsage, "", "flag provided but not defined: -user"},
+		{"no target", []string{"-endpoint", s.URL, "-account", c.AccountCode, "-login", c.UserName}, env, cli.ExitUsage, "", "-ref is required"},
 		{"no password", real, noEnv, cli.ExitUsage, "", "$PROJECTOR_PASSWORD"},
 		{"extra argument", append(real, "jdoe"), env, cli.ExitUsage, "", `unexpected argument "jdoe"`},
 		{"bad end date", append(real, "-end-date", "soon"), env, cli.ExitUsage, "", "-end-date"},
@@ -57,4 +57,5 @@ func TestRun(t *testing.T) {
 	}
 	u, _ := s.User("jdoe")
 	assert.Equal(t, projectortest.Removed, u.State)
+	assert.Empty(t, s.Violations())
 }

@@ -21,29 +21,59 @@ const (
 )
 
 // member is one DataContract member as WCF's DataContractSerializer expects it: the expanded
-// element name, and for a nested data contract its own members in order.
+// element name, its type, and for a nested data contract its own members in order.
 //
 // The layout is written here by hand from the vendor samples, deliberately not
 // derived from the generated types: the fake is a second, independent reading of the contract,
 // so a mistake in wsdl/projector.wsdl shows up as a violation instead of being agreed with.
 type member struct {
 	name     xml.Name
-	members  []member
-	required bool // IsRequired: WCF refuses the request without it (reported as a violation)
+	kind     kind     // the member's type; kindContract when members is set
+	members  []member // a nested data contract's members, in order
+	required bool     // IsRequired: WCF refuses the request without it (reported as a violation)
 }
 
-func req(local string) member { return member{name: xml.Name{Space: nsReq, Local: local}} }
-func com(local string) member { return member{name: xml.Name{Space: nsCom, Local: local}} }
+// kind is the XML Schema type of a member's value, as DataContractSerializer reads it.
+type kind int
+
+const (
+	kindString   kind = iota // xs:string
+	kindInt16                // xs:short
+	kindInt32                // xs:int
+	kindInt64                // xs:long
+	kindBool                 // xs:boolean
+	kindDateTime             // xs:dateTime (System.DateTime)
+	kindBase64               // xs:base64Binary (byte[], a row version)
+	kindContract             // a nested data contract
+)
+
+func (k kind) String() string {
+	return [...]string{"xs:string", "xs:short", "xs:int", "xs:long", "xs:boolean", "xs:dateTime", "xs:base64Binary", "a data contract"}[k]
+}
+
+func req(local string, k kind) member {
+	return member{name: xml.Name{Space: nsReq, Local: local}, kind: k}
+}
+func com(local string, k kind) member {
+	return member{name: xml.Name{Space: nsCom, Local: local}, kind: k}
+}
+
+// contract is a member holding a nested data contract.
+func contract(name xml.Name, members ...member) member {
+	return member{name: name, kind: kindContract, members: members}
+}
 
 // must marks a member IsRequired.
 func must(m member) member { m.required = true; return m }
 
-// pwsUserRef is Shared/Common PwsUserRef: members in alphabetical order (inferred, not documented).
-var pwsUserRef = []member{com("UserDisplayName"), com("UserId"), com("UserReferenceSystemId"), com("UserUid")}
+// pwsUserRef is Shared/Common PwsUserRef: UserId Int32, UserUid Int64 (the PwsUserRef page),
+// members in alphabetical order (inferred, not documented).
+var pwsUserRef = []member{com("UserDisplayName", kindString), com("UserId", kindInt32),
+	com("UserReferenceSystemId", kindString), com("UserUid", kindInt64)}
 
 // baseRequest is PwsServiceRequest: the base members come before the derived ones.
 func baseRequest(derived ...member) []member {
-	return append([]member{req("RequestId"), req("SessionTicket")}, derived...)
+	return append([]member{req("RequestId", kindInt32), req("SessionTicket", kindString)}, derived...)
 }
 
 // operation describes one operation's request: the wrapper element in the pws namespace with a
@@ -56,8 +86,10 @@ type operation struct {
 var operations = map[string]operation{
 	actionPrefix + "PwsAuthenticate": {
 		name: "PwsAuthenticate",
-		members: baseRequest(req("AccountCode"), req("CultureName"), req("Fingerprint"), req("Password"),
-			req("UserName"), req("UtcOffsetMinutes")),
+		// PwsAuthenticateRq (the PwsAuthenticate page): AccountCode, Password and UserName are
+		// required, UtcOffsetMinutes is an Int16; CrossoverTicket is internal, not for clients.
+		members: baseRequest(must(req("AccountCode", kindString)), req("CultureName", kindString), req("Fingerprint", kindString),
+			must(req("Password", kindString)), must(req("UserName", kindString)), req("UtcOffsetMinutes", kindInt16)),
 	},
 	actionPrefix + "PwsUnauthenticate": {
 		name:    "PwsUnauthenticate",
@@ -65,35 +97,61 @@ var operations = map[string]operation{
 	},
 	actionPrefix + "PwsDeleteUser": {
 		name: "PwsDeleteUser",
-		members: baseRequest(req("EndDateIfInUse"),
-			member{name: xml.Name{Space: nsReq, Local: "UserIdentity"}, members: pwsUserRef},
-			req("UserTimestamp")),
+		members: baseRequest(req("EndDateIfInUse", kindDateTime),
+			contract(xml.Name{Space: nsReq, Local: "UserIdentity"}, pwsUserRef...),
+			req("UserTimestamp", kindBase64)),
 	},
 	// PwsGetUserListRq (the vendor's member list): IncludeInactiveFlag is
 	// required; the others are optional.
 	actionPrefix + "PwsGetUserList": {
 		name: "PwsGetUserList",
-		members: baseRequest(must(req("IncludeInactiveFlag")), req("LastUpdatedSinceTimestamp"), req("MaxRowsToReturn"),
-			req("QueryString"), member{name: xml.Name{Space: nsReq, Local: "UserIdentity"}, members: pwsUserRef}),
+		members: baseRequest(must(req("IncludeInactiveFlag", kindBool)), req("LastUpdatedSinceTimestamp", kindDateTime),
+			req("MaxRowsToReturn", kindInt32), req("QueryString", kindString),
+			contract(xml.Name{Space: nsReq, Local: "UserIdentity"}, pwsUserRef...)),
 	},
 }
 
 // actionPrefix is the SOAPAction of every operation without the operation name.
 const actionPrefix = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/"
 
-// Violation is a request element that WCF would silently ignore: in the wrong namespace, out of
-// DataContract order, repeated, or unknown. The fake drops it (the call goes on as if it were
-// absent, exactly like the real service) and records it, so tests can assert there are none.
+// Violation is a deviation from the wire contract in a request: an element WCF would silently
+// ignore (in the wrong namespace, out of DataContract order, repeated, unknown, a required one
+// missing), or a request it would refuse (a content type other than text/xml, an unknown
+// SOAPAction, a body or value that does not deserialize). The fake drops an ignored element
+// (the call goes on as if it were absent, exactly like the real service), answers a refused
+// request as WCF does, and records both, so tests can assert there are none.
 type Violation struct {
-	Operation string   // wire operation, e.g. "PwsDeleteUser"
-	Path      string   // where the element was, e.g. "PwsDeleteUser/serviceRequest"
-	Element   xml.Name // the element as sent (namespace and local name)
-	Reason    string   // why WCF ignores it
+	Operation string   // wire operation, e.g. "PwsDeleteUser"; "" when the SOAPAction names none
+	Path      string   // where the element was, e.g. "PwsDeleteUser/serviceRequest"; "" for the request as a whole
+	Element   xml.Name // the element as sent (namespace and local name); zero for the request as a whole
+	Reason    string   // why WCF ignores or refuses it
 }
 
+// String is one line: "PwsDeleteUser: PwsDeleteUser/serviceRequest: {ns}Element ignored: reason",
+// or for a refused request "PwsDeleteUser: {ns}Element refused: reason".
 func (v Violation) String() string {
-	return fmt.Sprintf("%s: %s: {%s}%s ignored: %s", v.Operation, v.Path, v.Element.Space, v.Element.Local, v.Reason)
+	var b strings.Builder
+	b.WriteString(v.Operation)
+	if v.Path != "" {
+		b.WriteString(": ")
+		b.WriteString(v.Path)
+	}
+	b.WriteString(": ")
+	if v.Element != (xml.Name{}) {
+		b.WriteString("{" + v.Element.Space + "}" + v.Element.Local + " ")
+	} else {
+		b.WriteString("request ")
+	}
+	if r, ok := strings.CutPrefix(v.Reason, refused); ok {
+		b.WriteString("refused: " + r)
+	} else {
+		b.WriteString("ignored: " + v.Reason)
+	}
+	return b.String()
 }
+
+// refused starts the Reason of a Violation for a request WCF refuses as a whole.
+const refused = "refused: "
 
 // node is an element of a request body, namespaces resolved.
 type node struct {
@@ -101,6 +159,7 @@ type node struct {
 	attrs    []xml.Attr
 	text     string
 	children []*node
+	kind     kind // the member's type, once filter kept the element
 }
 
 // parseTree reads one element tree from XML (the SOAP Body's operation element).
@@ -165,6 +224,7 @@ func filter(op, path string, n *node, members []member, report func(Violation)) 
 		if members[j].members != nil {
 			filter(op, path+"/"+ch.name.Local, ch, members[j].members, report)
 		}
+		ch.kind = members[j].kind
 		kept = append(kept, ch)
 	}
 	n.children = kept
@@ -201,36 +261,4 @@ func whyIgnored(members []member, pos int, name xml.Name) string {
 		want = append(want, m.name.Local)
 	}
 	return "unknown member (the contract has " + strings.Join(want, ", ") + ")"
-}
-
-// encode writes n back as XML, each element with its own namespace declaration, so the kept
-// elements can be decoded into the generated request types.
-func (n *node) encode(e *xml.Encoder) error {
-	start := xml.StartElement{Name: n.name, Attr: n.attrs}
-	if err := e.EncodeToken(start); err != nil {
-		return err
-	}
-	if len(n.children) == 0 {
-		if err := e.EncodeToken(xml.CharData(n.text)); err != nil {
-			return err
-		}
-	}
-	for _, ch := range n.children {
-		if err := ch.encode(e); err != nil {
-			return err
-		}
-	}
-	return e.EncodeToken(start.End())
-}
-
-func (n *node) bytes() ([]byte, error) {
-	var b bytes.Buffer
-	e := xml.NewEncoder(&b)
-	if err := n.encode(e); err != nil {
-		return nil, err
-	}
-	if err := e.Flush(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }

@@ -15,10 +15,10 @@ func ExampleServer_RedirectTo() {
 	defer home.Close()
 	account := projectortest.NewServer(projectortest.Options{Users: []projectortest.User{{ReferenceSystemID: "jdoe"}}})
 	defer account.Close()
-	home.RedirectTo(account.URL)
+	home.RedirectTo(account.BaseURL())
 
 	ctx := context.Background()
-	c, err := projector.New(home.Endpoint(), home.Credentials(), projector.WithAllowedRedirectHosts(account.URL))
+	c, err := projector.New(home.URL, home.Credentials(), projector.WithAllowedRedirectHosts(account.BaseURL()))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -29,11 +29,11 @@ func ExampleServer_RedirectTo() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(res.Outcome, c.Endpoint() == account.Endpoint())
-	fmt.Println("tickets issued:", home.Authentications(), account.Authentications())
+	fmt.Println(res.Outcome, c.Endpoint() == account.URL)
+	fmt.Println("logins:", home.Logins(), account.Logins())
 	fmt.Println("violations:", len(home.Violations())+len(account.Violations()))
 	// Output:
 	// Deleted true
-	// tickets issued: 0 1
+	// logins: 1 1
 	// violations: 0
 }

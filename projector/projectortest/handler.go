@@ -11,7 +11,6 @@ import (
 
 	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 	"github.com/offboard-go/offboard/projector"
-	"github.com/offboard-go/offboard/projector/internal/projectorwsdl"
 )
 
 // Messages the fake sends. Texts of documented codes are Projector's; the codes
@@ -35,22 +34,37 @@ var (
 		ErrorText: "The user is referenced elsewhere and cannot be deleted; set EndDateIfInUse to make it inactive. (projectortest: Projector's code is undocumented)"}
 )
 
-func knownMessage(number int) projector.Message {
-	for _, m := range []projector.Message{msgInvalidSessionTicket, msgInvalidSession, msgEntityNotFound, msgViewPermissionDenied} {
-		if m.ErrorNumber == number {
-			return m
+// failureMessage is the PwsMessage of a Failure: Projector's documented message for its Code,
+// with the Failure's own texts when set.
+func failureMessage(f Failure) projector.Message {
+	m := projector.Message{Type: projector.MessageError, ErrorNumber: f.Code, ErrorCode: "Error" + strconv.Itoa(f.Code),
+		ErrorText: "projectortest: injected error " + strconv.Itoa(f.Code)}
+	for _, known := range []projector.Message{msgInvalidSessionTicket, msgInvalidSession, msgEntityNotFound, msgViewPermissionDenied, msgRateLimit} {
+		if f.Code != 0 && known.ErrorNumber == f.Code {
+			m = known
+			m.Type = projector.MessageError
 		}
 	}
-	if number == projector.CodeRequestExceededRateLimit {
-		m := msgRateLimit
-		m.Type = projector.MessageError
-		return m
+	if f.Message != "" {
+		m.ErrorText = f.Message
 	}
-	return projector.Message{Type: projector.MessageError, ErrorNumber: number, ErrorCode: "Error" + strconv.Itoa(number),
-		ErrorText: "projectortest: injected error " + strconv.Itoa(number)}
+	if f.ErrorCode != "" {
+		m.ErrorCode = f.ErrorCode
+	}
+	return m
 }
 
-// ServeHTTP answers like WCF's basicHttpBinding would.
+// answerFailure answers op with f.
+func answerFailure(op string, requestID int32, f Failure, warnings []projector.Message) (int, []byte) {
+	m := failureMessage(f)
+	if f.Fault {
+		return http.StatusInternalServerError, pwsFault(m.ErrorText, append(warnings, m))
+	}
+	return fail(op, requestID, append(warnings, m)...)
+}
+
+// ServeHTTP answers like WCF's basicHttpBinding would. Every request it refuses is recorded
+// with a Violation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.enter()
 	defer s.leave()
@@ -58,24 +72,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "projectortest: no service at "+r.URL.Path, http.StatusNotFound)
 		return
 	}
+	rec := Request{Action: soapAction(r.Header.Get("SOAPAction")), ContentType: r.Header.Get("Content-Type"), Host: r.Host}
+	if op, ok := operations[rec.Action]; ok {
+		rec.Operation = op.name
+	}
+	refuse := func(reason string) {
+		rec.Violations = append(rec.Violations, Violation{Operation: rec.Operation, Path: rec.Operation, Reason: refused + reason})
+		s.record(rec)
+	}
 	// basicHttpBinding speaks SOAP 1.1 only: any other media type (SOAP 1.2's
 	// application/soap+xml included) is refused with 415 before the envelope is read.
-	ct := r.Header.Get("Content-Type")
-	mt, params, err := mime.ParseMediaType(ct)
+	mt, params, err := mime.ParseMediaType(rec.ContentType)
 	if r.Method == http.MethodPost && (err != nil || mt != "text/xml" || (params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8"))) {
-		http.Error(w, fmt.Sprintf("Cannot process the message because the content type %q was not the expected type 'text/xml; charset=utf-8'.", ct),
+		refuse(fmt.Sprintf("content type %q, not text/xml; charset=utf-8 (HTTP 415)", rec.ContentType))
+		http.Error(w, fmt.Sprintf("Cannot process the message because the content type %q was not the expected type 'text/xml; charset=utf-8'.", rec.ContentType),
 			http.StatusUnsupportedMediaType)
 		return
 	}
 	req, err := soapsrv.ReadRequest(r, 1<<20)
 	if err != nil {
+		refuse("not a SOAP 1.1 request: " + err.Error())
 		soapsrv.WriteRequestError(w, err)
 		return
 	}
-	rec := Request{Action: req.Action, ContentType: req.ContentType, Host: r.Host, Body: req.Body}
+	rec.Action, rec.ContentType, rec.Body = req.Action, req.ContentType, req.Body
 	op, ok := operations[req.Action]
 	if !ok {
-		s.record(rec)
+		refuse(fmt.Sprintf("SOAPAction %q names no operation of the contract (ActionNotSupported)", req.Action))
 		writeXML(w, http.StatusInternalServerError, wcfFault(nsAddressingNone, "ActionNotSupported",
 			fmt.Sprintf("The message with Action '%s' cannot be processed at the receiver, due to a ContractFilter mismatch at the EndpointDispatcher.", req.Action)))
 		return
@@ -86,44 +109,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = fmt.Errorf("expected element %q from namespace %q, found {%s}%s", op.name, nsPWS, tree.name.Space, tree.name.Local)
 	}
 	if err != nil {
-		s.record(rec)
+		refuse("body does not deserialize (DeserializationFailed): " + err.Error())
 		writeXML(w, http.StatusInternalServerError, wcfFault(nsWCFDispatcher, "DeserializationFailed",
 			"OperationFormatter encountered an invalid Message body: "+err.Error()))
 		return
 	}
-	wrapper := []member{{name: xml.Name{Space: nsPWS, Local: "serviceRequest"}, members: op.members}}
+	wrapper := []member{contract(xml.Name{Space: nsPWS, Local: "serviceRequest"}, op.members...)}
 	filter(op.name, op.name, tree, wrapper, func(v Violation) { rec.Violations = append(rec.Violations, v) })
-	kept, err := tree.bytes()
-	if err == nil {
-		err = s.decode(&rec, kept)
-	}
-	if err != nil {
-		s.record(rec)
+	if err := checkValues(op.name, tree); err != nil {
+		refuse("value does not deserialize (DeserializationFailed): " + err.Error())
 		writeXML(w, http.StatusInternalServerError, wcfFault(nsWCFDispatcher, "DeserializationFailed",
 			"The formatter threw an exception while trying to deserialize the message: "+err.Error()))
 		return
 	}
+	read(&rec, tree)
 	s.record(rec)
 	status, body := s.dispatch(r, &rec)
 	writeXML(w, status, body)
 }
 
-// decode fills the request's generated value from the elements WCF would have read.
-func (s *Server) decode(rec *Request, kept []byte) error {
-	switch rec.Operation {
-	case "PwsAuthenticate":
-		rec.Authenticate = new(projectorwsdl.PwsAuthenticate)
-		return xml.Unmarshal(kept, rec.Authenticate)
-	case "PwsUnauthenticate":
-		rec.Unauthenticate = new(projectorwsdl.PwsUnauthenticate)
-		return xml.Unmarshal(kept, rec.Unauthenticate)
-	case "PwsGetUserList":
-		rec.GetUserList = new(projectorwsdl.PwsGetUserList)
-		return xml.Unmarshal(kept, rec.GetUserList)
-	default:
-		rec.DeleteUser = new(projectorwsdl.PwsDeleteUser)
-		return xml.Unmarshal(kept, rec.DeleteUser)
+// soapAction is a SOAPAction header without its quotes.
+func soapAction(h string) string {
+	h = strings.TrimSpace(h)
+	if len(h) >= 2 && h[0] == '"' && h[len(h)-1] == '"' {
+		return h[1 : len(h)-1]
 	}
+	return h
 }
 
 func (s *Server) record(rec Request) {
@@ -131,6 +142,9 @@ func (s *Server) record(rec Request) {
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, rec)
 	s.violations = append(s.violations, rec.Violations...)
+	if rec.Operation == "PwsAuthenticate" {
+		s.logins++
+	}
 }
 
 func (s *Server) enter() {
@@ -148,18 +162,6 @@ func (s *Server) leave() {
 
 // dispatch runs the operation and returns the HTTP status and envelope to answer.
 func (s *Server) dispatch(r *http.Request, rec *Request) (int, []byte) {
-	var base projectorwsdl.PwsServiceRequest
-	switch {
-	case rec.Authenticate != nil && rec.Authenticate.ServiceRequest != nil && rec.Authenticate.ServiceRequest.PwsServiceRequest != nil:
-		base = *rec.Authenticate.ServiceRequest.PwsServiceRequest
-	case rec.Unauthenticate != nil && rec.Unauthenticate.ServiceRequest != nil && rec.Unauthenticate.ServiceRequest.PwsServiceRequest != nil:
-		base = *rec.Unauthenticate.ServiceRequest.PwsServiceRequest
-	case rec.DeleteUser != nil && rec.DeleteUser.ServiceRequest != nil && rec.DeleteUser.ServiceRequest.PwsServiceRequest != nil:
-		base = *rec.DeleteUser.ServiceRequest.PwsServiceRequest
-	case rec.GetUserList != nil && rec.GetUserList.ServiceRequest != nil && rec.GetUserList.ServiceRequest.PwsServiceRequest != nil:
-		base = *rec.GetUserList.ServiceRequest.PwsServiceRequest
-	}
-
 	// Rate limiting comes first: in error mode the service fails "before it is even
 	// internally invoked".
 	var warnings []projector.Message
@@ -179,27 +181,27 @@ func (s *Server) dispatch(r *http.Request, rec *Request) (int, []byte) {
 
 	switch rec.Operation {
 	case "PwsAuthenticate":
-		return s.authenticate(rec.Authenticate.ServiceRequest, base.RequestId, warnings)
+		return s.authenticate(rec.Authenticate, rec.RequestID, warnings)
 	case "PwsUnauthenticate":
-		if status, body, ok := s.checkTicket(rec.Operation, base); !ok {
+		if status, body, ok := s.checkTicket(rec); !ok {
 			return status, body
 		}
 		s.mu.Lock()
-		delete(s.tickets, base.SessionTicket)
+		delete(s.tickets, rec.SessionTicket)
 		s.mu.Unlock()
 		return http.StatusOK, result(rec.Operation, func(b *xw) {
-			b.base(warnings, base.RequestId, statusOf(warnings), time.Now())
+			b.base(warnings, rec.RequestID, statusOf(warnings), time.Now())
 		})
 	case "PwsGetUserList":
-		if status, body, ok := s.checkTicket(rec.Operation, base); !ok {
+		if status, body, ok := s.checkTicket(rec); !ok {
 			return status, body
 		}
-		return s.getUserList(rec.GetUserList.ServiceRequest, base.RequestId, warnings)
+		return s.getUserList(rec.GetUserList, rec.RequestID, warnings)
 	default:
-		if status, body, ok := s.checkTicket(rec.Operation, base); !ok {
+		if status, body, ok := s.checkTicket(rec); !ok {
 			return status, body
 		}
-		return s.deleteUser(r, rec.DeleteUser.ServiceRequest, base.RequestId, warnings)
+		return s.deleteUser(r, rec.DeleteUser, rec.RequestID, warnings)
 	}
 }
 
@@ -218,9 +220,9 @@ func fail(op string, requestID int32, msgs ...projector.Message) (int, []byte) {
 }
 
 // checkTicket refuses an unknown ticket (10004) or an expired one (-101).
-func (s *Server) checkTicket(op string, base projectorwsdl.PwsServiceRequest) (int, []byte, bool) {
+func (s *Server) checkTicket(rec *Request) (int, []byte, bool) {
 	s.mu.Lock()
-	valid, issued := s.tickets[base.SessionTicket]
+	valid, issued := s.tickets[rec.SessionTicket]
 	s.mu.Unlock()
 	if valid {
 		return 0, nil, true
@@ -232,11 +234,11 @@ func (s *Server) checkTicket(op string, base projectorwsdl.PwsServiceRequest) (i
 	if s.opts.SessionFaults {
 		return http.StatusInternalServerError, pwsFault(m.ErrorText, []projector.Message{m}), false
 	}
-	status, body := fail(op, base.RequestId, m)
+	status, body := fail(rec.Operation, rec.RequestID, m)
 	return status, body, false
 }
 
-func (s *Server) authenticate(rq *projectorwsdl.PwsAuthenticateRq, requestID int32, warnings []projector.Message) (int, []byte) {
+func (s *Server) authenticate(rq *AuthenticateRequest, requestID int32, warnings []projector.Message) (int, []byte) {
 	const op = "PwsAuthenticate"
 	if rq == nil || rq.AccountCode != s.opts.AccountCode || rq.UserName != s.opts.UserName || rq.Password != s.opts.Password {
 		return fail(op, requestID, append(warnings, msgAuthenticationFailed)...)
@@ -246,7 +248,6 @@ func (s *Server) authenticate(rq *projectorwsdl.PwsAuthenticateRq, requestID int
 	var ticket string
 	if redirect == "" {
 		ticket = s.newTicket()
-		s.auths++
 	}
 	s.mu.Unlock()
 	return http.StatusOK, result(op, func(b *xw) {
@@ -272,7 +273,7 @@ func (s *Server) authenticate(rq *projectorwsdl.PwsAuthenticateRq, requestID int
 	})
 }
 
-func (s *Server) deleteUser(r *http.Request, rq *projectorwsdl.PwsDeleteUserRq, requestID int32, warnings []projector.Message) (int, []byte) {
+func (s *Server) deleteUser(r *http.Request, rq *DeleteUserRequest, requestID int32, warnings []projector.Message) (int, []byte) {
 	const op = "PwsDeleteUser"
 	s.mu.Lock()
 	hold := s.hold
@@ -287,16 +288,16 @@ func (s *Server) deleteUser(r *http.Request, rq *projectorwsdl.PwsDeleteUserRq, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.failNext) > 0 {
-		n := s.failNext[0]
+		f := s.failNext[0]
 		s.failNext = s.failNext[1:]
-		return fail(op, requestID, append(warnings, knownMessage(n))...)
+		return answerFailure(op, requestID, f, warnings)
 	}
 	u := s.lookup(rq.UserIdentity)
 	if u == nil {
 		return fail(op, requestID, append(warnings, msgEntityNotFound)...)
 	}
 	if u.InUse {
-		if rq.EndDateIfInUse == nil || rq.EndDateIfInUse.IsZero() {
+		if rq.EndDateIfInUse.IsZero() {
 			ts := u.Timestamp
 			return http.StatusOK, result(op, func(b *xw) {
 				b.base(append(warnings, msgUserInUse), requestID, projector.StatusFail, time.Now())
@@ -322,27 +323,16 @@ func (s *Server) deleteUser(r *http.Request, rq *projectorwsdl.PwsDeleteUserRq, 
 }
 
 // lookup finds the live user matching every key given in ref; s.mu held.
-func (s *Server) lookup(ref *projectorwsdl.PwsUserRef) *User {
-	if ref == nil {
-		return nil
-	}
-	var id int32
-	if ref.UserId != nil {
-		id = *ref.UserId
-	}
-	var uid int64
-	if ref.UserUid != nil {
-		uid = *ref.UserUid
-	}
-	if ref.UserReferenceSystemId == "" && id == 0 && uid == 0 {
+func (s *Server) lookup(ref *UserRef) *User {
+	if ref == nil || (ref.UserReferenceSystemID == "" && ref.UserID == 0 && ref.UserUID == 0) {
 		return nil
 	}
 	for _, u := range s.users {
 		if u.State == Removed {
 			continue
 		}
-		if (ref.UserReferenceSystemId == "" || ref.UserReferenceSystemId == u.ReferenceSystemID) &&
-			(id == 0 || id == u.UserID) && (uid == 0 || uid == u.UID) {
+		if (ref.UserReferenceSystemID == "" || ref.UserReferenceSystemID == u.ReferenceSystemID) &&
+			(ref.UserID == 0 || ref.UserID == u.UserID) && (ref.UserUID == 0 || ref.UserUID == u.UID) {
 			return u
 		}
 	}

@@ -2,22 +2,24 @@ package projectortest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/offboard-go/offboard/projector"
 )
 
-// NewClient returns a client for s with s's credentials, s's HTTP client (so Options.TLS
+// NewClient returns a client for s.URL with s.Credentials(), s.HTTPClient() (so Options.TLS
 // works) and a 10 ms rate-limit wait instead of Projector's 5 s; opts come after these and
-// override them. The client is closed when the test ends.
+// override them. It fails t if projector.New refuses the options. The client is closed when
+// the test ends.
 func (s *Server) NewClient(t testing.TB, opts ...projector.Option) *projector.Client {
 	t.Helper()
 	all := append([]projector.Option{
-		projector.WithHTTPClient(s.Client()),
+		projector.WithHTTPClient(s.HTTPClient()),
 		projector.WithRateLimitWait(10 * time.Millisecond),
 	}, opts...)
-	c, err := projector.New(s.Endpoint(), s.Credentials(), all...)
+	c, err := projector.New(s.URL, s.Credentials(), all...)
 	if err != nil {
 		t.Fatalf("projectortest: projector.New: %v", err)
 	}
@@ -25,8 +27,9 @@ func (s *Server) NewClient(t testing.TB, opts ...projector.Option) *projector.Cl
 	return c
 }
 
-// Test starts a fake server with opts, hands f a ready client for it (see Server.NewClient)
-// and the test's context, and shuts both down when f returns:
+// Test starts a fake server with opts, hands f a client for it (see Server.NewClient, with
+// clientOpts) and the test's context, and shuts both down when the test ends. It then fails
+// the test, listing them, if any request deviated from the wire contract (Violations):
 //
 //	projectortest.Test(t, projectortest.Options{Users: users}, func(ctx context.Context, c *projector.Client, s *projectortest.Server) {
 //		res, err := c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: "jdoe"}, nil)
@@ -36,11 +39,18 @@ func Test(t testing.TB, opts Options, f func(ctx context.Context, c *projector.C
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)
+	// Every request of the test, the client's closing PwsUnauthenticate included (cleanups run
+	// last in, first out), must have met the wire contract as this fake states it: anything the
+	// real server would ignore or refuse fails the test.
+	t.Cleanup(func() {
+		if v := s.Violations(); len(v) > 0 {
+			var b strings.Builder
+			for _, x := range v {
+				b.WriteString("\n\t" + x.String())
+			}
+			t.Errorf("projectortest: %d deviations from the wire contract the real server would ignore or refuse:%s", len(v), b.String())
+		}
+	})
 	c := s.NewClient(t, clientOpts...)
 	f(t.Context(), c, s)
-	// Every request of the test must have met the wire contract as this fake states it:
-	// anything the real server would ignore or refuse fails the test.
-	if v := s.Violations(); len(v) > 0 {
-		t.Errorf("projectortest: requests the real server would ignore or refuse: %v", v)
-	}
 }

@@ -33,7 +33,7 @@ func envelope(body string) string {
 // post sends a raw SOAP 1.1 request and returns the status and body.
 func post(t *testing.T, s *projectortest.Server, op, contentType, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.Endpoint(), strings.NewReader(body))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL, strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("SOAPAction", `"`+action+op+`"`)
@@ -178,9 +178,16 @@ func TestWCFRefusals(t *testing.T) {
 		"not XML":                {"PwsDeleteUser", "text/xml; charset=utf-8", "<soapenv:Envelope", 500, "Fault"},
 	} {
 		t.Run(name, func(t *testing.T) {
+			before := len(s.Violations())
 			code, body := post(t, s, tc.op, tc.contentType, tc.body)
 			assert.Equal(t, tc.status, code)
 			assert.Contains(t, body, tc.contains)
+			// A refused request is a violation too, recorded with the request.
+			v := s.Violations()
+			require.Len(t, v, before+1)
+			assert.Contains(t, v[before].String(), "request refused: ")
+			reqs := s.Requests()
+			assert.Equal(t, v[before:], reqs[len(reqs)-1].Violations)
 		})
 	}
 }
@@ -211,7 +218,8 @@ func TestResponseLayoutMatchesSpec(t *testing.T) {
 	assert.NotEqual(t, `AAAAABCI7Dk=`, regexp.MustCompile(`<a:Timestamp>([^<]+)`).FindStringSubmatch(got)[1], "a real row version")
 }
 
-func TestRequestsDecodedIntoWireTypes(t *testing.T) {
+// Requests are the fake's own reading of the wire: values parsed by the contract's types.
+func TestRequestsReadByTheContract(t *testing.T) {
 	projectortest.Test(t, projectortest.Options{Users: []projectortest.User{{ReferenceSystemID: "jdoe", UserID: 1}}},
 		func(ctx context.Context, c *projector.Client, s *projectortest.Server) {
 			end := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -219,14 +227,18 @@ func TestRequestsDecodedIntoWireTypes(t *testing.T) {
 			require.NoError(t, err)
 			reqs := s.Requests()
 			require.Len(t, reqs, 2)
-			auth := reqs[0].Authenticate.ServiceRequest
+			auth := reqs[0].Authenticate
+			require.NotNil(t, auth)
 			assert.Equal(t, projectortest.DefaultAccountCode, auth.AccountCode)
 			assert.Equal(t, projectortest.DefaultUserName, auth.UserName)
-			del := reqs[1].DeleteUser.ServiceRequest
-			assert.Equal(t, int32(1), del.RequestId)
-			assert.Equal(t, end, del.EndDateIfInUse.Time)
-			require.NotNil(t, del.UserIdentity.UserId)
-			assert.Equal(t, int32(1), *del.UserIdentity.UserId)
+			assert.Equal(t, int32(0), reqs[0].RequestID, "PwsAuthenticate is sent without RequestId")
+			del := reqs[1].DeleteUser
+			require.NotNil(t, del)
+			assert.Equal(t, int32(1), reqs[1].RequestID)
+			assert.NotEmpty(t, reqs[1].SessionTicket)
+			assert.True(t, end.Equal(del.EndDateIfInUse), "%v", del.EndDateIfInUse)
+			require.NotNil(t, del.UserIdentity)
+			assert.Equal(t, projectortest.UserRef{UserID: 1}, *del.UserIdentity)
 			assert.Equal(t, "AAAAABCI7Dk=", del.UserTimestamp)
 			assert.Equal(t, action+"PwsDeleteUser", reqs[1].Action)
 			assert.Equal(t, "text/xml; charset=utf-8", reqs[1].ContentType)
@@ -235,7 +247,7 @@ func TestRequestsDecodedIntoWireTypes(t *testing.T) {
 			}
 			require.NoError(t, xml.Unmarshal(reqs[1].Body, &probe))
 			assert.Equal(t, "PwsDeleteUser", probe.XMLName.Local)
-			assert.Empty(t, s.Violations())
+			assert.Equal(t, 1, s.Logins())
 		})
 }
 
@@ -250,5 +262,5 @@ func TestTickets(t *testing.T) {
 	s.ExpireTickets()
 	_, body = post(t, s, "PwsDeleteUser", "text/xml; charset=utf-8", deleteUser(ticket, user))
 	assert.Contains(t, body, "<b:ErrorNumber>-101</b:ErrorNumber>")
-	assert.Equal(t, 1, s.Authentications())
+	assert.Equal(t, 1, s.Logins())
 }

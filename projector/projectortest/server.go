@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/offboard-go/offboard/projector"
-	"github.com/offboard-go/offboard/projector/internal/projectorwsdl"
 )
 
 // Defaults of a fake server. The credentials are test values, not secrets.
@@ -26,7 +25,7 @@ const (
 type Options struct {
 	AccountCode, UserName, Password string // the only credentials PwsAuthenticate accepts
 	Path                            string // service path (DefaultPath)
-	TLS                             bool   // serve https (use Server.Client for the client)
+	TLS                             bool   // serve https (NewClient trusts it; HTTPClient for other clients)
 	// SessionFaults answers an invalid or expired ticket with a PwsFault (HTTP 500) instead of
 	// a response with Status Fail. Projector documents both shapes.
 	SessionFaults bool
@@ -92,28 +91,49 @@ const (
 	RateLimitFault
 )
 
-// Request is one request the fake received, decoded into the generated wire types (only the
-// elements WCF would have read; see Violations). Secrets are kept as received: this is a test
-// tool; do not log it.
+// Request is one request the fake received, as the fake read it against its own statement of
+// the wire contract: only the members WCF would have read (see Violations), parsed by their
+// contract types. Secrets are kept as received: this is a test tool; do not log it.
 type Request struct {
 	Operation   string // "PwsAuthenticate", "PwsUnauthenticate", "PwsDeleteUser", "PwsGetUserList"; "" if unknown
 	Action      string // SOAPAction as sent (unquoted)
 	ContentType string
 	Host        string // the Host the request was sent to
 
-	Authenticate   *projectorwsdl.PwsAuthenticate
-	Unauthenticate *projectorwsdl.PwsUnauthenticate
-	DeleteUser     *projectorwsdl.PwsDeleteUser
-	GetUserList    *projectorwsdl.PwsGetUserList
+	// The PwsServiceRequest base members: zero when absent (PwsAuthenticate carries none).
+	RequestID     int32
+	SessionTicket string
+
+	// The operation's own members: the one of Operation is set (none for PwsUnauthenticate,
+	// which has no members of its own).
+	Authenticate *AuthenticateRequest
+	DeleteUser   *DeleteUserRequest
+	GetUserList  *GetUserListRequest
 
 	Body       []byte      // the Body's operation element as received
-	Violations []Violation // what WCF would have ignored in this request
+	Violations []Violation // what WCF would have ignored or refused in this request
+}
+
+// Failure is what FailNext makes the next PwsDeleteUser or PwsGetUserList answer: Status Fail
+// with one PwsMessage of Type Error (or a PwsFault carrying it, with Fault).
+type Failure struct {
+	// Code is the message's ErrorNumber, e.g. projector.CodeViewPermissionDenied; 0 sends a
+	// message without a number.
+	Code int
+	// Message is the ErrorText; "" sends Projector's documented text for Code (or
+	// "projectortest: injected error <Code>").
+	Message string
+	// ErrorCode is the mnemonic; "" sends the documented one for Code (or "Error<Code>").
+	ErrorCode string
+	// Fault answers with a FaultException<PwsFault> (HTTP 500) instead of Status Fail.
+	Fault bool
 }
 
 // Server is an in-process, WCF-strict fake of PwsProjectorServices.svc. It is safe for
 // concurrent use.
 type Server struct {
-	// URL is the base URL (scheme, host, port), as a RedirectUrl gives it.
+	// URL is the service endpoint, path included: what projector.New takes. A RedirectUrl
+	// names the base URL instead (BaseURL).
 	URL string
 
 	srv  *httptest.Server
@@ -123,13 +143,13 @@ type Server struct {
 	users       []*User
 	tickets     map[string]bool // issued tickets: true while valid
 	seq         uint64          // tickets, UIDs and row versions
-	auths       int
+	logins      int
 	requests    []Request
 	violations  []Violation
 	redirect    string
 	rateMode    RateLimitMode
 	rateLeft    int
-	failNext    []int
+	failNext    []Failure
 	inFlight    int
 	maxInFlight int
 	hold        chan struct{}
@@ -161,7 +181,7 @@ func NewServer(opts Options) *Server {
 	} else {
 		s.srv = httptest.NewServer(s)
 	}
-	s.URL = s.srv.URL
+	s.URL = s.srv.URL + opts.Path
 	return s
 }
 
@@ -171,18 +191,20 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// Endpoint is the service URL: URL + path.
-func (s *Server) Endpoint() string { return s.URL + s.opts.Path }
+// BaseURL is the server's scheme, host and port without the service path: what a RedirectUrl
+// names (see RedirectTo).
+func (s *Server) BaseURL() string { return s.srv.URL }
 
 // Host is the server's host:port, for WithAllowedRedirectHosts.
 func (s *Server) Host() string {
-	return strings.TrimPrefix(strings.TrimPrefix(s.URL, "https://"), "http://")
+	return strings.TrimPrefix(strings.TrimPrefix(s.srv.URL, "https://"), "http://")
 }
 
-// Client is an *http.Client that trusts the server (needed with Options.TLS).
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+// HTTPClient is an *http.Client that trusts the server's certificate (needed with
+// Options.TLS; NewClient uses it).
+func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
 
-// Credentials are the credentials the server accepts.
+// Credentials are the only credentials PwsAuthenticate accepts (Options, or the defaults).
 func (s *Server) Credentials() projector.Credentials {
 	return projector.Credentials{AccountCode: s.opts.AccountCode, UserName: s.opts.UserName, Password: s.opts.Password}
 }
@@ -230,15 +252,16 @@ func (s *Server) ExpireTickets() {
 	}
 }
 
-// Authentications is how many PwsAuthenticate requests were answered with a ticket.
-func (s *Server) Authentications() int {
+// Logins is how many PwsAuthenticate requests the server read: accepted, refused and
+// redirected alike.
+func (s *Server) Logins() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.auths
+	return s.logins
 }
 
-// RedirectTo makes PwsAuthenticate answer with RedirectUrl baseURL (e.g. another fake's URL)
-// instead of a ticket; "" turns it off.
+// RedirectTo makes PwsAuthenticate answer with RedirectUrl baseURL (e.g. another fake's
+// BaseURL) instead of a ticket; "" turns it off.
 func (s *Server) RedirectTo(baseURL string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -253,13 +276,13 @@ func (s *Server) RateLimit(mode RateLimitMode, n int) {
 	s.rateMode, s.rateLeft = mode, n
 }
 
-// FailNext makes the next PwsDeleteUser or PwsGetUserList requests fail with Status Fail and
-// the documented message of each error number (one number per request, in order), after the
-// session ticket was accepted and before any other check.
-func (s *Server) FailNext(numbers ...int) {
+// FailNext makes the next PwsDeleteUser or PwsGetUserList request fail with f (PwsAuthenticate
+// and PwsUnauthenticate are not affected), after the session ticket was accepted and before
+// any other check. Each call queues one failure, used by one request, in order.
+func (s *Server) FailNext(f Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failNext = append(s.failNext, numbers...)
+	s.failNext = append(s.failNext, f)
 }
 
 // Requests returns the requests received so far, in order.
@@ -269,8 +292,10 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
-// Violations returns every element WCF would have silently ignored (wrong namespace, out of
-// DataContract order, unknown), across all requests. A correct client causes none.
+// Violations returns every deviation from the wire contract, across all requests, in order:
+// the elements WCF would have silently ignored (wrong namespace, out of DataContract order,
+// repeated, unknown, a required one missing) and the requests it would have refused. A correct
+// client causes none.
 func (s *Server) Violations() []Violation {
 	s.mu.Lock()
 	defer s.mu.Unlock()

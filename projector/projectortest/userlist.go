@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/offboard-go/offboard/projector"
-	"github.com/offboard-go/offboard/projector/internal/projectorwsdl"
 )
 
 // The warnings PwsGetUserList sends, with Projector's texts (the vendor's samples in
@@ -29,17 +28,17 @@ var (
 //     IncludeInactiveFlag, matching QueryString (display name or reference system id, case
 //     insensitive) and changed since LastUpdatedSinceTimestamp; more than MaxRowsToReturn
 //     rows are cut with the 104 RowCountExceeded warning.
-func (s *Server) getUserList(rq *projectorwsdl.PwsGetUserListRq, requestID int32, warnings []projector.Message) (int, []byte) {
+func (s *Server) getUserList(rq *GetUserListRequest, requestID int32, warnings []projector.Message) (int, []byte) {
 	const op = "PwsGetUserList"
 	if rq == nil {
-		rq = &projectorwsdl.PwsGetUserListRq{}
+		rq = &GetUserListRequest{}
 	}
 	s.mu.Lock()
 	if len(s.failNext) > 0 {
-		n := s.failNext[0]
+		f := s.failNext[0]
 		s.failNext = s.failNext[1:]
 		s.mu.Unlock()
-		return fail(op, requestID, append(warnings, knownMessage(n))...)
+		return answerFailure(op, requestID, f, warnings)
 	}
 	now := s.opts.Now()
 	var rows []User
@@ -56,7 +55,7 @@ func (s *Server) getUserList(rq *projectorwsdl.PwsGetUserListRq, requestID int32
 			case u.State == Removed:
 			case u.InactiveOn(now) && !rq.IncludeInactiveFlag:
 			case q != "" && !strings.Contains(strings.ToLower(u.DisplayName), q) && !strings.Contains(strings.ToLower(u.ReferenceSystemID), q):
-			case rq.LastUpdatedSinceTimestamp != nil && !rq.LastUpdatedSinceTimestamp.IsZero() && u.Updated.Before(rq.LastUpdatedSinceTimestamp.Time):
+			case !rq.LastUpdatedSinceTimestamp.IsZero() && u.Updated.Before(rq.LastUpdatedSinceTimestamp):
 			default:
 				rows = append(rows, *u)
 			}

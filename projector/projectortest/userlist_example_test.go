@@ -19,7 +19,7 @@ func ExampleServer_AddUser_userList() {
 		{ReferenceSystemID: "temp", UserID: 8},
 	}})
 	defer s.Close()
-	c, err := projector.New(s.Endpoint(), s.Credentials(), projector.WithHTTPClient(s.Client()))
+	c, err := projector.New(s.URL, s.Credentials(), projector.WithHTTPClient(s.HTTPClient()))
 	if err != nil {
 		fmt.Println(err)
 		return
