@@ -37,8 +37,11 @@ var (
 // failureMessage is the PwsMessage of a Failure: Projector's documented message for its Code,
 // with the Failure's own texts when set.
 func failureMessage(f Failure) projector.Message {
-	m := projector.Message{Type: projector.MessageError, ErrorNumber: f.Code, ErrorCode: "Error" + strconv.Itoa(f.Code),
-		ErrorText: "projectortest: injected error " + strconv.Itoa(f.Code)}
+	m := projector.Message{Type: projector.MessageError, ErrorNumber: f.Code, ErrorCode: "InjectedError",
+		ErrorText: "projectortest: injected error"}
+	if f.Code != 0 {
+		m.ErrorCode, m.ErrorText = "Error"+strconv.Itoa(f.Code), m.ErrorText+" "+strconv.Itoa(f.Code)
+	}
 	for _, known := range []projector.Message{msgInvalidSessionTicket, msgInvalidSession, msgEntityNotFound, msgViewPermissionDenied, msgRateLimit} {
 		if f.Code != 0 && known.ErrorNumber == f.Code {
 			m = known

@@ -177,6 +177,10 @@ func TestWCFRefusals(t *testing.T) {
 		"body of another action": {"PwsUnauthenticate", "text/xml; charset=utf-8", valid, 500, "a:DeserializationFailed"},
 		"value does not parse":   {"PwsDeleteUser", "text/xml; charset=utf-8", strings.Replace(valid, ">1</req:RequestId>", ">one</req:RequestId>", 1), 500, "a:DeserializationFailed"},
 		"not XML":                {"PwsDeleteUser", "text/xml; charset=utf-8", "<soapenv:Envelope", 500, "Fault"},
+		"UserId not an Int32": {"PwsDeleteUser", "text/xml; charset=utf-8",
+			strings.Replace(valid, "<com:UserId>1</com:UserId>", "<com:UserId>4294967296</com:UserId>", 1), 500, "UserIdentity/UserId"},
+		"EndDateIfInUse not a dateTime": {"PwsDeleteUser", "text/xml; charset=utf-8",
+			strings.Replace(valid, "<req:UserIdentity>", "<req:EndDateIfInUse>tomorrow</req:EndDateIfInUse><req:UserIdentity>", 1), 500, "xs:dateTime"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := len(s.Violations())
@@ -307,4 +311,18 @@ func TestTestReportsViolations(t *testing.T) {
 		assert.Contains(t, r.errs[0], "1 deviations from the wire contract")
 		assert.Contains(t, r.errs[0], "PwsDeleteUser: PwsDeleteUser: request refused: content type")
 	})
+}
+
+// xsi:nil members are absent values, as WCF reads them: Projector's own sample sends
+// <UserId i:nil="true"/>.
+func TestNilMembers(t *testing.T) {
+	s := projectortest.NewServer(projectortest.Options{Users: []projectortest.User{{ReferenceSystemID: "a", UserID: 5}}})
+	defer s.Close()
+	_, body := post(t, s, "PwsDeleteUser", "text/xml; charset=utf-8", deleteUser(login(t, s),
+		`<req:UserIdentity xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><com:UserId i:nil="true"/>`+
+			`<com:UserReferenceSystemId>a</com:UserReferenceSystemId></req:UserIdentity>`))
+	assert.Equal(t, "Ok", status(body), body)
+	assert.Empty(t, s.Violations())
+	reqs := s.Requests()
+	assert.Equal(t, &projectortest.UserRef{UserReferenceSystemID: "a"}, reqs[len(reqs)-1].DeleteUser.UserIdentity)
 }

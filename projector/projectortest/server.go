@@ -123,7 +123,8 @@ type Failure struct {
 	// Message is the ErrorText; "" sends Projector's documented text for Code (or
 	// "projectortest: injected error <Code>").
 	Message string
-	// ErrorCode is the mnemonic; "" sends the documented one for Code (or "Error<Code>").
+	// ErrorCode is the mnemonic; "" sends the documented one for Code (or "Error<Code>",
+	// "InjectedError" without a Code).
 	ErrorCode string
 	// Fault answers with a FaultException<PwsFault> (HTTP 500) instead of Status Fail.
 	Fault bool

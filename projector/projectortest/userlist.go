@@ -10,7 +10,7 @@ import (
 )
 
 // The warnings PwsGetUserList sends, with Projector's texts (the vendor's samples in
-// ../shared/reference/projector).
+// projector/testdata).
 var (
 	msgRowCountExceeded = projector.Message{Type: projector.MessageWarning, ErrorNumber: projector.CodeRowCountExceeded,
 		ErrorCode: "RowCountExceeded", AdditionalErrorText: "Warning 104",
