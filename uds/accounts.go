@@ -32,7 +32,7 @@ type AccountList struct {
 // holds every account. opts may be nil.
 //
 // An empty UserName is refused before sending. A user that does not exist is ErrNotFound;
-// any other Fault is a *RegistryError keeping the server's number, message and transaction id.
+// any other Fault is a *ServiceError keeping the server's number, message and transaction id.
 func (c *Client) ListUserAccounts(ctx context.Context, user UserID, opts *ListAccountsOptions) (*AccountList, error) {
 	if opts == nil {
 		opts = &ListAccountsOptions{}
@@ -69,7 +69,7 @@ func (c *Client) ListUserAccounts(ctx context.Context, user UserID, opts *ListAc
 // only accountType is sent. opts may be nil.
 //
 // An empty UserName or accountType is refused before sending. A user or account that does not
-// exist is ErrNotFound (for offboarding: already done); any other Fault is a *RegistryError
+// exist is ErrNotFound (for offboarding: already done); any other Fault is a *ServiceError
 // keeping the server's number, message and transaction id.
 func (c *Client) DeleteUserAccount(ctx context.Context, user UserID, accountType string, opts *DeleteOptions) (*DeleteResult, error) {
 	if opts == nil {

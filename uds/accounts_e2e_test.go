@@ -30,7 +30,7 @@ func TestEndToEndOffboardUser(t *testing.T) {
 			name = "hard delete"
 		}
 		t.Run(name, func(t *testing.T) {
-			udstest.Test(t, udstest.Config{AnA: true, HardDelete: hard}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+			udstest.Test(t, udstest.Options{AnA: true, HardDelete: hard}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 				id := leaver(s)
 
 				u, err := c.RetrieveUser(ctx, id, &uds.RetrieveOptions{IncludeAccounts: true, ClientTxID: "offboard-1"})
@@ -87,10 +87,10 @@ func TestEndToEndOffboardUser(t *testing.T) {
 				requireRegistryNotFound(t, err, "deleteUserAccount")
 
 				assert.Empty(t, s.Violations(), "every request as the contract states it")
-				assert.Equal(t, 1, s.Authentications())
+				assert.Equal(t, 1, s.Logins())
 				for _, r := range s.Requests()[:1] {
 					require.NotNil(t, r.Call)
-					assert.Equal(t, udstest.Call{OrgName: "ACME", UserName: "leaver", IncludeAccounts: true, ClientTxID: "offboard-1"}, *r.Call)
+					assert.Equal(t, udstest.Call{Users: []uds.UserID{{OrgName: "ACME", UserName: "leaver"}}, IncludeAccounts: true, ClientTxID: "offboard-1"}, *r.Call)
 				}
 			})
 		})
@@ -100,11 +100,11 @@ func TestEndToEndOffboardUser(t *testing.T) {
 func requireRegistryNotFound(t *testing.T, err error, op string) {
 	t.Helper()
 	require.ErrorIs(t, err, uds.ErrNotFound)
-	var re *uds.RegistryError
+	var re *uds.ServiceError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, op, re.Operation)
-	assert.NotEmpty(t, re.ErrorNumber)
-	assert.NotEmpty(t, re.ErrorMessage)
+	assert.NotEmpty(t, re.Code)
+	assert.NotEmpty(t, re.Message)
 	assert.NotEmpty(t, re.TransactionID)
 }
 
@@ -118,7 +118,7 @@ func accountTypes(as []uds.Account) []string {
 
 // A deep search finds the user by an account id when no user has that name.
 func TestEndToEndDeepSearch(t *testing.T) {
-	udstest.Test(t, udstest.Config{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		leaver(s)
 		byAccount := uds.UserID{OrgName: "ACME", UserName: "leaver-radius"}
 		_, err := c.RetrieveUser(ctx, byAccount, nil)
@@ -154,30 +154,30 @@ func TestEndToEndNewOperationFailures(t *testing.T) {
 		},
 	}
 	faults := []struct {
-		fault udstest.Fault
+		fault udstest.Failure
 		is    error
 	}{
-		{udstest.Fault{Code: "Sender", Number: uds.CodeUserNotFound, Message: "User leaver not found in organization ACME.", Context: "orgName=ACME"}, uds.ErrNotFound},
-		{udstest.Fault{Code: "Sender", Number: uds.CodeAccountNotFound, Message: "Account of type RADIUS_ID not found."}, uds.ErrNotFound},
-		{udstest.Fault{Code: "Sender", Number: uds.CodeNotAuthorized, Message: "Organization ACME is not a target."}, uds.ErrPermissionDenied},
-		{udstest.NotInitializedFault(), uds.ErrUnavailable},
-		{udstest.Fault{Code: "Receiver", Number: uds.CodeDatabaseQuery, Message: "Unable to process the database query, timeout."}, nil},
-		{udstest.Fault{Code: "Receiver", Number: "48123", Message: "Something only this tenant says."}, nil},
+		{udstest.Failure{FaultCode: "Sender", Code: uds.CodeUserNotFound, Message: "User leaver not found in organization ACME.", Context: "orgName=ACME"}, uds.ErrNotFound},
+		{udstest.Failure{FaultCode: "Sender", Code: uds.CodeAccountNotFound, Message: "Account of type RADIUS_ID not found."}, uds.ErrNotFound},
+		{udstest.Failure{FaultCode: "Sender", Code: uds.CodeNotAuthorized, Message: "Organization ACME is not a target."}, uds.ErrPermissionDenied},
+		{udstest.NotInitialized(), uds.ErrUnavailable},
+		{udstest.Failure{FaultCode: "Receiver", Code: uds.CodeDatabaseQuery, Message: "Unable to process the database query, timeout."}, nil},
+		{udstest.Failure{FaultCode: "Receiver", Code: "48123", Message: "Something only this tenant says."}, nil},
 	}
 	for op, call := range ops {
 		for _, f := range faults {
-			t.Run(op+"/"+f.fault.Number, func(t *testing.T) {
-				udstest.Test(t, udstest.Config{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+			t.Run(op+"/"+f.fault.Code, func(t *testing.T) {
+				udstest.Test(t, udstest.Options{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 					leaver(s)
 					s.FailNext(f.fault)
 					err := call(ctx, c)
-					var re *uds.RegistryError
+					var re *uds.ServiceError
 					require.ErrorAs(t, err, &re)
 					assert.Equal(t, op, re.Operation)
-					assert.Equal(t, f.fault.Number, re.ErrorNumber)
-					assert.Equal(t, f.fault.Message, re.ErrorMessage)
-					assert.Equal(t, f.fault.Context, re.ErrorContext)
-					assert.Equal(t, f.fault.Code, re.FaultCode)
+					assert.Equal(t, f.fault.Code, re.Code)
+					assert.Equal(t, f.fault.Message, re.Message)
+					assert.Equal(t, f.fault.Context, re.Context)
+					assert.Equal(t, f.fault.FaultCode, re.Fault.Code)
 					assert.Equal(t, 500, re.HTTPStatus)
 					reqs := s.Requests()
 					assert.Equal(t, reqs[len(reqs)-1].TransactionID, re.TransactionID)
@@ -198,17 +198,17 @@ func TestEndToEndNewOperationFailures(t *testing.T) {
 }
 
 // A tenant whose server says "not found" with its own number declares it ClassNotFound: the
-// answer is ErrNotFound and still a *RegistryError with the number kept, and a credential
+// answer is ErrNotFound and still a *ServiceError with the number kept, and a credential
 // request answered with it is not taken for refused credentials.
 func TestTenantNotFoundNumber(t *testing.T) {
-	udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		leaver(s)
-		s.FailNext(udstest.Fault{Code: "Sender", Number: "40404", Message: "No such user."})
+		s.FailNext(udstest.Failure{FaultCode: "Sender", Code: "40404", Message: "No such user."})
 		_, err := c.DeleteUser(ctx, uds.UserID{OrgName: "ACME", UserName: "leaver"}, nil)
 		require.ErrorIs(t, err, uds.ErrNotFound)
-		var re *uds.RegistryError
+		var re *uds.ServiceError
 		require.ErrorAs(t, err, &re)
-		assert.Equal(t, "40404", re.ErrorNumber)
+		assert.Equal(t, "40404", re.Code)
 		var nf *uds.NotFoundError
 		require.ErrorAs(t, err, &nf)
 
@@ -217,9 +217,9 @@ func TestTenantNotFoundNumber(t *testing.T) {
 	}, uds.WithErrorClasses(map[string]uds.ErrorClass{"40404": uds.ClassNotFound}))
 
 	// Without the declaration the number is opaque: not ErrNotFound.
-	udstest.Test(t, udstest.Config{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		leaver(s)
-		s.FailNext(udstest.Fault{Code: "Sender", Number: "40404", Message: "No such user."})
+		s.FailNext(udstest.Failure{FaultCode: "Sender", Code: "40404", Message: "No such user."})
 		_, err := c.DeleteUser(ctx, uds.UserID{OrgName: "ACME", UserName: "leaver"}, nil)
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, uds.ErrNotFound)

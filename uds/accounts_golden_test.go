@@ -45,7 +45,7 @@ func readTestdata(t *testing.T, name string) []byte {
 // the action in the Content-Type only, no Header without AnA, the body element by element.
 func TestGoldenNewOperations(t *testing.T) {
 	m := newMock(t, ok12(txHeader("TX-1"), retrieveOK), ok12(txHeader("TX-2"), deleteOK), ok12(txHeader("TX-3"), listOK), ok12(txHeader("TX-4"), deleteAccOK))
-	c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+	c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 	require.NoError(t, err)
 	ctx := t.Context()
 

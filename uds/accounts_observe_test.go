@@ -15,10 +15,10 @@ import (
 // The new operations are observed like the others: their wire operation and action, the
 // errorNumber of a Fault as the code, ErrNotFound as not_found.
 func TestObserverNewOperations(t *testing.T) {
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	id := leaver(s)
 	var rec observetest.Recorder
-	c, err := s.Client(uds.WithObserver(&rec))
+	c, err := uds.New(s.URL, s.Credentials(), uds.WithObserver(&rec))
 	require.NoError(t, err)
 	ctx := context.Background()
 	_, err = c.RetrieveUser(ctx, id, &uds.RetrieveOptions{IncludeAccounts: true})

@@ -33,7 +33,7 @@ func TestDecodeRetrieveUser(t *testing.T) {
 		`<ns1:account><ns1:accountType>OLD</ns1:accountType><ns1:accountStatus>25</ns1:accountStatus></ns1:account>` +
 		`</ns3:return></ns3:retrieveUserResponse>`
 	m := newMock(t, ok12(txHeader("TX-77"), full))
-	c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+	c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 	require.NoError(t, err)
 	u, err := c.RetrieveUser(t.Context(), uds.UserID{OrgName: "ACME", UserName: "jdoe"}, &uds.RetrieveOptions{IncludeAccounts: true, IncludeImage: true})
 	require.NoError(t, err)
@@ -84,7 +84,7 @@ func TestAccountStatusRanges(t *testing.T) {
 // An empty listUserAccountResponse is no account, not an error.
 func TestDecodeEmptyAccountList(t *testing.T) {
 	m := newMock(t, ok12(txHeader("TX-5"), `<ns3:listUserAccountResponse xmlns:ns3="`+msgsNS+`"/>`))
-	c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+	c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 	require.NoError(t, err)
 	l, err := c.ListUserAccounts(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
 	require.NoError(t, err)
@@ -126,10 +126,10 @@ func TestNewOperationFailurePaths(t *testing.T) {
 			is: uds.ErrUnavailable, number: uds.CodeNotInitialized, message: "UDS is not initialized."},
 		{name: "fault without detail", answer: answer{500, ct12, env12("", fault12("Receiver", "java.lang.NullPointerException", "", "", ""))},
 			check: func(t *testing.T, err error) {
-				var re *uds.RegistryError
+				var re *uds.ServiceError
 				require.ErrorAs(t, err, &re)
-				assert.Equal(t, "Receiver", re.FaultCode)
-				assert.Equal(t, "java.lang.NullPointerException", re.FaultReason)
+				assert.Equal(t, "Receiver", re.Fault.Code)
+				assert.Equal(t, "java.lang.NullPointerException", re.Fault.Reason)
 			}},
 		{name: "SOAP 1.1 answer", answer: answer{200, "text/xml; charset=utf-8", `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body/></soap:Envelope>`},
 			is: uds.ErrProtocol},
@@ -144,7 +144,7 @@ func TestNewOperationFailurePaths(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(op.name+"/"+tc.name, func(t *testing.T) {
 				m := newMock(t, tc.answer)
-				c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+				c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 				require.NoError(t, err)
 				err = op.call(t.Context(), c)
 				require.Error(t, err)
@@ -155,11 +155,11 @@ func TestNewOperationFailurePaths(t *testing.T) {
 					assert.NotErrorIs(t, err, uds.ErrUnavailable)
 				}
 				if tc.number != "" {
-					var re *uds.RegistryError
+					var re *uds.ServiceError
 					require.ErrorAs(t, err, &re)
 					assert.Equal(t, op.name, re.Operation)
-					assert.Equal(t, tc.number, re.ErrorNumber)
-					assert.Equal(t, tc.message, re.ErrorMessage)
+					assert.Equal(t, tc.number, re.Code)
+					assert.Equal(t, tc.message, re.Message)
 					assert.Equal(t, "TX-F", re.TransactionID)
 					assert.Contains(t, err.Error(), tc.number)
 				}
@@ -171,14 +171,14 @@ func TestNewOperationFailurePaths(t *testing.T) {
 	}
 	t.Run("retrieveUser without return", func(t *testing.T) {
 		m := newMock(t, ok12(txHeader("TX"), `<ns3:retrieveUserResponse xmlns:ns3="`+msgsNS+`"/>`))
-		c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+		c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 		require.NoError(t, err)
 		_, err = c.RetrieveUser(t.Context(), id, nil)
 		require.ErrorIs(t, err, uds.ErrProtocol)
 	})
 	t.Run("retrieveUser with an image that is not base64", func(t *testing.T) {
 		m := newMock(t, ok12(txHeader("TX"), `<ns3:retrieveUserResponse xmlns:ns3="`+msgsNS+`"><ns3:return><ns1:userId xmlns:ns1="http://ws.arcot.com/UserSchema/1.0"><ns1:userName>j</ns1:userName></ns1:userId><ns1:image xmlns:ns1="http://ws.arcot.com/UserSchema/1.0">%%%</ns1:image></ns3:return></ns3:retrieveUserResponse>`))
-		c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+		c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 		require.NoError(t, err)
 		_, err = c.RetrieveUser(t.Context(), id, nil)
 		require.ErrorIs(t, err, uds.ErrProtocol)
@@ -243,7 +243,7 @@ func TestNewOperationsInputRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMock(t, ok12("", deleteOK))
-			c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+			c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 			require.NoError(t, err)
 			err = tc.call(t.Context(), c)
 			require.ErrorIs(t, err, uds.ErrInvalidInput)

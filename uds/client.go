@@ -43,10 +43,7 @@ type Option func(*config)
 
 type config struct {
 	common        clientopt.Common // options_common.gen.go
-	userID        string
-	orgName       string
-	credential    string
-	hasCreds      bool
+	creds         Credentials
 	targetOrgs    []string
 	targetAllOrgs bool
 	globalEntity  bool
@@ -58,40 +55,72 @@ type config struct {
 // configurable duration of 1 day" (the service's documentation).
 const DefaultTokenLifetime = 24 * time.Hour
 
-// WithCredentials turns AnA (Authentication and Authorization) on: the first call sends
-// userID, orgName and credential as SOAP header blocks, and later calls send the authToken
-// the server answered with instead. When the server rejects the token (expired after its
-// configured lifetime, one day by default), the client authenticates again with the
-// credentials and retries the call once. orgName may be empty (then it is not sent).
-func WithCredentials(userID, orgName, credential string) Option {
-	return func(c *config) {
-		c.userID, c.orgName, c.credential, c.hasCreds = userID, orgName, credential, true
-	}
+// Credentials are the AnA (Authentication and Authorization) identity of the client: the
+// userID, orgName and credential header values of an administrator. The zero value turns AnA
+// off: the client sends no AnA header, for services where AnA is not enabled. Otherwise every
+// field is required (New names the one missing).
+//
+// With Credentials the first call sends userID, orgName and credential as SOAP header blocks,
+// and later calls send the authToken the server answered with instead. When the server
+// rejects the token (expired after its configured lifetime, one day by default), the client
+// authenticates again with the credentials and retries the call once.
+//
+// Printing Credentials with any fmt verb never shows the credential.
+type Credentials struct {
+	UserID     string // the administrator's user id (AnA header userID)
+	OrgName    string // the administrator's organisation (AnA header orgName)
+	Credential string // the administrator's password (AnA header credential): a secret
 }
 
+// String describes c with the credential replaced by [REDACTED] (<empty> when it is empty).
+func (c Credentials) String() string {
+	cred := "<empty>"
+	if c.Credential != "" {
+		cred = "[REDACTED]"
+	}
+	return fmt.Sprintf("uds.Credentials{UserID:%q OrgName:%q Credential:%s}", c.UserID, c.OrgName, cred)
+}
+
+// GoString is String: %#v must not print the credential either.
+func (c Credentials) GoString() string { return c.String() }
+
+// Format makes every fmt verb (%v, %+v, %#v, %s, %q, %x…) print String, so no verb can reach
+// the credential.
+func (c Credentials) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
+}
+
+// set reports whether c turns AnA on (any field given).
+func (c Credentials) set() bool { return c != Credentials{} }
+
 // WithTargetOrgs sends one targetorg AnA header per organisation: the organisations the
-// operation is authorised to act on. Repeatable; needs WithCredentials.
+// operation is authorised to act on. Repeatable; needs Credentials (AnA).
 func WithTargetOrgs(orgs ...string) Option {
 	return func(c *config) { c.targetOrgs = append(c.targetOrgs, orgs...) }
 }
 
 // WithTargetAllOrgs sends the AnA header targetAllOrgs=TRUE (act on all organisations).
-// Needs WithCredentials.
+// Needs Credentials (AnA).
 func WithTargetAllOrgs() Option {
 	return func(c *config) { c.targetAllOrgs = true }
 }
 
 // WithGlobalEntity sends the AnA header globalEntity=TRUE (act on global entities). Needs
-// WithCredentials.
+// Credentials (AnA).
 func WithGlobalEntity() Option {
 	return func(c *config) { c.globalEntity = true }
 }
 
 // New returns a client for the ArcotUserRegistrySvc endpoint, a full URL such as
 // https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc (see ServicePath).
-// Without WithCredentials no AnA header is sent (services where AnA is off).
-func New(endpoint string, opts ...Option) (*Client, error) {
-	var cfg config
+// With the zero Credentials no AnA header is sent (services where AnA is off). Every input
+// is checked here: a bad one is an *InputError naming it, before any request.
+func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
+	cfg := config{creds: creds}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -105,7 +134,7 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 	}
 	// The service has a SOAP 1.2 binding only; no Option can change the version, and the
 	// runtime redacts the AnA secrets in its wire log (said again here so it cannot drift).
-	secrets := scrub.New(cfg.credential)
+	secrets := scrub.New(cfg.creds.Credential)
 	sopts := append(cfg.common.SOAP(), soapx.WithRedact("credential", "authToken"), soapx.WithVersion(soapx.SOAP12),
 		soapx.WithSecrets(secrets))
 	if cfg.observer != nil {
@@ -132,7 +161,7 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 	}
 	c.obs = soapx.NewHook(cfg.observer, "uds", soapx.SOAP12, endpoint, secrets)
 	lifetime := time.Duration(0)
-	if cfg.hasCreds {
+	if cfg.creds.set() {
 		c.ana = newANA(&cfg)
 		lifetime = DefaultTokenLifetime
 	}
@@ -157,15 +186,17 @@ func (cfg *config) check() error {
 			return &soapx.InputError{Field: "WithErrorClasses", Reason: fmt.Sprintf("entry %q: %v is not a known class", number, class)}
 		}
 	}
-	if cfg.hasCreds {
-		if cfg.userID == "" {
-			return &soapx.InputError{Field: "WithCredentials.userID", Reason: "must not be empty"}
+	if cr := cfg.creds; cr.set() {
+		// A partly filled value is a mistake (a variable that was not set), not AnA off.
+		for _, f := range [...]struct{ name, value string }{
+			{"Credentials.UserID", cr.UserID}, {"Credentials.OrgName", cr.OrgName}, {"Credentials.Credential", cr.Credential},
+		} {
+			if f.value == "" {
+				return &soapx.InputError{Field: f.name, Reason: "must not be empty (the zero Credentials turn AnA off)"}
+			}
 		}
-		if cfg.credential == "" {
-			return &soapx.InputError{Field: "WithCredentials.credential", Reason: "must not be empty"}
-		}
-		if err := soapx.CheckTexts("WithCredentials.userID", cfg.userID, "WithCredentials.orgName", cfg.orgName,
-			"WithCredentials.credential", cfg.credential); err != nil {
+		if err := soapx.CheckTexts("Credentials.UserID", cr.UserID, "Credentials.OrgName", cr.OrgName,
+			"Credentials.Credential", cr.Credential); err != nil {
 			return err
 		}
 		for i, o := range cfg.targetOrgs {
@@ -181,11 +212,11 @@ func (cfg *config) check() error {
 	// Authorisation headers only mean something inside an AnA request.
 	switch {
 	case len(cfg.targetOrgs) > 0:
-		return &soapx.InputError{Field: "WithTargetOrgs", Reason: "needs WithCredentials (AnA)"}
+		return &soapx.InputError{Field: "WithTargetOrgs", Reason: "needs Credentials (AnA)"}
 	case cfg.targetAllOrgs:
-		return &soapx.InputError{Field: "WithTargetAllOrgs", Reason: "needs WithCredentials (AnA)"}
+		return &soapx.InputError{Field: "WithTargetAllOrgs", Reason: "needs Credentials (AnA)"}
 	case cfg.globalEntity:
-		return &soapx.InputError{Field: "WithGlobalEntity", Reason: "needs WithCredentials (AnA)"}
+		return &soapx.InputError{Field: "WithGlobalEntity", Reason: "needs Credentials (AnA)"}
 	}
 	return nil
 }

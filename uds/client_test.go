@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -43,11 +44,10 @@ func anaClient(t *testing.T, m *mock, opts ...uds.Option) *uds.Client {
 	t.Helper()
 	all := append([]uds.Option{
 		uds.WithHTTPClient(m.HC),
-		uds.WithCredentials("udsadmin", "MASTERADMIN", testCredential),
 		uds.WithTargetOrgs("ACME"), uds.WithTargetOrgs("GLOBEX"),
 		uds.WithTargetAllOrgs(), uds.WithGlobalEntity(),
 	}, opts...)
-	c, err := uds.New(endpoint, all...)
+	c, err := uds.New(endpoint, uds.Credentials{UserID: "udsadmin", OrgName: "MASTERADMIN", Credential: testCredential}, all...)
 	require.NoError(t, err)
 	return c
 }
@@ -100,7 +100,7 @@ func TestEnvelopeAnA(t *testing.T) {
 // are absent elements (no empty lock times, no empty clientTxId).
 func TestEnvelopeNoAnA(t *testing.T) {
 	m := newMock(t, ok12(txHeader("TX-9"), updateOK), ok12(txHeader("TX-10"), getOK))
-	c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+	c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 	require.NoError(t, err)
 
 	res, err := c.UpdateUserStatus(t.Context(), []uds.UserID{{UserName: "jdoe"}}, uds.StatusDeleted, nil)
@@ -209,22 +209,25 @@ func TestNewValidation(t *testing.T) {
 	tests := []struct {
 		name     string
 		endpoint string
+		creds    uds.Credentials
 		opts     []uds.Option
 		field    string
 	}{
-		{"relative endpoint", "/arcotuds/services/ArcotUserRegistrySvc", nil, "endpoint"},
-		{"ftp endpoint", "ftp://uds.example.com/x", nil, "endpoint"},
-		{"empty userID", endpoint, []uds.Option{uds.WithCredentials("", "ORG", "c")}, "WithCredentials.userID"},
-		{"empty credential", endpoint, []uds.Option{uds.WithCredentials("u", "ORG", "")}, "WithCredentials.credential"},
-		{"empty target org", endpoint, []uds.Option{uds.WithCredentials("u", "ORG", "c"), uds.WithTargetOrgs("A", "")}, "WithTargetOrgs[1]"},
-		{"target orgs without AnA", endpoint, []uds.Option{uds.WithTargetOrgs("ACME")}, "WithTargetOrgs"},
-		{"all orgs without AnA", endpoint, []uds.Option{uds.WithTargetAllOrgs()}, "WithTargetAllOrgs"},
-		{"global entity without AnA", endpoint, []uds.Option{uds.WithGlobalEntity()}, "WithGlobalEntity"},
-		{"root CAs with an HTTP client", endpoint, []uds.Option{uds.WithHTTPClient(&http.Client{}), uds.WithRootCAs(x509.NewCertPool())}, "WithRootCAs"},
+		{"relative endpoint", "/arcotuds/services/ArcotUserRegistrySvc", uds.Credentials{}, nil, "endpoint"},
+		{"ftp endpoint", "ftp://uds.example.com/x", uds.Credentials{}, nil, "endpoint"},
+		{"empty userID", endpoint, uds.Credentials{OrgName: "ORG", Credential: "c"}, nil, "Credentials.UserID"},
+		{"empty orgName", endpoint, uds.Credentials{UserID: "u", Credential: "c"}, nil, "Credentials.OrgName"},
+		{"empty credential", endpoint, uds.Credentials{UserID: "u", OrgName: "ORG"}, nil, "Credentials.Credential"},
+		{"credential alone", endpoint, uds.Credentials{Credential: "c"}, nil, "Credentials.UserID"},
+		{"empty target org", endpoint, uds.Credentials{UserID: "u", OrgName: "ORG", Credential: "c"}, []uds.Option{uds.WithTargetOrgs("A", "")}, "WithTargetOrgs[1]"},
+		{"target orgs without AnA", endpoint, uds.Credentials{}, []uds.Option{uds.WithTargetOrgs("ACME")}, "WithTargetOrgs"},
+		{"all orgs without AnA", endpoint, uds.Credentials{}, []uds.Option{uds.WithTargetAllOrgs()}, "WithTargetAllOrgs"},
+		{"global entity without AnA", endpoint, uds.Credentials{}, []uds.Option{uds.WithGlobalEntity()}, "WithGlobalEntity"},
+		{"root CAs with an HTTP client", endpoint, uds.Credentials{}, []uds.Option{uds.WithHTTPClient(&http.Client{}), uds.WithRootCAs(x509.NewCertPool())}, "WithRootCAs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := uds.New(tt.endpoint, tt.opts...)
+			c, err := uds.New(tt.endpoint, tt.creds, tt.opts...)
 			assert.Nil(t, c)
 			var ie *soapx.InputError
 			require.ErrorAs(t, err, &ie)
@@ -242,7 +245,7 @@ func TestErrors(t *testing.T) {
 		return answer{status: 500, ct: ct12, body: env12(txHeader("TX-F"), fault12(code, reason, number, msg, ctx))}
 	}
 	type want struct {
-		registry *uds.RegistryError // compared without the unexported fault
+		registry *uds.ServiceError // compared field by field (Fault: Code and Reason)
 		is       []error
 		isNot    []error
 		contains string
@@ -255,14 +258,14 @@ func TestErrors(t *testing.T) {
 		want   want
 	}{
 		{"31002 UDS not initialised", faultAnswer("Receiver", "UDS is not initialized.", "31002", "UDS is not initialized.", ""),
-			want{registry: &uds.RegistryError{FaultCode: "Receiver", FaultReason: "UDS is not initialized.",
-				ErrorMessage: "UDS is not initialized.", ErrorNumber: "31002"}, is: []error{uds.ErrUnavailable}}},
+			want{registry: &uds.ServiceError{Fault: &uds.Fault{Code: "Receiver", Reason: "UDS is not initialized."},
+				Message: "UDS is not initialized.", Code: "31002"}, is: []error{uds.ErrUnavailable}}},
 		{"31003 restart UDS", faultAnswer("Receiver", "Fatal error, restart UDS.", "31003", "Fatal error, restart UDS.", ""),
-			want{registry: &uds.RegistryError{FaultCode: "Receiver", FaultReason: "Fatal error, restart UDS.",
-				ErrorMessage: "Fatal error, restart UDS.", ErrorNumber: "31003"}, is: []error{uds.ErrUnavailable}}},
+			want{registry: &uds.ServiceError{Fault: &uds.Fault{Code: "Receiver", Reason: "Fatal error, restart UDS."},
+				Message: "Fatal error, restart UDS.", Code: "31003"}, is: []error{uds.ErrUnavailable}}},
 		{"user not found", faultAnswer("Sender", "User jdoe not found", uds.CodeUserNotFound, "User jdoe not found", "userName=jdoe"),
-			want{registry: &uds.RegistryError{FaultCode: "Sender", FaultReason: "User jdoe not found",
-				ErrorContext: "userName=jdoe", ErrorMessage: "User jdoe not found", ErrorNumber: uds.CodeUserNotFound},
+			want{registry: &uds.ServiceError{Fault: &uds.Fault{Code: "Sender", Reason: "User jdoe not found"},
+				Context: "userName=jdoe", Message: "User jdoe not found", Code: uds.CodeUserNotFound},
 				is: []error{uds.ErrNotFound}}},
 		{"org not found", faultAnswer("Sender", "Organization X not found", uds.CodeOrgNotFound, "Organization X not found", ""),
 			want{is: []error{uds.ErrNotFound}}},
@@ -272,16 +275,17 @@ func TestErrors(t *testing.T) {
 			want{is: []error{uds.ErrPermissionDenied}}},
 		{"unknown number keeps number and message", faultAnswer("Receiver", "Unable to process the database query, timeout.", "31201",
 			"Unable to process the database query, timeout.", "ctx-1"),
-			want{registry: &uds.RegistryError{FaultCode: "Receiver", FaultReason: "Unable to process the database query, timeout.",
-				ErrorContext: "ctx-1", ErrorMessage: "Unable to process the database query, timeout.", ErrorNumber: "31201"},
+			want{registry: &uds.ServiceError{Fault: &uds.Fault{Code: "Receiver", Reason: "Unable to process the database query, timeout."},
+				Context: "ctx-1", Message: "Unable to process the database query, timeout.", Code: "31201"},
 				contains: "error 31201: Unable to process the database query, timeout. (context: ctx-1) [udsTransactionID TX-F]"}},
 		{"fault without detail keeps code and reason", faultAnswer("Sender", "The endpoint reference (EPR) for the Operation not found", "", "", ""),
-			want{registry: &uds.RegistryError{FaultCode: "Sender", FaultReason: "The endpoint reference (EPR) for the Operation not found"},
+			want{registry: &uds.ServiceError{Fault: &uds.Fault{Code: "Sender", Reason: "The endpoint reference (EPR) for the Operation not found"},
+				Message: "The endpoint reference (EPR) for the Operation not found"},
 				contains: "fault Sender: The endpoint reference (EPR) for the Operation not found"}},
 		{"detail with unqualified children", answer{status: 500, ct: ct12, body: env12(txHeader("TX-F"),
 			`<soapenv:Fault><soapenv:Code><soapenv:Value>soapenv:Receiver</soapenv:Value></soapenv:Code><soapenv:Reason><soapenv:Text xml:lang="en">x</soapenv:Text></soapenv:Reason>`+
 				`<soapenv:Detail><userRegistryError xmlns="http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs"><errorMessage xmlns="">UDS is not initialized.</errorMessage><errorNumber xmlns="">31002</errorNumber></userRegistryError></soapenv:Detail></soapenv:Fault>`)},
-			want{registry: &uds.RegistryError{FaultCode: "Receiver", FaultReason: "x", ErrorMessage: "UDS is not initialized.", ErrorNumber: "31002"},
+			want{registry: &uds.ServiceError{Fault: &uds.Fault{Code: "Receiver", Reason: "x"}, Message: "UDS is not initialized.", Code: "31002"},
 				is: []error{uds.ErrUnavailable}}},
 		{"fault on HTTP 200", answer{status: 200, ct: ct12, body: env12(txHeader("TX-F"), fault12("Sender", "r", uds.CodeUserNotFound, "m", ""))},
 			want{is: []error{uds.ErrNotFound}}},
@@ -305,22 +309,23 @@ func TestErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newMock(t, tt.answer)
-			c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+			c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 			require.NoError(t, err)
 			_, err = c.UpdateUserStatus(t.Context(), []uds.UserID{{UserName: "jdoe"}}, uds.StatusInactive, nil)
 			require.Error(t, err)
 			assert.Equal(t, 1, httpmock.GetTotalCallCount(), "no retry without AnA")
 			if w := tt.want.registry; w != nil {
-				var re *uds.RegistryError
+				var re *uds.ServiceError
 				require.ErrorAs(t, err, &re)
 				assert.Equal(t, "updateUserStatus", re.Operation)
 				assert.Equal(t, "TX-F", re.TransactionID)
 				assert.Equal(t, tt.answer.status, re.HTTPStatus)
-				assert.Equal(t, w.FaultCode, re.FaultCode)
-				assert.Equal(t, w.FaultReason, re.FaultReason)
-				assert.Equal(t, w.ErrorContext, re.ErrorContext)
-				assert.Equal(t, w.ErrorMessage, re.ErrorMessage)
-				assert.Equal(t, w.ErrorNumber, re.ErrorNumber)
+				require.NotNil(t, re.Fault)
+				assert.Equal(t, w.Fault.Code, re.Fault.Code)
+				assert.Equal(t, w.Fault.Reason, re.Fault.Reason)
+				assert.Equal(t, w.Context, re.Context)
+				assert.Equal(t, w.Message, re.Message)
+				assert.Equal(t, w.Code, re.Code)
 				var f *soapx.Fault
 				require.ErrorAs(t, err, &f, "the runtime Fault stays reachable")
 				assert.Equal(t, soapx.SOAP12, f.Version)
@@ -344,7 +349,7 @@ func TestGetUserStatusIncompleteAnswer(t *testing.T) {
 	body := `<ns2:getUserStatusResponse xmlns:ns2="http://ws.arcot.com/ArcotUserRegistrySvc/1.0/msgs" xmlns:ns3="http://ws.arcot.com/UserSchema/1.0">` +
 		`<ns2:userId><ns3:userName>jdoe</ns3:userName></ns2:userId></ns2:getUserStatusResponse>`
 	m := newMock(t, ok12(txHeader("TX"), body))
-	c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+	c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 	require.NoError(t, err)
 	_, err = c.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
 	require.ErrorIs(t, err, uds.ErrProtocol)
@@ -354,7 +359,7 @@ func TestGetUserStatusIncompleteAnswer(t *testing.T) {
 // TestUnknownStatusKept: a status outside the four known values is returned as sent.
 func TestUnknownStatusKept(t *testing.T) {
 	m := newMock(t, ok12(txHeader("TX"), strings.Replace(getOK, ">INACTIVE<", ">LOCKED<", 1)))
-	c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+	c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 	require.NoError(t, err)
 	st, err := c.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
 	require.NoError(t, err)
@@ -368,7 +373,7 @@ func TestTransportErrors(t *testing.T) {
 		httpmock.ActivateNonDefault(hc)
 		t.Cleanup(httpmock.DeactivateAndReset)
 		httpmock.RegisterResponder(http.MethodPost, endpoint, httpmock.ConnectionFailure)
-		c, err := uds.New(endpoint, uds.WithHTTPClient(hc))
+		c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(hc))
 		require.NoError(t, err)
 		_, err = c.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
 		require.ErrorIs(t, err, uds.ErrUnavailable)
@@ -377,7 +382,7 @@ func TestTransportErrors(t *testing.T) {
 	})
 	t.Run("retry on 503 when asked", func(t *testing.T) {
 		m := newMock(t, answer{status: 503, ct: "text/html", body: "busy"}, ok12(txHeader("TX-OK"), getOK))
-		c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC), uds.WithRetry(2, time.Millisecond))
+		c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC), uds.WithRetry(2, time.Millisecond))
 		require.NoError(t, err)
 		st, err := c.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
 		require.NoError(t, err)
@@ -416,7 +421,7 @@ func TestAnAErrorPaths(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newMock(t, tt.answers...)
-			c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC), uds.WithCredentials("udsadmin", "MASTERADMIN", testCredential))
+			c, err := uds.New(endpoint, uds.Credentials{UserID: "udsadmin", OrgName: "MASTERADMIN", Credential: testCredential}, uds.WithHTTPClient(m.HC))
 			require.NoError(t, err)
 			for i := range tt.calls {
 				_, err = c.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
@@ -457,13 +462,25 @@ func TestExpiredTokenResultSaysNewToken(t *testing.T) {
 	assert.Equal(t, "TX-3", st.TransactionID)
 }
 
-func TestRegistryErrorMessage(t *testing.T) {
-	e := &uds.RegistryError{Operation: "getUserStatus", ErrorNumber: "31301", ErrorMessage: "User x not found.", TransactionID: "ABC"}
+func TestServiceErrorMessage(t *testing.T) {
+	e := &uds.ServiceError{Operation: "getUserStatus", Code: "31301", Message: "User x not found.", TransactionID: "ABC"}
 	assert.Equal(t, "uds: getUserStatus: error 31301: User x not found. [udsTransactionID ABC]", e.Error())
 	assert.ErrorIs(t, e, uds.ErrNotFound)
 	assert.Nil(t, e.Unwrap())
-	e = &uds.RegistryError{Operation: "getUserStatus", FaultCode: "Receiver", HTTPStatus: 503}
+	f := &uds.Fault{Code: "Receiver", Reason: "busy", HTTPStatus: 503}
+	e = &uds.ServiceError{Operation: "getUserStatus", Message: "busy", HTTPStatus: 503, Fault: f}
 	assert.ErrorIs(t, e, uds.ErrUnavailable, "a 503 Fault is unavailable whatever its number")
+	assert.Equal(t, "uds: getUserStatus: fault Receiver: busy", e.Error())
+	assert.Same(t, f, e.Unwrap(), "Unwrap gives the Fault")
+	assert.Equal(t, `&uds.ServiceError{Operation:"getUserStatus", Code:"", Message:"busy", HTTPStatus:503, `+
+		`Fault:&uds.Fault{Code:"Receiver", Subcodes:[]string(nil), Reason:"busy", HTTPStatus:503}, TransactionID:"", Context:""}`,
+		fmt.Sprintf("%#v", e))
+	for _, code := range []string{"VersionMismatch", "MustUnderstand"} {
+		e = &uds.ServiceError{Operation: "getUserStatus", Fault: &uds.Fault{Code: code}}
+		assert.ErrorIs(t, e, uds.ErrProtocol, code)
+		e.Code = uds.CodeUserNotFound
+		assert.NotErrorIs(t, e, uds.ErrProtocol, "with a userRegistryError, the number decides")
+	}
 }
 
 func TestStatusValid(t *testing.T) {
@@ -497,19 +514,19 @@ func TestRotatedTokenAdopted(t *testing.T) {
 func TestTransportOptions(t *testing.T) {
 	big := ok12(txHeader("TX"), getOK)
 	m := newMock(t, big)
-	c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC), uds.WithUserAgent("offboard-test/1"), uds.WithTimeout(time.Minute))
+	c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC), uds.WithUserAgent("offboard-test/1"), uds.WithTimeout(time.Minute))
 	require.NoError(t, err)
 	assert.Equal(t, endpoint, c.Endpoint())
 	_, err = c.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "offboard-test/1", m.requests()[0].Header.Get("User-Agent"))
 
-	small, err := uds.New(endpoint, uds.WithHTTPClient(m.HC), uds.WithBodyLimit(int64(len(big.body)/2)))
+	small, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC), uds.WithBodyLimit(int64(len(big.body)/2)))
 	require.NoError(t, err)
 	_, err = small.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)
 	require.ErrorIs(t, err, uds.ErrBodyTooLarge)
 	require.ErrorIs(t, err, uds.ErrProtocol)
 
-	_, err = uds.New(endpoint, uds.WithTimeout(-time.Second))
+	_, err = uds.New(endpoint, uds.Credentials{}, uds.WithTimeout(-time.Second))
 	require.ErrorIs(t, err, uds.ErrInvalidInput)
 }

@@ -20,12 +20,12 @@ import (
 // callers find their token refused, and no call fails, races or hangs.
 func TestSixtyFourCallersWithTokenExpiry(t *testing.T) {
 	const n = 64
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	for i := range n {
 		s.AddUser("ACME", userName(i), uds.StatusActive)
 	}
 	gate := faultnet.NewGate(nil, n/2)
-	c, err := s.Client(uds.WithHTTPClient(&http.Client{Transport: gate}))
+	c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(&http.Client{Transport: gate}))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -48,7 +48,7 @@ func TestSixtyFourCallersWithTokenExpiry(t *testing.T) {
 	for i, err := range faultnet.Parallel(ctx, n, call) {
 		assert.NoError(t, err, "goroutine %d", i)
 	}
-	assert.Equal(t, 2, s.Authentications(), "one authentication, and one per expiry")
+	assert.Equal(t, 2, s.Logins(), "one authentication, and one per expiry")
 	assert.Greater(t, gate.Requests(), n, "some requests were refused and retried")
 
 	// Round 2: an expiry between two rounds of 64.
@@ -56,8 +56,8 @@ func TestSixtyFourCallersWithTokenExpiry(t *testing.T) {
 	for i, err := range faultnet.Parallel(ctx, n, call) {
 		assert.NoError(t, err, "goroutine %d", i)
 	}
-	assert.Equal(t, 3, s.Authentications())
-	assert.Zero(t, s.FailedAuthentications())
+	assert.Equal(t, 3, s.Logins())
+	assert.Zero(t, s.FailedLogins())
 }
 
 func userName(i int) string { return "user" + string(rune('A'+i/26)) + string(rune('a'+i%26)) }

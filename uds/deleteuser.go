@@ -30,25 +30,25 @@ type DeleteResult struct {
 	NewAuthToken bool
 }
 
-// NotFoundError is a *RegistryError whose error number the client's classes call ClassNotFound
+// NotFoundError is a *ServiceError whose error number the client's classes call ClassNotFound
 // (see WithErrorClasses) while the package's own constants do not: errors.Is(err, ErrNotFound)
-// holds, and errors.As still finds the *RegistryError with everything the server said.
-type NotFoundError struct{ Err *RegistryError }
+// holds, and errors.As still finds the *ServiceError with everything the server said.
+type NotFoundError struct{ Err *ServiceError }
 
 func (e *NotFoundError) Error() string { return e.Err.Error() }
 
 // Is reports ErrNotFound.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
-// Unwrap gives the *RegistryError.
+// Unwrap gives the *ServiceError.
 func (e *NotFoundError) Unwrap() error { return e.Err }
 
 // notFound makes err ErrNotFound when its error number is ClassNotFound for this client, so
 // that "not found" does not depend on the package's guessed constants alone. Numbers the
-// client does not know stay opaque (a *RegistryError that is no category).
+// client does not know stay opaque (a *ServiceError that is no category).
 func (c *Client) notFound(err error) error {
-	var re *RegistryError
-	if !errors.As(err, &re) || errors.Is(re, ErrNotFound) || c.classes.of(re.ErrorNumber) != ClassNotFound {
+	var re *ServiceError
+	if !errors.As(err, &re) || errors.Is(re, ErrNotFound) || c.classes.of(re.Code) != ClassNotFound {
 		return err
 	}
 	return &NotFoundError{Err: re}
@@ -75,7 +75,7 @@ func (c *Client) invoke(ctx context.Context, op, action string, do func(ctx cont
 // documented); read it back with RetrieveUser or GetUserStatus to verify.
 //
 // An empty UserName is refused before sending. A user that does not exist is ErrNotFound (for
-// offboarding: already done); any other Fault is a *RegistryError keeping the server's
+// offboarding: already done); any other Fault is a *ServiceError keeping the server's
 // number, message and transaction id.
 func (c *Client) DeleteUser(ctx context.Context, user UserID, opts *DeleteOptions) (*DeleteResult, error) {
 	if opts == nil {

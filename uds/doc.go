@@ -5,8 +5,9 @@
 //
 // The shortest use:
 //
-//	c, err := uds.New("https://uds.example.com:8443"+uds.ServicePath,
-//		uds.WithCredentials("udsadmin", "MASTERADMIN", os.Getenv("UDS_CREDENTIAL")))
+//	c, err := uds.New("https://uds.example.com:8443"+uds.ServicePath, uds.Credentials{
+//		UserID: "udsadmin", OrgName: "MASTERADMIN", Credential: os.Getenv("UDS_CREDENTIAL"),
+//	})
 //	if err != nil { … }
 //	res, err := c.UpdateUserStatus(ctx, []uds.UserID{{OrgName: "ACME", UserName: "jdoe"}}, uds.StatusInactive, nil)
 //	if err != nil { … }
@@ -16,11 +17,11 @@
 //
 // # Authentication (AnA)
 //
-// AnA is optional and enabled per service on the server. Without WithCredentials the client
-// sends no AnA header. With it, the first call carries userID, orgName and credential as
-// SOAP header blocks (namespace http://ws.arcot.com/UDSTransaction/1.0); the server answers
-// with an authToken header, which the client keeps and sends instead of the credentials on
-// later calls. Concurrent callers share one authentication: while one caller's request
+// AnA is optional and enabled per service on the server. With the zero Credentials the
+// client sends no AnA header. With Credentials, the first call carries userID, orgName and
+// credential as SOAP header blocks (namespace http://ws.arcot.com/UDSTransaction/1.0); the
+// server answers with an authToken header, which the client keeps and sends instead of the
+// credentials on later calls. Concurrent callers share one authentication: while one caller's request
 // carries the credentials, the others wait for the token it brings back.
 //
 // The vendor's token error numbers are not public, so the client does not depend on them:
@@ -41,18 +42,18 @@
 // # Errors
 //
 // Bad input is refused before sending with a *InputError (ErrInvalidInput). A Fault
-// from the service is a *RegistryError with the userRegistryError detail (error number,
-// message, context), the Fault code and reason, the transaction id and the HTTP status; it
-// answers errors.Is with the shared categories (ErrAuthentication, ErrSessionExpired,
+// from the service is a *ServiceError with the userRegistryError detail (Code: the error
+// number; Message; Context), the SOAP Fault itself, the transaction id and the HTTP status;
+// it answers errors.Is with the shared categories (ErrAuthentication, ErrSessionExpired,
 // ErrPermissionDenied, ErrNotFound, ErrInvalidInput, ErrUnavailable). The error numbers it
 // interprets are the Code constants; those the public material does not give are marked
 // inferred there and are the one place to correct. Answers that are not SOAP 1.2 are
 // ErrProtocol; HTTP and transport failures keep their runtime types.
 //
-//	var re *uds.RegistryError
+//	var se *uds.ServiceError
 //	switch {
-//	case errors.As(err, &re) && errors.Is(err, uds.ErrNotFound):
-//		log.Printf("no such user (%s: %s)", re.ErrorNumber, re.ErrorMessage)
+//	case errors.As(err, &se) && errors.Is(err, uds.ErrNotFound):
+//		log.Printf("no such user (%s: %s)", se.Code, se.Message)
 //	case errors.Is(err, uds.ErrUnavailable):
 //		// UDS not initialised (31002), needs a restart (31003), or a gateway said 503
 //	}

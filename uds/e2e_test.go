@@ -40,7 +40,7 @@ var jdoe = uds.UserID{OrgName: "ACME", UserName: "jdoe"}
 // TestAnALifecycle: credentials → token → token reuse → token expiry → one
 // re-authentication, each step visible in what the fake received.
 func TestAnALifecycle(t *testing.T) {
-	udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
 
 		r1, err := c.UpdateUserStatus(ctx, []uds.UserID{jdoe}, uds.StatusInactive, nil)
@@ -52,17 +52,17 @@ func TestAnALifecycle(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, r2.NewAuthToken, "the token is reused")
 		assert.Equal(t, uds.StatusInactive, r2.Status)
-		assert.Equal(t, 1, s.Authentications())
+		assert.Equal(t, 1, s.Logins())
 
 		s.ExpireTokens()
 		r3, err := c.GetUserStatus(ctx, jdoe, nil)
 		require.NoError(t, err)
 		assert.True(t, r3.NewAuthToken)
-		assert.Equal(t, 2, s.Authentications())
+		assert.Equal(t, 2, s.Logins())
 
 		rq := s.Requests()
 		require.Len(t, rq, 4)
-		admin := s.Admin()
+		admin := s.Credentials()
 		// 1: credentials, no token.
 		assert.Equal(t, admin.UserID, rq[0].AnA.UserID)
 		assert.Equal(t, admin.OrgName, rq[0].AnA.OrgName)
@@ -90,13 +90,13 @@ func TestAnALifecycle(t *testing.T) {
 		rq = s.Requests()
 		assert.NotEmpty(t, rq[4].AnA.AuthToken)
 		assert.NotEqual(t, rq[1].AnA.AuthToken, rq[4].AnA.AuthToken)
-		assert.Equal(t, 2, s.Authentications())
+		assert.Equal(t, 2, s.Logins())
 	})
 }
 
 func TestTokenLifetime(t *testing.T) {
 	clk := newClock()
-	udstest.Test(t, udstest.Config{AnA: true, TokenTTL: time.Hour, Now: clk.Now}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true, TokenTTL: time.Hour, Now: clk.Now}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
 		for _, step := range []struct {
 			advance time.Duration
@@ -105,13 +105,13 @@ func TestTokenLifetime(t *testing.T) {
 			clk.Advance(step.advance)
 			_, err := c.GetUserStatus(ctx, jdoe, nil)
 			require.NoError(t, err)
-			assert.Equal(t, step.auths, s.Authentications(), "after %v", step.advance)
+			assert.Equal(t, step.auths, s.Logins(), "after %v", step.advance)
 		}
 	})
 }
 
 func TestRevokedTokenReauthenticates(t *testing.T) {
-	udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
 		_, err := c.GetUserStatus(ctx, jdoe, nil)
 		require.NoError(t, err)
@@ -119,7 +119,7 @@ func TestRevokedTokenReauthenticates(t *testing.T) {
 		st, err := c.GetUserStatus(ctx, jdoe, nil)
 		require.NoError(t, err)
 		assert.True(t, st.NewAuthToken)
-		assert.Equal(t, 2, s.Authentications())
+		assert.Equal(t, 2, s.Logins())
 	})
 }
 
@@ -152,13 +152,13 @@ func TestConcurrentAuthentication(t *testing.T) {
 		{"token revoked", (*udstest.Server).RevokeTokens},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+			udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 				s.AddUser("ACME", "jdoe", uds.StatusActive)
 				before := 0
 				if tt.spoil != nil {
 					_, err := c.GetUserStatus(ctx, jdoe, nil)
 					require.NoError(t, err)
-					before = s.Authentications()
+					before = s.Logins()
 					tt.spoil(s)
 				}
 				var mu sync.Mutex
@@ -175,7 +175,7 @@ func TestConcurrentAuthentication(t *testing.T) {
 				for _, err := range errs {
 					require.NoError(t, err)
 				}
-				assert.Equal(t, before+1, s.Authentications(), "one authentication for %d callers", n)
+				assert.Equal(t, before+1, s.Logins(), "one authentication for %d callers", n)
 				assert.Equal(t, 1, newTokens, "exactly one caller brought a token back")
 			})
 		})
@@ -186,7 +186,9 @@ func TestConcurrentAuthentication(t *testing.T) {
 // authentication error, and callers that waited for the refused attempt do not send them
 // again.
 func TestConcurrentBadCredentials(t *testing.T) {
-	udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, _ *uds.Client, s *udstest.Server) {
+		c, err := uds.New(s.URL, uds.Credentials{UserID: udstest.DefaultAdminUserID, OrgName: udstest.DefaultAdminOrg, Credential: "wrong-credential"})
+		require.NoError(t, err)
 		errs := concurrently(32, func() error {
 			_, err := c.GetUserStatus(ctx, jdoe, nil)
 			return err
@@ -195,10 +197,10 @@ func TestConcurrentBadCredentials(t *testing.T) {
 			require.ErrorIs(t, err, uds.ErrAuthentication)
 			requireNoSecret(t, err.Error(), "wrong-credential")
 		}
-		assert.Zero(t, s.Authentications())
-		assert.Equal(t, 1, s.FailedAuthentications(), "one credential attempt for 32 callers")
+		assert.Equal(t, 1, s.Logins(), "one credential attempt for 32 callers")
+		assert.Equal(t, 1, s.FailedLogins(), "refused")
 		assert.Len(t, s.Requests(), 1)
-	}, uds.WithCredentials(udstest.DefaultAdminUserID, udstest.DefaultAdminOrg, "wrong-credential"))
+	})
 }
 
 // gated wraps the fake so a test can hold requests at the server until it releases them.
@@ -217,13 +219,13 @@ func gated(s *udstest.Server) (url string, arrived <-chan struct{}, release func
 // TestWaitingForAuthenticationHonoursContext: a caller waiting for another caller's
 // authentication gives up when its context ends, and nothing of it is sent.
 func TestWaitingForAuthenticationHonoursContext(t *testing.T) {
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	url, arrived, release, closeFn := gated(s)
 	defer closeFn()
 	defer release()
-	a := s.Admin()
-	c, err := uds.New(url, uds.WithCredentials(a.UserID, a.OrgName, a.Credential))
+	a := s.Credentials()
+	c, err := uds.New(url, a)
 	require.NoError(t, err)
 
 	leader := make(chan error, 1)
@@ -242,11 +244,11 @@ func TestWaitingForAuthenticationHonoursContext(t *testing.T) {
 	release()
 	require.NoError(t, <-leader)
 	assert.Len(t, s.Requests(), 1, "the cancelled caller sent nothing")
-	assert.Equal(t, 1, s.Authentications())
+	assert.Equal(t, 1, s.Logins())
 }
 
 func TestCancelledContext(t *testing.T) {
-	udstest.Test(t, udstest.Config{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		ctx, cancel := context.WithCancel(ctx)
 		cancel()
 		_, err := c.GetUserStatus(ctx, jdoe, nil)
@@ -256,7 +258,7 @@ func TestCancelledContext(t *testing.T) {
 }
 
 func TestAnAOff(t *testing.T) {
-	udstest.Test(t, udstest.Config{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		s.AddUser("", "jdoe", uds.StatusActive) // default organisation
 		st, err := c.GetUserStatus(ctx, uds.UserID{UserName: "jdoe"}, nil)
 		require.NoError(t, err)
@@ -273,21 +275,21 @@ func TestAnAOff(t *testing.T) {
 }
 
 func TestAnARequiredButNoCredentials(t *testing.T) {
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	c, err := uds.New(s.URL)
+	c, err := uds.New(s.URL, uds.Credentials{})
 	require.NoError(t, err)
 	_, err = c.GetUserStatus(t.Context(), jdoe, nil)
-	var re *uds.RegistryError
+	var re *uds.ServiceError
 	require.ErrorAs(t, err, &re)
-	assert.Equal(t, uds.CodeAccessDenied, re.ErrorNumber)
-	assert.Equal(t, "Access is denied.", re.ErrorMessage)
+	assert.Equal(t, uds.CodeAccessDenied, re.Code)
+	assert.Equal(t, "Access is denied.", re.Message)
 	assert.ErrorIs(t, err, uds.ErrAuthentication)
 	assert.Len(t, s.Requests(), 1, "no retry without credentials")
 }
 
 func TestMultiUserUpdate(t *testing.T) {
-	udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		users := []uds.UserID{
 			{OrgName: "ACME", UserName: "jdoe"},
 			{OrgName: "ACME", UserName: "asmith"},
@@ -308,23 +310,20 @@ func TestMultiUserUpdate(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, uds.StatusDeleted, st.Status, u.UserName)
 		}
-		upd := s.Requests()[0].Update
+		upd := s.Requests()[0].Call
 		require.NotNil(t, upd)
-		require.Len(t, upd.UserId, len(users))
-		for i, u := range users {
-			assert.Equal(t, u.OrgName, upd.UserId[i].OrgName)
-			assert.Equal(t, u.UserName, upd.UserId[i].UserName)
-		}
-		assert.Equal(t, "batch-7", upd.ClientTxId)
+		assert.Equal(t, users, upd.Users)
+		assert.Equal(t, uds.StatusDeleted, upd.Status)
+		assert.Equal(t, "batch-7", upd.ClientTxID)
 		assert.True(t, upd.StartLockTime.IsZero())
 
 		// All or nothing: one unknown user and nobody changes.
 		_, err = c.UpdateUserStatus(ctx, []uds.UserID{users[0], {OrgName: "ACME", UserName: "ghost"}}, uds.StatusActive, nil)
-		var re *uds.RegistryError
+		var re *uds.ServiceError
 		require.ErrorAs(t, err, &re)
 		assert.ErrorIs(t, err, uds.ErrNotFound)
-		assert.Equal(t, uds.CodeUserNotFound, re.ErrorNumber)
-		assert.Contains(t, re.ErrorMessage, "ghost")
+		assert.Equal(t, uds.CodeUserNotFound, re.Code)
+		assert.Contains(t, re.Message, "ghost")
 		got, _ := s.User("ACME", "jdoe")
 		assert.Equal(t, uds.StatusDeleted, got.Status)
 	})
@@ -332,7 +331,7 @@ func TestMultiUserUpdate(t *testing.T) {
 
 func TestLockWindow(t *testing.T) {
 	clk := newClock()
-	udstest.Test(t, udstest.Config{AnA: true, Now: clk.Now}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true, Now: clk.Now}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
 		start, end := clk.Now().Add(time.Hour), clk.Now().Add(3*time.Hour)
 		_, err := c.UpdateUserStatus(ctx, []uds.UserID{jdoe}, uds.StatusInactive,
@@ -371,28 +370,33 @@ func TestFaultsEndToEnd(t *testing.T) {
 		number string
 		is     error
 	}{
-		{"UDS not initialised", func(s *udstest.Server) { s.FailNext(udstest.NotInitializedFault()) }, jdoe, nil, uds.CodeNotInitialized, uds.ErrUnavailable},
-		{"restart UDS", func(s *udstest.Server) { s.FailNext(udstest.FatalRestartFault()) }, jdoe, nil, uds.CodeFatalRestart, uds.ErrUnavailable},
+		{"UDS not initialised", func(s *udstest.Server) { s.FailNext(udstest.NotInitialized()) }, jdoe, nil, uds.CodeNotInitialized, uds.ErrUnavailable},
+		{"restart UDS", func(s *udstest.Server) { s.FailNext(udstest.FatalRestart()) }, jdoe, nil, uds.CodeFatalRestart, uds.ErrUnavailable},
 		{"user not found", nil, uds.UserID{OrgName: "ACME", UserName: "ghost"}, nil, uds.CodeUserNotFound, uds.ErrNotFound},
 		{"organisation not found", nil, uds.UserID{OrgName: "NOPE", UserName: "jdoe"}, nil, uds.CodeOrgNotFound, uds.ErrNotFound},
 		{"not in the target organisations", nil, jdoe, []uds.Option{uds.WithTargetOrgs("GLOBEX")}, uds.CodeNotAuthorized, uds.ErrPermissionDenied},
-		{"bad credential", nil, jdoe, []uds.Option{uds.WithCredentials(udstest.DefaultAdminUserID, udstest.DefaultAdminOrg, "nope")}, uds.CodeBadCredential, uds.ErrAuthentication},
+		{"bad credential", nil, jdoe, nil, uds.CodeBadCredential, uds.ErrAuthentication},
 		{"custom fault keeps everything", func(s *udstest.Server) {
-			s.FailNext(udstest.Fault{Code: "Receiver", Number: "31201", Message: "Unable to process the database query, x.", Context: "db", HTTPStatus: 500})
+			s.FailNext(udstest.Failure{FaultCode: "Receiver", Code: "31201", Message: "Unable to process the database query, x.", Context: "db", HTTPStatus: 500})
 		}, jdoe, nil, "31201", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+			udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 				s.AddUser("ACME", "jdoe", uds.StatusActive)
 				if tt.setup != nil {
 					tt.setup(s)
 				}
+				if tt.number == uds.CodeBadCredential {
+					var err error
+					c, err = uds.New(s.URL, uds.Credentials{UserID: udstest.DefaultAdminUserID, OrgName: udstest.DefaultAdminOrg, Credential: "nope"})
+					require.NoError(t, err)
+				}
 				_, err := c.GetUserStatus(ctx, tt.user, nil)
-				var re *uds.RegistryError
+				var re *uds.ServiceError
 				require.ErrorAs(t, err, &re)
-				assert.Equal(t, tt.number, re.ErrorNumber)
-				assert.NotEmpty(t, re.ErrorMessage)
+				assert.Equal(t, tt.number, re.Code)
+				assert.NotEmpty(t, re.Message)
 				assert.Equal(t, "getUserStatus", re.Operation)
 				assert.Equal(t, http.StatusInternalServerError, re.HTTPStatus)
 				rq := s.Requests()
@@ -401,8 +405,8 @@ func TestFaultsEndToEnd(t *testing.T) {
 				if tt.is != nil {
 					assert.ErrorIs(t, err, tt.is)
 				} else {
-					assert.Equal(t, "db", re.ErrorContext)
-					assert.Equal(t, "Receiver", re.FaultCode)
+					assert.Equal(t, "db", re.Context)
+					assert.Equal(t, "Receiver", re.Fault.Code)
 				}
 			}, tt.opts...)
 		})
@@ -412,13 +416,13 @@ func TestFaultsEndToEnd(t *testing.T) {
 // TestFaultAfterAuthenticationKeepsToken: a request that authenticates and then fails still
 // brings a token back, so the next call does not authenticate again.
 func TestFaultAfterAuthenticationKeepsToken(t *testing.T) {
-	udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
 		_, err := c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "ghost"}, nil)
 		require.ErrorIs(t, err, uds.ErrNotFound)
 		_, err = c.GetUserStatus(ctx, jdoe, nil)
 		require.NoError(t, err)
-		assert.Equal(t, 1, s.Authentications())
+		assert.Equal(t, 1, s.Logins())
 		assert.NotEmpty(t, s.Requests()[1].AnA.AuthToken)
 	})
 }
@@ -438,7 +442,7 @@ func TestTargetOrgs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+			udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 				s.AddUser("ACME", "jdoe", uds.StatusActive)
 				s.AddUser("", "root", uds.StatusActive)
 				_, err := c.UpdateUserStatus(ctx, []uds.UserID{tt.user}, uds.StatusInactive, nil)

@@ -15,7 +15,7 @@ import (
 // "AuthMinder Server Codes"). The inferred ones are not in any public material found (the UDS
 // table we could read was truncated): they are the numbers the fake server udstest sends, and
 // the single place to correct when a real server says otherwise. Unknown numbers are never
-// dropped: a RegistryError always keeps the number and message the server sent. Numbers
+// dropped: a ServiceError always keeps the number and message the server sent. Numbers
 // whose cause varies, such as the documented 31201 "Unable to process the database query" and
 // 31006 "Configuration parameter not found", deliberately answer no category.
 const (
@@ -67,41 +67,72 @@ func categories(errorNumber string) []error {
 	return nil
 }
 
-// RegistryError is a SOAP 1.2 Fault answered by the User Data Service, normally carrying a
-// userRegistryError detail. Nothing the server said is dropped: unknown error numbers keep
-// their number and message, and a Fault without detail keeps its code and reason.
+// ServiceError is the service's answer to an operation when it is a failure: a SOAP 1.2
+// Fault, normally carrying a userRegistryError detail (error number, message, context).
+// Nothing the server said is dropped: unknown error numbers keep their number and message,
+// and a Fault without that detail keeps its code and reason in Fault.
 //
-//	var re *uds.RegistryError
-//	if errors.As(err, &re) {
-//		log.Printf("UDS error %s: %s (transaction %s)", re.ErrorNumber, re.ErrorMessage, re.TransactionID)
+// errors.Is answers the shared categories:
+//
+//   - ErrAuthentication: 1001 "Access is denied", a refused credential, an unknown or expired
+//     authToken (the Code constants);
+//
+//   - ErrSessionExpired: an unknown or expired authToken;
+//
+//   - ErrPermissionDenied: authenticated, but not allowed to act on the organisation;
+//
+//   - ErrNotFound: no such user or organisation (a *NotFoundError adds the numbers
+//     WithErrorClasses declares ClassNotFound, and CodeAccountNotFound is one by default);
+//
+//   - ErrInvalidInput: a request element is missing or has an invalid value;
+//
+//   - ErrUnavailable: 31002 "UDS is not initialized", 31003 "Fatal error, restart UDS", or an
+//     HTTP 503 answer;
+//
+//   - ErrProtocol: a VersionMismatch or MustUnderstand Fault without detail (the server could
+//     not read the envelope).
+//
+// To read what the server said:
+//
+//	var se *uds.ServiceError
+//	if errors.As(err, &se) {
+//		log.Printf("UDS error %s: %s (transaction %s)", se.Code, se.Message, se.TransactionID)
 //	}
-type RegistryError struct {
-	Operation     string // wire operation, e.g. "updateUserStatus"
-	FaultCode     string // SOAP 1.2 Code/Value, e.g. "Sender" or "Receiver"
-	FaultSubcodes []string
-	FaultReason   string
-	ErrorContext  string // userRegistryError/errorContext (optional on the wire)
-	ErrorMessage  string // userRegistryError/errorMessage
-	ErrorNumber   string // userRegistryError/errorNumber, opaque (see the Code constants)
-	TransactionID string // udsTransactionID response header: quote it to CA support
-	HTTPStatus    int
-
-	fault *soapx.Fault
+type ServiceError struct {
+	// Operation is the wire operation, e.g. "updateUserStatus".
+	Operation string
+	// Code is userRegistryError/errorNumber, an opaque string as the service defines it (see
+	// the Code constants); "" when the Fault carried no userRegistryError.
+	Code string
+	// Message is userRegistryError/errorMessage; the Fault's reason when the Fault carried no
+	// userRegistryError.
+	Message string
+	// HTTPStatus is the HTTP status of the answer (Axis2 answers every Fault with 500).
+	HTTPStatus int
+	// Fault is the SOAP 1.2 Fault as received: Code ("Sender", "Receiver"…), Subcodes, Reason
+	// and the raw Detail.
+	Fault *Fault
+	// TransactionID is the udsTransactionID response header: quote it to CA support.
+	TransactionID string
+	// Context is userRegistryError/errorContext (optional on the wire).
+	Context string
 }
 
 // Error shows what the server said with anything that looks like a secret redacted: a
 // message may echo the request's AnA headers. The fields keep the text as received.
-func (e *RegistryError) Error() string {
+func (e *ServiceError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "uds: %s: ", e.Operation)
 	switch {
-	case e.ErrorNumber != "" || e.ErrorMessage != "":
-		fmt.Fprintf(&b, "error %s: %s", soapx.RedactText(e.ErrorNumber), soapx.RedactText(e.ErrorMessage))
-		if e.ErrorContext != "" {
-			fmt.Fprintf(&b, " (context: %s)", soapx.RedactText(e.ErrorContext))
+	case e.Code != "":
+		fmt.Fprintf(&b, "error %s: %s", soapx.RedactText(e.Code), soapx.RedactText(e.Message))
+		if e.Context != "" {
+			fmt.Fprintf(&b, " (context: %s)", soapx.RedactText(e.Context))
 		}
+	case e.Fault != nil:
+		fmt.Fprintf(&b, "fault %s: %s", e.Fault.Code, soapx.RedactText(e.Message))
 	default:
-		fmt.Fprintf(&b, "fault %s: %s", e.FaultCode, soapx.RedactText(e.FaultReason))
+		b.WriteString(soapx.RedactText(e.Message))
 	}
 	if e.TransactionID != "" {
 		fmt.Fprintf(&b, " [udsTransactionID %s]", e.TransactionID)
@@ -110,70 +141,71 @@ func (e *RegistryError) Error() string {
 }
 
 // GoString is %#v with the server's texts redacted as in Error.
-func (e *RegistryError) GoString() string {
+func (e *ServiceError) GoString() string {
 	if e == nil {
-		return "(*uds.RegistryError)(nil)"
+		return "(*uds.ServiceError)(nil)"
 	}
-	return fmt.Sprintf("&uds.RegistryError{Operation:%q, FaultCode:%q, FaultSubcodes:%#v, FaultReason:%q, ErrorContext:%q, "+
-		"ErrorMessage:%q, ErrorNumber:%q, TransactionID:%q, HTTPStatus:%d}", e.Operation, e.FaultCode, e.FaultSubcodes,
-		soapx.RedactText(e.FaultReason), soapx.RedactText(e.ErrorContext), soapx.RedactText(e.ErrorMessage),
-		soapx.RedactText(e.ErrorNumber), e.TransactionID, e.HTTPStatus)
+	fault := "nil"
+	if f := e.Fault; f != nil {
+		fault = fmt.Sprintf("&uds.Fault{Code:%q, Subcodes:%#v, Reason:%q, HTTPStatus:%d}", f.Code, f.Subcodes,
+			soapx.RedactText(f.Reason), f.HTTPStatus)
+	}
+	return fmt.Sprintf("&uds.ServiceError{Operation:%q, Code:%q, Message:%q, HTTPStatus:%d, Fault:%s, TransactionID:%q, "+
+		"Context:%q}", e.Operation, soapx.RedactText(e.Code), soapx.RedactText(e.Message), e.HTTPStatus, fault,
+		e.TransactionID, soapx.RedactText(e.Context))
 }
 
-// Is answers the shared categories: ErrAuthentication (1001 and token/credential failures),
-// ErrSessionExpired (token failures), ErrPermissionDenied, ErrNotFound (user or organisation not found),
-// ErrInvalidInput, ErrUnavailable (31002, 31003, HTTP 503) and ErrProtocol (a
-// VersionMismatch or MustUnderstand Fault: the server could not read the envelope).
-func (e *RegistryError) Is(target error) bool {
-	for _, c := range categories(e.ErrorNumber) {
+// Is answers the shared categories listed on the type.
+func (e *ServiceError) Is(target error) bool {
+	for _, c := range categories(e.Code) {
 		if c == target {
 			return true
 		}
 	}
 	switch target {
 	case ErrProtocol:
-		return e.ErrorNumber == "" && (e.FaultCode == "VersionMismatch" || e.FaultCode == "MustUnderstand")
+		return e.Code == "" && e.Fault != nil && (e.Fault.Code == "VersionMismatch" || e.Fault.Code == "MustUnderstand")
 	case ErrUnavailable:
 		return e.HTTPStatus == 503
 	}
 	return false
 }
 
-// Unwrap gives the SOAP Fault as the runtime decoded it, for errors.As(err, **soapx.Fault).
-func (e *RegistryError) Unwrap() error {
-	if e.fault == nil {
+// Unwrap gives the SOAP Fault, for errors.As(err, **uds.Fault); nil when there is none.
+func (e *ServiceError) Unwrap() error {
+	if e.Fault == nil {
 		return nil
 	}
-	return e.fault
+	return e.Fault
 }
 
-// newRegistryError builds the service error from a SOAP 1.2 Fault.
-func newRegistryError(op string, f *soapx.Fault, txID string) *RegistryError {
-	e := &RegistryError{
+// newServiceError builds the service error from a SOAP 1.2 Fault.
+func newServiceError(op string, f *soapx.Fault, txID string) *ServiceError {
+	e := &ServiceError{
 		Operation:     op,
-		FaultCode:     f.Code,
-		FaultSubcodes: f.Subcodes,
-		FaultReason:   f.Reason,
+		Message:       f.Reason,
 		TransactionID: txID,
 		HTTPStatus:    f.HTTPStatus,
-		fault:         f,
+		Fault:         f,
 	}
 	if len(f.Detail) > 0 {
 		var detail registryErrorDetail
 		if err := f.DecodeDetail(&detail); err == nil {
-			e.ErrorContext = strings.TrimSpace(detail.ErrorContext)
-			e.ErrorMessage = strings.TrimSpace(detail.ErrorMessage)
-			e.ErrorNumber = strings.TrimSpace(detail.ErrorNumber)
+			e.Context = strings.TrimSpace(detail.ErrorContext)
+			e.Code = strings.TrimSpace(detail.ErrorNumber)
+			if e.Code != "" || strings.TrimSpace(detail.ErrorMessage) != "" {
+				e.Message = strings.TrimSpace(detail.ErrorMessage)
+			}
 		}
 	}
 	return e
 }
 
-// asRegistryError reports whether err is a RegistryError (possibly wrapped).
-func asRegistryError(err error) (*RegistryError, bool) {
-	var re *RegistryError
-	ok := errors.As(err, &re)
-	return re, ok
+// asServiceError reports whether err is a ServiceError (possibly wrapped).
+func asServiceError(err error) (*ServiceError, bool) {
+	var se *ServiceError
+	ok := errors.As(err, &se)
+	return se, ok
 }
 
 // registryErrorDetail reads Detail/msgs:userRegistryError leniently: the children are matched

@@ -14,12 +14,13 @@ import (
 // read the credential from the environment.
 
 func ExampleClient_UpdateUserStatus() {
-	s := udstest.NewServer(udstest.Config{AnA: true})
+	s := udstest.NewServer(udstest.Options{AnA: true})
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	a := s.Admin()
 
-	c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, a.Credential))
+	// With a real service: uds.Credentials{UserID: "udsadmin", OrgName: "MASTERADMIN",
+	// Credential: os.Getenv("UDS_CREDENTIAL")}.
+	c, err := uds.New(s.URL, s.Credentials())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -41,11 +42,11 @@ func ExampleClient_UpdateUserStatus() {
 }
 
 func ExampleClient_UpdateUserStatus_lockWindow() {
-	s := udstest.NewServer(udstest.Config{})
+	s := udstest.NewServer(udstest.Options{})
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 
-	c, err := uds.New(s.URL) // AnA off: no credentials, no AnA header
+	c, err := uds.New(s.URL, uds.Credentials{}) // AnA off: no credentials, no AnA header
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -69,11 +70,11 @@ func ExampleClient_UpdateUserStatus_lockWindow() {
 }
 
 func ExampleClient_GetUserStatus() {
-	s := udstest.NewServer(udstest.Config{AnA: true})
+	s := udstest.NewServer(udstest.Options{AnA: true})
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusInactive)
 
-	c, err := s.Client() // a client with the fake's admin credentials
+	c, err := uds.New(s.URL, s.Credentials()) // a client with the fake's admin credentials
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -88,27 +89,29 @@ func ExampleClient_GetUserStatus() {
 	// ACME/jdoe: INACTIVE
 }
 
-func ExampleRegistryError() {
-	s := udstest.NewServer(udstest.Config{})
+func ExampleServiceError() {
+	s := udstest.NewServer(udstest.Options{})
 	defer s.Close()
 	s.AddOrg("ACME")
-	c, err := s.Client()
+	c, err := uds.New(s.URL, uds.Credentials{}) // AnA off
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 
 	_, err = c.GetUserStatus(context.Background(), uds.UserID{OrgName: "ACME", UserName: "ghost"}, nil)
-	var re *uds.RegistryError
-	if errors.As(err, &re) {
+	var se *uds.ServiceError
+	if errors.As(err, &se) {
 		fmt.Println("not found:", errors.Is(err, uds.ErrNotFound))
-		fmt.Println("error number:", re.ErrorNumber)
-		fmt.Println("message:", re.ErrorMessage)
-		fmt.Println("quote to CA support:", re.TransactionID != "")
+		fmt.Println("error number:", se.Code)
+		fmt.Println("message:", se.Message)
+		fmt.Println("SOAP fault code:", se.Fault.Code)
+		fmt.Println("quote to CA support:", se.TransactionID != "")
 	}
 	// Output:
 	// not found: true
 	// error number: 31301
 	// message: User ghost not found in organization ACME.
+	// SOAP fault code: Sender
 	// quote to CA support: true
 }

@@ -46,7 +46,7 @@ func (f fuzzUDS) RoundTrip(r *http.Request) (*http.Response, error) {
 // FuzzFaultDetail feeds arbitrary Fault details to the userRegistryError decoding. The seeds
 // (testdata/fuzz/FuzzFaultDetail) follow UdsRegistryErrorType of the service's XSD with the
 // error numbers of the published tables. Every call fails with a typed error (a
-// *RegistryError for a SOAP 1.2 Fault), at most one re-authentication follows a rejected
+// *ServiceError for a SOAP 1.2 Fault), at most one re-authentication follows a rejected
 // token, and neither the credential nor the token shows.
 func FuzzFaultDetail(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, detail string) {
@@ -54,8 +54,7 @@ func FuzzFaultDetail(f *testing.F) {
 			status = 500
 		}
 		var n atomic.Int32
-		c, err := uds.New("http://uds.test"+uds.ServicePath, uds.WithHTTPClient(&http.Client{Transport: fuzzUDS{status, detail, &n}}),
-			uds.WithCredentials("udsadmin", "MASTERADMIN", fuzzCredential))
+		c, err := uds.New("http://uds.test"+uds.ServicePath, uds.Credentials{UserID: "udsadmin", OrgName: "MASTERADMIN", Credential: fuzzCredential}, uds.WithHTTPClient(&http.Client{Transport: fuzzUDS{status, detail, &n}}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,18 +68,18 @@ func FuzzFaultDetail(f *testing.F) {
 				t.Fatalf("call %d sent %d requests", call, sent)
 			}
 			var (
-				re *uds.RegistryError
+				re *uds.ServiceError
 				he *soapx.HTTPError
 				pe *soapx.ProtocolError
 			)
 			switch {
 			case errors.As(err, &re):
-				if re.ErrorNumber != strings.TrimSpace(re.ErrorNumber) || re.Operation != "getUserStatus" {
-					t.Fatalf("RegistryError %+v", re)
+				if re.Code != strings.TrimSpace(re.Code) || re.Operation != "getUserStatus" {
+					t.Fatalf("ServiceError %+v", re)
 				}
 				var fault *soapx.Fault
 				if !errors.As(err, &fault) || fault.Version != soapx.SOAP12 {
-					t.Fatalf("RegistryError without its SOAP 1.2 Fault: %v", err)
+					t.Fatalf("ServiceError without its SOAP 1.2 Fault: %v", err)
 				}
 			case errors.As(err, &he), errors.As(err, &pe):
 				if !errors.Is(err, uds.ErrProtocol) && !errors.Is(err, uds.ErrUnavailable) && !errors.Is(err, uds.ErrRateLimited) &&

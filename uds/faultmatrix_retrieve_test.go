@@ -34,8 +34,8 @@ func TestFaultMatrixRetrieveUser(t *testing.T) {
 		{Name: "SOAP 1.1 answer to a 1.2 request", Handler: faultnet.Reply(200, "text/xml; charset=utf-8", ok11), Check: protocol},
 		{Name: "404 with a user-not-found Fault", Handler: faultnet.Reply(404, ct12, env12(txHeader("TX-2"),
 			fault12("Sender", "User not found", uds.CodeUserNotFound, "User not found", "ACME/jdoe"))),
-			Check: faultnet.Want[*uds.RegistryError](uds.ErrNotFound).And(func(t *testing.T, err error) {
-				var re *uds.RegistryError
+			Check: faultnet.Want[*uds.ServiceError](uds.ErrNotFound).And(func(t *testing.T, err error) {
+				var re *uds.ServiceError
 				require.ErrorAs(t, err, &re)
 				assert.Equal(t, "retrieveUser", re.Operation)
 				assert.Equal(t, 404, re.HTTPStatus)
@@ -45,7 +45,7 @@ func TestFaultMatrixRetrieveUser(t *testing.T) {
 			Check: faultnet.Want[*soapx.HTTPError](uds.ErrProtocol).Not(uds.ErrNotFound)},
 		{Name: "500 with an unknown number", Handler: faultnet.Reply(500, ct12, env12(txHeader("TX-3"),
 			fault12("Receiver", "Odd", "88001", "Odd", ""))),
-			Check: faultnet.Want[*uds.RegistryError]().Not(uds.ErrNotFound, uds.ErrUnavailable, uds.ErrProtocol)},
+			Check: faultnet.Want[*uds.ServiceError]().Not(uds.ErrNotFound, uds.ErrUnavailable, uds.ErrProtocol)},
 		{Name: "answer without return", Handler: faultnet.Reply(200, ct12, env12(txHeader("TX-4"), `<ns3:retrieveUserResponse xmlns:ns3="`+msgsNS+`"/>`)),
 			Check: protocol},
 		{Name: "account status not an int", Handler: faultnet.Reply(200, ct12, strings.Replace(ok, "<ns1:accountStatus>10<", "<ns1:accountStatus>ten<", 1)),
@@ -58,7 +58,7 @@ func TestFaultMatrixRetrieveUser(t *testing.T) {
 			Check: faultnet.Want[*soapx.HTTPError](uds.ErrRateLimited).Not(uds.ErrProtocol)},
 	}...)
 	faultnet.Run(t, cases, func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
-		c, err := uds.New(url+uds.ServicePath, uds.WithHTTPClient(hc), uds.WithBodyLimit(fmBodyLimit))
+		c, err := uds.New(url+uds.ServicePath, uds.Credentials{}, uds.WithHTTPClient(hc), uds.WithBodyLimit(fmBodyLimit))
 		require.NoError(t, err)
 		u, err := c.RetrieveUser(ctx, jdoe, &uds.RetrieveOptions{IncludeAccounts: true})
 		assert.Nil(t, u)
@@ -69,11 +69,11 @@ func TestFaultMatrixRetrieveUser(t *testing.T) {
 // fmRetrieveTokenExpires: the token of a first read expires before the second, which
 // authenticates again exactly once and reads the accounts.
 func fmRetrieveTokenExpires(ctx context.Context, t *testing.T, hc *http.Client) error {
-	s := udstest.NewServer(udstest.Config{AnA: true})
+	s := udstest.NewServer(udstest.Options{AnA: true})
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	s.AddAccount("ACME", "jdoe", udstest.Account{Type: "RADIUS_ID", ID: "r", Status: 10})
-	c, err := s.Client(uds.WithHTTPClient(hc))
+	c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(hc))
 	require.NoError(t, err)
 	_, err = c.RetrieveUser(ctx, jdoe, nil)
 	require.NoError(t, err)
@@ -83,7 +83,7 @@ func fmRetrieveTokenExpires(ctx context.Context, t *testing.T, hc *http.Client) 
 		assert.Len(t, u.Accounts, 1)
 		assert.True(t, u.NewAuthToken)
 	}
-	assert.Equal(t, 2, s.Authentications())
+	assert.Equal(t, 2, s.Logins())
 	assert.Empty(t, s.Violations())
 	return err
 }
@@ -137,7 +137,7 @@ func TestHostileServerEchoesSecretsRetrieveUser(t *testing.T) {
 				}))
 				defer srv.Close()
 				var log faultnet.LogBuffer
-				c, err := uds.New(srv.URL+uds.ServicePath, uds.WithCredentials("udsadmin", "ORG", faultnet.HostilePassword),
+				c, err := uds.New(srv.URL+uds.ServicePath, uds.Credentials{UserID: "udsadmin", OrgName: "ORG", Credential: faultnet.HostilePassword},
 					uds.WithLogger(log.Logger()))
 				require.NoError(t, err)
 				_, err = c.GetUserStatus(t.Context(), jdoe, nil) // issues the token

@@ -39,8 +39,8 @@ func TestFaultMatrix(t *testing.T) {
 		{Name: "SOAP 1.1 answer to a 1.2 request", Handler: faultnet.Reply(200, "text/xml; charset=utf-8", ok11), Check: protocol},
 		{Name: "404 with a SOAP body", Handler: faultnet.Reply(404, ct12, env12(txHeader("TX-2"),
 			fault12("Sender", "User not found", uds.CodeUserNotFound, "User not found", "ACME/jdoe"))),
-			Check: faultnet.Want[*uds.RegistryError](uds.ErrNotFound).And(func(t *testing.T, err error) {
-				var re *uds.RegistryError
+			Check: faultnet.Want[*uds.ServiceError](uds.ErrNotFound).And(func(t *testing.T, err error) {
+				var re *uds.ServiceError
 				require.ErrorAs(t, err, &re)
 				assert.Equal(t, 404, re.HTTPStatus)
 				assert.Equal(t, "TX-2", re.TransactionID)
@@ -54,16 +54,16 @@ func TestFaultMatrix(t *testing.T) {
 			})},
 		{Name: "500 with a Fault", Handler: faultnet.Reply(500, ct12, env12(txHeader("TX-3"),
 			fault12("Receiver", "UDS is not initialized.", uds.CodeNotInitialized, "UDS is not initialized.", ""))),
-			Check: faultnet.Want[*uds.RegistryError](uds.ErrUnavailable).Not(uds.ErrNotFound)},
+			Check: faultnet.Want[*uds.ServiceError](uds.ErrUnavailable).Not(uds.ErrNotFound)},
 		{Name: "invalid UTF-8", Handler: faultnet.Reply(200, ct12, strings.Replace(ok, "jdoe", "jd\xc3\x28oe", 1)), Check: protocol},
 		{Name: "session expiring between two calls", Scenario: fmTokenExpires, Check: fmNoError},
 		{Name: "session still refused after re-authenticating", Scenario: fmTokenRefused,
-			Check: faultnet.Want[*uds.RegistryError](uds.ErrSessionExpired)},
+			Check: faultnet.Want[*uds.ServiceError](uds.ErrSessionExpired)},
 		{Name: "rate limited (HTTP 429)", Handler: faultnet.Reply(429, fmHTML, "Too Many Requests"),
 			Check: faultnet.Want[*soapx.HTTPError](uds.ErrRateLimited).Not(uds.ErrProtocol)},
 	}...)
 	faultnet.Run(t, cases, func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
-		c, err := uds.New(url+uds.ServicePath, uds.WithHTTPClient(hc), uds.WithBodyLimit(fmBodyLimit))
+		c, err := uds.New(url+uds.ServicePath, uds.Credentials{}, uds.WithHTTPClient(hc), uds.WithBodyLimit(fmBodyLimit))
 		require.NoError(t, err)
 		res, err := c.GetUserStatus(ctx, jdoe, nil)
 		assert.Nil(t, res)
@@ -79,10 +79,10 @@ func fmNoError(t *testing.T, err error, _ time.Duration) {
 // fmTokenExpires: the token of a first call expires before the second, which authenticates
 // again exactly once and succeeds.
 func fmTokenExpires(ctx context.Context, t *testing.T, hc *http.Client) error {
-	s := udstest.NewServer(udstest.Config{AnA: true})
+	s := udstest.NewServer(udstest.Options{AnA: true})
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	c, err := s.Client(uds.WithHTTPClient(hc))
+	c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(hc))
 	require.NoError(t, err)
 	_, err = c.GetUserStatus(ctx, jdoe, nil)
 	require.NoError(t, err)
@@ -92,21 +92,22 @@ func fmTokenExpires(ctx context.Context, t *testing.T, hc *http.Client) error {
 		assert.Equal(t, uds.StatusActive, res.Status)
 		assert.True(t, res.NewAuthToken)
 	}
-	assert.Equal(t, 2, s.Authentications(), "one authentication per token")
+	assert.Equal(t, 2, s.Logins(), "one authentication per token")
 	return err
 }
 
 // fmTokenRefused: the token is refused, and so is the request that authenticates again.
 func fmTokenRefused(ctx context.Context, t *testing.T, hc *http.Client) error {
-	s := udstest.NewServer(udstest.Config{AnA: true})
+	s := udstest.NewServer(udstest.Options{AnA: true})
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	c, err := s.Client(uds.WithHTTPClient(hc))
+	c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(hc))
 	require.NoError(t, err)
 	_, err = c.GetUserStatus(ctx, jdoe, nil)
 	require.NoError(t, err)
-	expired := udstest.Fault{Code: "Sender", Number: uds.CodeTokenExpired, Message: "authToken expired"}
-	s.FailNext(expired, expired)
+	expired := udstest.Failure{FaultCode: "Sender", Code: uds.CodeTokenExpired, Message: "authToken expired"}
+	s.FailNext(expired)
+	s.FailNext(expired)
 	_, err = c.GetUserStatus(ctx, jdoe, nil)
 	assert.Len(t, s.Requests(), 3, "the call and one retry")
 	return err

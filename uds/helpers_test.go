@@ -11,7 +11,10 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/offboard-go/offboard/uds/udstest"
 )
 
 const (
@@ -166,4 +169,16 @@ func requireNoSecret(t *testing.T, s string, secrets ...string) {
 		require.NotEmpty(t, sec)
 		require.NotContains(t, s, sec)
 	}
+}
+
+// newFake starts a udstest fake closed when the test ends, and fails the test if any request
+// broke the fake's statement of the wire contract.
+func newFake(t *testing.T, opts udstest.Options) *udstest.Server {
+	t.Helper()
+	s := udstest.NewServer(opts)
+	t.Cleanup(func() {
+		s.Close()
+		assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse")
+	})
+	return s
 }

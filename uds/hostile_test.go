@@ -71,7 +71,7 @@ func TestHostileServerEchoesSecrets(t *testing.T) {
 				}))
 				defer srv.Close()
 				var log faultnet.LogBuffer
-				c, err := uds.New(srv.URL+uds.ServicePath, uds.WithCredentials("udsadmin", "ORG", faultnet.HostilePassword),
+				c, err := uds.New(srv.URL+uds.ServicePath, uds.Credentials{UserID: "udsadmin", OrgName: "ORG", Credential: faultnet.HostilePassword},
 					uds.WithLogger(log.Logger()))
 				require.NoError(t, err)
 				jdoe := uds.UserID{OrgName: "ACME", UserName: "jdoe"}
@@ -106,7 +106,7 @@ func TestHostileCredentialsRefused(t *testing.T) {
 			srv := httptest.NewServer(faultnet.Shape{Status: 500, ContentType: "application/soap+xml; charset=utf-8", Body: body}.Handler())
 			defer srv.Close()
 			var log faultnet.LogBuffer
-			c, err := uds.New(srv.URL+uds.ServicePath, uds.WithCredentials("udsadmin", "ORG", faultnet.HostilePassword), uds.WithLogger(log.Logger()))
+			c, err := uds.New(srv.URL+uds.ServicePath, uds.Credentials{UserID: "udsadmin", OrgName: "ORG", Credential: faultnet.HostilePassword}, uds.WithLogger(log.Logger()))
 			require.NoError(t, err)
 			for range 2 {
 				_, err = c.GetUserStatus(t.Context(), uds.UserID{UserName: "jdoe"}, nil)

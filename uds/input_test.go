@@ -14,11 +14,11 @@ import (
 // Input the wire would alter, and dates xs:dateTime cannot carry, are refused with an
 // *InputError naming the field, and nothing is sent.
 func TestInputRefusedBeforeSending(t *testing.T) {
-	s := udstest.NewServer(udstest.Config{AnA: true})
+	s := udstest.NewServer(udstest.Options{AnA: true})
 	t.Cleanup(s.Close)
-	a := s.Admin()
+	a := s.Credentials()
 	newClient := func(opts ...uds.Option) (*uds.Client, error) {
-		return uds.New(s.URL, append([]uds.Option{uds.WithCredentials(a.UserID, a.OrgName, a.Credential)}, opts...)...)
+		return uds.New(s.URL, a, opts...)
 	}
 	jdoe := uds.UserID{OrgName: "ACME", UserName: "jdoe"}
 	for _, tc := range []struct {
@@ -71,27 +71,29 @@ func TestInputRefusedBeforeSending(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, field string
+		creds       uds.Credentials
 		opts        []uds.Option
 	}{
-		{"credential with ESC", "WithCredentials.credential", []uds.Option{uds.WithCredentials("admin", "ORG", "pw\x1b")}},
-		{"userID with invalid UTF-8", "WithCredentials.userID", []uds.Option{uds.WithCredentials("ad\xc3min", "ORG", "pw")}},
-		{"target org with NUL", "WithTargetOrgs[1]", []uds.Option{uds.WithCredentials("admin", "ORG", "pw"), uds.WithTargetOrgs("A", "B\x00")}},
+		{"credential with ESC", "Credentials.Credential", uds.Credentials{UserID: "admin", OrgName: "ORG", Credential: "pw\x1b"}, nil},
+		{"userID with invalid UTF-8", "Credentials.UserID", uds.Credentials{UserID: "ad\xc3min", OrgName: "ORG", Credential: "pw"}, nil},
+		{"orgName with NUL", "Credentials.OrgName", uds.Credentials{UserID: "admin", OrgName: "O\x00RG", Credential: "pw"}, nil},
+		{"target org with NUL", "WithTargetOrgs[1]", uds.Credentials{UserID: "admin", OrgName: "ORG", Credential: "pw"}, []uds.Option{uds.WithTargetOrgs("A", "B\x00")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := uds.New(s.URL, tc.opts...)
+			_, err := uds.New(s.URL, tc.creds, tc.opts...)
 			var ie *uds.InputError
 			require.ErrorAs(t, err, &ie)
 			assert.Equal(t, tc.field, ie.Field)
 		})
 	}
-	_, err := uds.New("http://admin:pw@uds.example.test" + uds.ServicePath)
+	_, err := uds.New("http://admin:pw@uds.example.test"+uds.ServicePath, uds.Credentials{})
 	require.ErrorIs(t, err, uds.ErrInvalidInput)
 	assert.NotContains(t, err.Error(), "admin:pw")
 }
 
 // A nil option is ignored.
 func TestNilOption(t *testing.T) {
-	c, err := uds.New("https://uds.example.test"+uds.ServicePath, nil, uds.WithTimeout(time.Second), nil)
+	c, err := uds.New("https://uds.example.test"+uds.ServicePath, uds.Credentials{}, nil, uds.WithTimeout(time.Second), nil)
 	require.NoError(t, err)
 	assert.NotNil(t, c)
 }

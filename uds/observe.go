@@ -22,9 +22,9 @@ func endCall(call *soapx.Call, err error) {
 		return
 	}
 	code := ""
-	var re *RegistryError
+	var re *ServiceError
 	if errors.As(err, &re) {
-		code = re.ErrorNumber
+		code = re.Code
 	}
 	call.End(err, code)
 }

@@ -20,12 +20,12 @@ import (
 func TestObserver(t *testing.T) {
 	const wrongCredential = "not-the-uds-credential"
 	clk := newClock()
-	s := udstest.New(t, udstest.Config{AnA: true, Now: clk.Now})
+	s := newFake(t, udstest.Options{AnA: true, Now: clk.Now})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	var rec observetest.Recorder
-	c, err := s.Client(uds.WithObserver(&rec), uds.WithSessionLifetime(time.Hour), uds.WithClock(clk.Now))
+	c, err := uds.New(s.URL, s.Credentials(), uds.WithObserver(&rec), uds.WithSessionLifetime(time.Hour), uds.WithClock(clk.Now))
 	require.NoError(t, err)
-	wrong, err := uds.New(s.URL, uds.WithCredentials(udstest.DefaultAdminUserID, udstest.DefaultAdminOrg, wrongCredential),
+	wrong, err := uds.New(s.URL, uds.Credentials{UserID: udstest.DefaultAdminUserID, OrgName: udstest.DefaultAdminOrg, Credential: wrongCredential},
 		uds.WithObserver(&rec))
 	require.NoError(t, err)
 	ctx := context.Background()

@@ -142,7 +142,7 @@ type RetrieveOptions struct {
 // sent and is refused. opts may be nil.
 //
 // A user that does not exist is ErrNotFound (for offboarding: already gone); any other Fault
-// is a *RegistryError keeping the server's number, message and transaction id.
+// is a *ServiceError keeping the server's number, message and transaction id.
 func (c *Client) RetrieveUser(ctx context.Context, user UserID, opts *RetrieveOptions) (*User, error) {
 	if opts == nil {
 		opts = &RetrieveOptions{}

@@ -2,6 +2,7 @@ package uds_test
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,9 +23,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	const badCredential = "Wr0ng-credential-value"
 	logs := newLogCapture()
 	logger := slog.New(logs)
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	c, err := s.Client(uds.WithLogger(logger))
+	c, err := uds.New(s.URL, s.Credentials(), uds.WithLogger(logger))
 	require.NoError(t, err)
 	ctx := t.Context()
 
@@ -52,21 +53,22 @@ func TestSecretsNeverLeak(t *testing.T) {
 	_, err = c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "ghost"}, nil)
 	require.ErrorIs(t, err, uds.ErrNotFound)
 	errs = append(errs, err)
-	var re *uds.RegistryError
+	var re *uds.ServiceError
 	require.ErrorAs(t, err, &re)
 	show(re, *re)
 	_, err = c.GetUserStatus(ctx, jdoe, nil) // the last token issued is presented too
 	require.NoError(t, err)
 	show(c, *c)
 
-	bad, err := s.Client(uds.WithLogger(logger), uds.WithCredentials(udstest.DefaultAdminUserID, udstest.DefaultAdminOrg, badCredential))
+	badCreds := uds.Credentials{UserID: udstest.DefaultAdminUserID, OrgName: udstest.DefaultAdminOrg, Credential: badCredential}
+	bad, err := uds.New(s.URL, badCreds, uds.WithLogger(logger))
 	require.NoError(t, err)
 	_, err = bad.GetUserStatus(ctx, jdoe, nil)
 	require.ErrorIs(t, err, uds.ErrAuthentication)
 	errs = append(errs, err)
-	show(bad, *bad, uds.WithCredentials("u", "o", badCredential))
+	show(bad, *bad, badCreds, &badCreds)
 
-	secrets := []string{s.Admin().Credential, badCredential}
+	secrets := []string{s.Credentials().Credential, badCredential}
 	seen := map[string]bool{}
 	for _, r := range s.Requests() {
 		if tok := r.AnA.AuthToken; tok != "" && !seen[tok] {
@@ -75,7 +77,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 	}
 	require.Len(t, seen, 2, "two tokens were issued and used: before and after the expiry")
-	assert.Equal(t, 2, s.Authentications())
+	assert.Equal(t, 3, s.Logins(), "two accepted, one refused")
+	assert.Equal(t, 1, s.FailedLogins())
 
 	text, records := logs.text()
 	require.Positive(t, records)
@@ -93,11 +96,27 @@ func TestSecretsNeverLeak(t *testing.T) {
 	assert.NotContains(t, strings.Join(printed, "\n"), "MASTERADMIN\", credential: \"", "sanity: the String form is used")
 }
 
+// Credentials print without the credential under every verb, as a value and as a pointer.
+func TestCredentialsPrinting(t *testing.T) {
+	c := uds.Credentials{UserID: "admin", OrgName: "ORG", Credential: "secret-value"}
+	want := `uds.Credentials{UserID:"admin" OrgName:"ORG" Credential:[REDACTED]}`
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		assert.Equal(t, want, fmt.Sprintf(verb, c), verb)
+		assert.NotContains(t, fmt.Sprintf(verb, &c), "secret-value", verb)
+		assert.NotContains(t, fmt.Sprintf(verb, []any{c, &c, struct{ C uds.Credentials }{c}}), "secret-value", verb)
+	}
+	assert.Equal(t, fmt.Sprintf("%q", want), fmt.Sprintf("%q", c))
+	assert.NotContains(t, fmt.Sprintf("%x", c), hex.EncodeToString([]byte("secret-value")))
+	assert.Equal(t, want, c.String())
+	assert.Equal(t, want, c.GoString())
+	assert.Equal(t, `uds.Credentials{UserID:"" OrgName:"" Credential:<empty>}`, uds.Credentials{}.String())
+}
+
 func TestClientString(t *testing.T) {
-	c, err := uds.New(endpoint)
+	c, err := uds.New(endpoint, uds.Credentials{})
 	require.NoError(t, err)
 	assert.Equal(t, `uds.Client{endpoint: "`+endpoint+`", AnA: off}`, c.String())
-	c, err = uds.New(endpoint, uds.WithCredentials("admin", "ORG", "secret-value"))
+	c, err = uds.New(endpoint, uds.Credentials{UserID: "admin", OrgName: "ORG", Credential: "secret-value"})
 	require.NoError(t, err)
 	want := `uds.Client{endpoint: "` + endpoint + `", AnA: on, userID: "admin", orgName: "ORG", credential: [REDACTED], authToken: none}`
 	assert.Equal(t, want, c.String())
@@ -113,7 +132,7 @@ func TestClientString(t *testing.T) {
 // TestErrorsIsSharedSentinels: the package's sentinels are the runtime's, so one errors.Is
 // works across services.
 func TestErrorsIsSharedSentinels(t *testing.T) {
-	udstest.Test(t, udstest.Config{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		_, err := c.GetUserStatus(ctx, uds.UserID{UserName: "nobody"}, nil)
 		require.Error(t, err)
 		assert.True(t, errors.Is(err, uds.ErrNotFound))

@@ -32,9 +32,9 @@ type anaSecret struct{ credential string }
 
 func newANA(cfg *config) *ana {
 	a := &ana{
-		userID:  cfg.userID,
-		orgName: cfg.orgName,
-		secret:  &anaSecret{credential: cfg.credential},
+		userID:  cfg.creds.UserID,
+		orgName: cfg.creds.OrgName,
+		secret:  &anaSecret{credential: cfg.creds.Credential},
 	}
 	for _, o := range cfg.targetOrgs {
 		a.authz = append(a.authz, &udswsdl.Targetorg{Value: o})
@@ -106,9 +106,9 @@ func (c *Client) call(ctx context.Context, op string, send exchange) (respMeta, 
 		if err == nil || retried || !c.tokenSuspect(err) {
 			return meta, err
 		}
-		re, _ := asRegistryError(err)
+		re, _ := asServiceError(err)
 		c.logger.LogAttrs(ctx, slog.LevelInfo, "uds: the AnA token may no longer be valid; authenticating again",
-			slog.String("operation", op), slog.String("errorNumber", re.ErrorNumber),
+			slog.String("operation", op), slog.String("errorNumber", re.Code),
 			slog.String("udsTransactionID", re.TransactionID))
 	}
 }
@@ -164,11 +164,11 @@ func (c *Client) authSuspect(err error) bool {
 
 // classOf classifies err's error number; ok is false when err is not a Fault of the service.
 func (c *Client) classOf(err error) (ErrorClass, bool) {
-	re, ok := asRegistryError(err)
+	re, ok := asServiceError(err)
 	if !ok {
 		return ClassUnknown, false
 	}
-	return c.classes.of(re.ErrorNumber), true
+	return c.classes.of(re.Code), true
 }
 
 // sessionError names the engine's own errors in this package's terms. A caller whose context

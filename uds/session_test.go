@@ -27,17 +27,17 @@ func TestSessionBadCredentialsOneAuthentication(t *testing.T) {
 		{"a number the client has never seen", "47110"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := udstest.New(t, udstest.Config{AnA: true, BadCredentialNumber: tc.number})
+			s := newFake(t, udstest.Options{AnA: true, BadCredentialNumber: tc.number})
 			s.AddUser("ACME", "jdoe", uds.StatusActive)
-			a := s.Admin()
-			c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, "wrong password"))
+			a := s.Credentials()
+			c, err := uds.New(s.URL, uds.Credentials{UserID: a.UserID, OrgName: a.OrgName, Credential: "wrong password"})
 			require.NoError(t, err)
 
 			errs := concurrently(64, func() error { _, err := c.GetUserStatus(t.Context(), jdoe, nil); return err })
 			sent := 0
 			for _, err := range errs {
 				require.Error(t, err)
-				var re *uds.RegistryError
+				var re *uds.ServiceError
 				require.ErrorAs(t, err, &re, "the server's answer is kept")
 				if !errors.As(err, new(*uds.RefusedError)) {
 					sent++ // the one caller whose request carried the credentials
@@ -52,50 +52,50 @@ func TestSessionBadCredentialsOneAuthentication(t *testing.T) {
 				require.ErrorAs(t, err, &re)
 				assert.ErrorIs(t, err, uds.ErrAuthentication)
 			}
-			assert.Equal(t, 1, s.FailedAuthentications(), "exactly one credential authentication on the wire")
+			assert.Equal(t, 1, s.FailedLogins(), "exactly one credential authentication on the wire")
 			assert.Len(t, s.Requests(), 1)
 
 			// ResetRefusal lets the client try again (one more request).
 			c.ResetRefusal()
 			_, err = c.GetUserStatus(t.Context(), jdoe, nil)
-			require.ErrorAs(t, err, new(*uds.RegistryError))
-			assert.Equal(t, 2, s.FailedAuthentications())
+			require.ErrorAs(t, err, new(*uds.ServiceError))
+			assert.Equal(t, 2, s.FailedLogins())
 		})
 	}
 }
 
 func TestSessionUnknownTokenNumberReauthenticatesOnce(t *testing.T) {
 	clk := newClock()
-	s := udstest.New(t, udstest.Config{AnA: true, Now: clk.Now, TokenTTL: time.Hour,
+	s := newFake(t, udstest.Options{AnA: true, Now: clk.Now, TokenTTL: time.Hour,
 		TokenErrorNumbers: [2]string{"90001", "90002"}}) // numbers the client has never seen
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	a := s.Admin()
-	c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, a.Credential),
+	a := s.Credentials()
+	c, err := uds.New(s.URL, a,
 		uds.WithSessionLifetime(24*time.Hour)) // the client believes the token lasts a day
 	require.NoError(t, err)
 
 	_, err = c.GetUserStatus(t.Context(), jdoe, nil)
 	require.NoError(t, err)
-	require.Equal(t, 1, s.Authentications())
+	require.Equal(t, 1, s.Logins())
 
 	clk.Advance(2 * time.Hour) // the server expired the token; the client does not know
 	st, err := c.GetUserStatus(t.Context(), jdoe, nil)
 	require.NoError(t, err, "the dead token is dropped and the call succeeds")
 	assert.Equal(t, uds.StatusActive, st.Status)
-	assert.Equal(t, 2, s.Authentications(), "exactly one re-authentication")
+	assert.Equal(t, 2, s.Logins(), "exactly one re-authentication")
 
 	// The new token serves the next calls: no more authentications.
 	for range 5 {
 		_, err = c.GetUserStatus(t.Context(), jdoe, nil)
 		require.NoError(t, err)
 	}
-	assert.Equal(t, 2, s.Authentications())
+	assert.Equal(t, 2, s.Logins())
 }
 
 func TestSessionBusinessAnswerKeepsToken(t *testing.T) {
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	c, err := s.Client()
+	c, err := uds.New(s.URL, s.Credentials())
 	require.NoError(t, err)
 	_, err = c.GetUserStatus(t.Context(), jdoe, nil)
 	require.NoError(t, err)
@@ -103,15 +103,15 @@ func TestSessionBusinessAnswerKeepsToken(t *testing.T) {
 		_, err = c.GetUserStatus(t.Context(), uds.UserID{OrgName: "ACME", UserName: "nobody"}, nil)
 		require.ErrorIs(t, err, uds.ErrNotFound)
 	}
-	assert.Equal(t, 1, s.Authentications(), "a business answer says nothing against the token")
+	assert.Equal(t, 1, s.Logins(), "a business answer says nothing against the token")
 }
 
 func TestSessionProactiveRenewal(t *testing.T) {
 	clk := newClock()
-	s := udstest.New(t, udstest.Config{AnA: true, Now: clk.Now, TokenTTL: time.Hour})
+	s := newFake(t, udstest.Options{AnA: true, Now: clk.Now, TokenTTL: time.Hour})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	a := s.Admin()
-	c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, a.Credential),
+	a := s.Credentials()
+	c, err := uds.New(s.URL, a,
 		uds.WithSessionLifetime(time.Hour), uds.WithClock(clk.Now))
 	require.NoError(t, err)
 
@@ -121,23 +121,23 @@ func TestSessionProactiveRenewal(t *testing.T) {
 	st, err := c.GetUserStatus(t.Context(), jdoe, nil)
 	require.NoError(t, err)
 	assert.True(t, st.NewAuthToken, "the call inside the window authenticated with the credentials")
-	assert.Equal(t, 2, s.Authentications())
+	assert.Equal(t, 2, s.Logins())
 
 	clk.Advance(5 * time.Minute) // the first token has expired now; the renewed one has not
 	st, err = c.GetUserStatus(t.Context(), jdoe, nil)
 	require.NoError(t, err)
 	assert.False(t, st.NewAuthToken)
-	assert.Equal(t, 2, s.Authentications(), "the token was replaced before it expired: no failure, no reactive renewal")
+	assert.Equal(t, 2, s.Logins(), "the token was replaced before it expired: no failure, no reactive renewal")
 	assert.Len(t, s.Requests(), 3, "no request was refused and retried")
 }
 
 func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	url, arrived, release, closeFn := gated(s)
 	defer closeFn()
-	a := s.Admin()
-	c, err := uds.New(url, uds.WithCredentials(a.UserID, a.OrgName, a.Credential))
+	a := s.Credentials()
+	c, err := uds.New(url, a)
 	require.NoError(t, err)
 
 	leaderCtx, cancel := context.WithCancel(t.Context())
@@ -162,15 +162,15 @@ func TestSessionLeaderCancelledOthersSucceed(t *testing.T) {
 	release()
 	wg.Wait()
 	assert.EqualValues(t, 8, ok.Load(), "no caller fails because the leader gave up")
-	assert.LessOrEqual(t, s.Authentications(), 2, "the leader's request (if it got through) and one waiter's")
+	assert.LessOrEqual(t, s.Logins(), 2, "the leader's request (if it got through) and one waiter's")
 }
 
 func TestSession256CallersFourExpiries(t *testing.T) {
 	clk := newClock()
-	s := udstest.New(t, udstest.Config{AnA: true, Now: clk.Now, TokenTTL: time.Hour})
+	s := newFake(t, udstest.Options{AnA: true, Now: clk.Now, TokenTTL: time.Hour})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	a := s.Admin()
-	c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, a.Credential),
+	a := s.Credentials()
+	c, err := uds.New(s.URL, a,
 		uds.WithSessionLifetime(24*time.Hour))
 	require.NoError(t, err)
 	for round := range 5 {
@@ -180,20 +180,15 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 		errs := concurrently(256, func() error { _, err := c.GetUserStatus(t.Context(), jdoe, nil); return err })
 		require.NoError(t, errors.Join(errs...), "round %d", round)
 	}
-	assert.Equal(t, 5, s.Authentications(), "one authentication per expiry")
+	assert.Equal(t, 5, s.Logins(), "one authentication per expiry")
 }
 
 func TestClose(t *testing.T) {
 	for _, ana := range []bool{true, false} {
 		t.Run(fmt.Sprint("AnA ", ana), func(t *testing.T) {
-			s := udstest.New(t, udstest.Config{AnA: ana})
+			s := newFake(t, udstest.Options{AnA: ana})
 			s.AddUser("ACME", "jdoe", uds.StatusActive)
-			var opts []uds.Option
-			if ana {
-				a := s.Admin()
-				opts = append(opts, uds.WithCredentials(a.UserID, a.OrgName, a.Credential))
-			}
-			c, err := uds.New(s.URL, opts...)
+			c, err := uds.New(s.URL, s.Credentials())
 			require.NoError(t, err)
 			_, err = c.GetUserStatus(t.Context(), jdoe, nil)
 			require.NoError(t, err)

@@ -20,13 +20,13 @@ import (
 // ErrUnavailable) before the AnA credential leaves; WithRootCAs with the server's CA makes it
 // work.
 func TestTLSVerification(t *testing.T) {
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	front := faultnet.TLSFront(t, s.URL)
 	endpoint := front.URL + uds.ServicePath
-	a := s.Admin()
+	a := s.Credentials()
 
-	c, err := uds.New(endpoint, uds.WithCredentials(a.UserID, a.OrgName, a.Credential))
+	c, err := uds.New(endpoint, a)
 	require.NoError(t, err)
 	_, err = c.GetUserStatus(t.Context(), jdoe, nil)
 	var te *soapx.TransportError
@@ -38,12 +38,12 @@ func TestTLSVerification(t *testing.T) {
 
 	pool := x509.NewCertPool()
 	pool.AddCert(front.Certificate())
-	c, err = uds.New(endpoint, uds.WithCredentials(a.UserID, a.OrgName, a.Credential), uds.WithRootCAs(pool))
+	c, err = uds.New(endpoint, a, uds.WithRootCAs(pool))
 	require.NoError(t, err)
 	st, err := c.GetUserStatus(t.Context(), jdoe, nil)
 	require.NoError(t, err)
 	assert.Equal(t, uds.StatusActive, st.Status)
 
-	_, err = uds.New(endpoint, uds.WithRootCAs(pool), uds.WithHTTPClient(&http.Client{}))
+	_, err = uds.New(endpoint, uds.Credentials{}, uds.WithRootCAs(pool), uds.WithHTTPClient(&http.Client{}))
 	assert.ErrorIs(t, err, uds.ErrInvalidInput)
 }

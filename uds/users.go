@@ -84,7 +84,7 @@ type UserStatus struct {
 //
 // Bad input (no users, an empty UserName, an unknown status, an EndLockTime not after
 // StartLockTime) is refused with a *soapx.InputError (errors.Is(err, ErrInvalidInput))
-// before anything is sent. A Fault from the server is a *RegistryError.
+// before anything is sent. A Fault from the server is a *ServiceError.
 func (c *Client) UpdateUserStatus(ctx context.Context, users []UserID, status Status, opts *UpdateOptions) (*UpdateResult, error) {
 	if opts == nil {
 		opts = &UpdateOptions{}

@@ -296,7 +296,7 @@ func TestNewOperationsAgainstVendorSchema(t *testing.T) {
 	vm := loadVendor(t)
 	m := newMock(t, ok12(txHeader("TX"), retrieveOK), ok12(txHeader("TX"), retrieveOK), ok12(txHeader("TX"), deleteOK), ok12(txHeader("TX"), deleteOK),
 		ok12(txHeader("TX"), listOK), ok12(txHeader("TX"), listOK), ok12(txHeader("TX"), deleteAccOK), ok12(txHeader("TX"), deleteAccOK))
-	c, err := uds.New(endpoint, uds.WithHTTPClient(m.HC))
+	c, err := uds.New(endpoint, uds.Credentials{}, uds.WithHTTPClient(m.HC))
 	require.NoError(t, err)
 	ctx := t.Context()
 	full := uds.UserID{OrgName: "ACME", UserName: "jdoe", UserRefID: 77}

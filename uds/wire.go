@@ -60,7 +60,7 @@ func convertError(op string, err error, resp *soapx.Response, meta respMeta) err
 		return nil
 	}
 	// A SOAP 1.1 answer (Fault or not) is a *soapx.ProtocolError from the runtime, which may
-	// wrap the 1.1 Fault: it must stay a protocol error, not become a RegistryError.
+	// wrap the 1.1 Fault: it must stay a protocol error, not become a ServiceError.
 	var pe *soapx.ProtocolError
 	var f *soapx.Fault
 	if !errors.As(err, &pe) && errors.As(err, &f) {
@@ -72,7 +72,7 @@ func convertError(op string, err error, resp *soapx.Response, meta respMeta) err
 				Err:         f,
 			})
 		}
-		return newRegistryError(op, f, meta.transactionID)
+		return newServiceError(op, f, meta.transactionID)
 	}
 	return fmt.Errorf("uds: %s: %w", op, err)
 }

@@ -8,7 +8,8 @@
 // Against a real service, -endpoint and -user are required (there is no default user). The
 // AnA credential is read from the environment variable UDS_CREDENTIAL, never from a flag
 // (flags end up in shell history and process listings). Without -admin the client sends no
-// AnA header, for services where AnA is off.
+// AnA header, for services where AnA is off; with it, -admin-org is required too. Without
+// -org the user is looked up in the server's default organisation.
 //
 // Exit status: 0 inactive (now or already), 1 failed, 2 bad usage.
 package main
@@ -40,8 +41,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
   UDS_CREDENTIAL=… uds -endpoint URL -admin udsadmin -admin-org MASTERADMIN -org ACME -user jdoe
 `, "ArcotUserRegistrySvc `URL`", stderr)
 	admin := fs.String("admin", "", "AnA userID (credential from $UDS_CREDENTIAL); empty: AnA off")
-	adminOrg := fs.String("admin-org", "", "AnA orgName of -admin")
-	org := fs.String("org", "", "organisation of the user (empty: the server's default)")
+	adminOrg := fs.String("admin-org", "", "AnA orgName of -admin (required with -admin)")
+	org := fs.String("org", "", "organisation of the user; empty: the server's default organisation (the demo's user is in ACME)")
 	user := fs.String("user", "", "`name` of the user to deactivate")
 	if err := common.Parse(fs, args); err != nil {
 		return cli.Fail(stderr, "uds", err)
@@ -53,18 +54,19 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 
 	endpoint, credential := common.Endpoint, env("UDS_CREDENTIAL")
 	if common.Demo {
-		fake := udstest.NewServer(udstest.Config{AnA: true})
+		fake := udstest.NewServer(udstest.Options{AnA: true})
 		defer fake.Close()
-		*org, *user = "ACME", "jdoe"
+		*org, *user = "ACME", "jdoe" // -demo excludes -org and -user
 		fake.AddUser(*org, *user, uds.StatusActive)
-		a := fake.Admin()
+		a := fake.Credentials()
 		endpoint, *admin, *adminOrg, credential = fake.URL, a.UserID, a.OrgName, a.Credential
 		fmt.Fprintf(stdout, "DEMO: running against the built-in fake UDS (udstest) at %s, not a real service,\n", fake.URL)
 		fmt.Fprintf(stdout, "with AnA on and user %s/%s in status ACTIVE.\n\n", *org, *user)
 	} else {
 		err := cli.Require("-user", *user)
 		if *admin != "" {
-			err = errors.Join(err, cli.Require("$UDS_CREDENTIAL (the AnA credential of -admin)", credential))
+			err = errors.Join(err, cli.Require("-admin-org (the AnA orgName of -admin)", *adminOrg),
+				cli.Require("$UDS_CREDENTIAL (the AnA credential of -admin)", credential))
 		}
 		if err != nil {
 			return cli.Fail(stderr, "uds", &cli.UsageError{Msg: err.Error()})
@@ -72,20 +74,21 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 
 	opts := []uds.Option{uds.WithTimeout(common.Timeout)}
+	var creds uds.Credentials // zero: AnA off, no AnA header
 	if *admin != "" {
-		opts = append(opts, uds.WithCredentials(*admin, *adminOrg, credential))
+		creds = uds.Credentials{UserID: *admin, OrgName: *adminOrg, Credential: credential}
 	}
 	if l := cli.Logger(common.Debug, stderr); l != nil {
 		opts = append(opts, uds.WithLogger(l))
 	}
-	c, err := uds.New(endpoint, opts...)
+	c, err := uds.New(endpoint, creds, opts...)
 	if err != nil {
 		return cli.Fail(stderr, "uds", &cli.UsageError{Msg: err.Error()})
 	}
 	if err := deactivate(ctx, c, uds.UserID{OrgName: *org, UserName: *user}, stdout); err != nil {
-		var re *uds.RegistryError
-		if errors.As(err, &re) && re.TransactionID != "" {
-			fmt.Fprintln(stderr, "udsTransactionID (quote it to CA support):", re.TransactionID)
+		var se *uds.ServiceError
+		if errors.As(err, &se) && se.TransactionID != "" {
+			fmt.Fprintln(stderr, "udsTransactionID (quote it to CA support):", se.TransactionID)
 		}
 		return cli.Fail(stderr, "uds", err)
 	}

@@ -14,10 +14,10 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	s := udstest.NewServer(udstest.Config{AnA: true, Admin: udstest.Admin{Credential: "uds-Cred-9f3a7c1e"}})
+	s := udstest.NewServer(udstest.Options{AnA: true, Admin: uds.Credentials{Credential: "uds-Cred-9f3a7c1e"}})
 	t.Cleanup(s.Close)
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
-	a := s.Admin()
+	a := s.Credentials()
 	env := func(k string) string { return map[string]string{"UDS_CREDENTIAL": a.Credential}[k] }
 	noEnv := func(string) string { return "" }
 	real := []string{"-endpoint", s.URL, "-admin", a.UserID, "-admin-org", a.OrgName, "-org", "ACME", "-user", "jdoe"}
@@ -35,6 +35,8 @@ func TestRun(t *testing.T) {
 		{"empty endpoint", []string{"-endpoint", "", "-user", "realuser"}, env, cli.ExitUsage, "", "-endpoint is empty"},
 		{"no target user", []string{"-endpoint", s.URL}, env, cli.ExitUsage, "", "-user is required"},
 		{"no credential", real, noEnv, cli.ExitUsage, "", "$UDS_CREDENTIAL"},
+		{"no admin org", []string{"-endpoint", s.URL, "-admin", a.UserID, "-user", "jdoe"}, env, cli.ExitUsage, "", "-admin-org"},
+		{"org help", []string{"-h"}, noEnv, cli.ExitOK, "", "the demo's user is in ACME"},
 		{"extra argument", append(real, "jdoe"), env, cli.ExitUsage, "", `unexpected argument "jdoe"`},
 		{"unknown flag", []string{"-v"}, noEnv, cli.ExitUsage, "", "flag provided but not defined"},
 		{"version", []string{"-version"}, noEnv, cli.ExitOK, "uds ", ""},
@@ -58,4 +60,5 @@ func TestRun(t *testing.T) {
 	}
 	u, _ := s.User("ACME", "jdoe")
 	assert.Equal(t, uds.StatusInactive, u.Status)
+	assert.Empty(t, s.Violations())
 }

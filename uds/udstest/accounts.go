@@ -9,46 +9,14 @@ import (
 	"time"
 
 	"github.com/offboard-go/offboard/uds"
-	"github.com/offboard-go/offboard/uds/internal/udswsdl"
 )
-
-// Call is a request of retrieveUser, deleteUser, listUserAccounts or deleteUserAccount as the
-// fake read it from the XML against its own contract (contract.go).
-type Call struct {
-	// OrgName and UserName name the user: userId/orgName and userId/userName, or for
-	// retrieveUser orgName and userIdentifier. UserRefID is userId/userRefId as sent.
-	OrgName, UserName, UserRefID string
-	// AccountType and AccountID are account/accountType and account/accountID (retrieveUser:
-	// the request's accountType).
-	AccountType, AccountID string
-	// The retrieveUser filter flags.
-	IncludeImage, IncludeAccounts, DeepSearch bool
-	ClientTxID                                string
-}
-
-// perform runs a Call; s.mu is held.
-func (s *Server) perform(op string, c *Call) (any, *Fault) {
-	switch op {
-	case "retrieveUser":
-		return s.retrieveUser(c)
-	case "deleteUser":
-		return s.deleteUser(c)
-	case "listUserAccounts":
-		return s.listUserAccounts(c)
-	}
-	return s.deleteUserAccount(c)
-}
-
-func (s *Server) findCall(c *Call, field string) (*User, *Fault) {
-	return s.find(&udswsdl.UserIdentifierType{OrgName: c.OrgName, UserName: c.UserName}, field)
-}
 
 // retrieveUser answers the user's details, with its accounts when the filter asks for them. A
 // deep search that finds no user of that name looks for an account with that accountID (of
 // the request's accountType when it names one).
-func (s *Server) retrieveUser(c *Call) (any, *Fault) {
-	u, f := s.findCall(c, "userIdentifier")
-	if f != nil && c.DeepSearch && f.Number == uds.CodeUserNotFound {
+func (s *Server) retrieveUser(c *Call) ([]byte, *Failure) {
+	u, f := s.find(c.User(), "userIdentifier")
+	if f != nil && c.DeepSearch && f.Code == uds.CodeUserNotFound {
 		if byAccount := s.byAccountID(c); byAccount != nil {
 			u, f = byAccount, nil
 		}
@@ -85,13 +53,14 @@ func (s *Server) retrieveUser(c *Call) (any, *Fault) {
 // byAccountID is the user of the request's organisation with an account whose accountID is the
 // identifier; s.mu held.
 func (s *Server) byAccountID(c *Call) *User {
-	org := c.OrgName
+	id := c.User()
+	org := id.OrgName
 	if org == "" {
 		org = s.cfg.DefaultOrg
 	}
 	for _, u := range s.users[org] {
 		for _, a := range u.Accounts {
-			if a.ID == c.UserName && (c.AccountType == "" || a.Type == c.AccountType) {
+			if a.ID == id.UserName && (c.AccountType == "" || a.Type == c.AccountType) {
 				return u
 			}
 		}
@@ -101,8 +70,8 @@ func (s *Server) byAccountID(c *Call) *User {
 
 // deleteUser deletes the user and its accounts: status DELETED, or gone with HardDelete. A
 // user already DELETED is "not found".
-func (s *Server) deleteUser(c *Call) (any, *Fault) {
-	u, f := s.findCall(c, "userId")
+func (s *Server) deleteUser(c *Call) ([]byte, *Failure) {
+	u, f := s.find(c.User(), "userId")
 	if f == nil && u.Status == uds.StatusDeleted {
 		f = userNotFound(u.OrgName, u.UserName)
 	}
@@ -119,8 +88,8 @@ func (s *Server) deleteUser(c *Call) (any, *Fault) {
 	return success("deleteUserResponse"), nil
 }
 
-func (s *Server) listUserAccounts(c *Call) (any, *Fault) {
-	u, f := s.findCall(c, "userId")
+func (s *Server) listUserAccounts(c *Call) ([]byte, *Failure) {
+	u, f := s.find(c.User(), "userId")
 	if f != nil {
 		return nil, f
 	}
@@ -139,8 +108,8 @@ func (s *Server) listUserAccounts(c *Call) (any, *Fault) {
 
 // deleteUserAccount deletes the user's account of the type named: only accountType identifies
 // the account (the service ignores the other account members for this operation).
-func (s *Server) deleteUserAccount(c *Call) (any, *Fault) {
-	u, f := s.findCall(c, "userId")
+func (s *Server) deleteUserAccount(c *Call) ([]byte, *Failure) {
+	u, f := s.find(c.User(), "userId")
 	if f != nil {
 		return nil, f
 	}
@@ -149,7 +118,7 @@ func (s *Server) deleteUserAccount(c *Call) (any, *Fault) {
 	}
 	i := slices.IndexFunc(u.Accounts, func(a Account) bool { return a.Type == c.AccountType })
 	if i < 0 {
-		return nil, &Fault{Code: "Sender", Number: uds.CodeAccountNotFound,
+		return nil, &Failure{FaultCode: "Sender", Code: uds.CodeAccountNotFound,
 			Message: fmt.Sprintf("Account of type %s not found for user %s in organization %s.", c.AccountType, u.UserName, u.OrgName),
 			Context: "accountType=" + c.AccountType}
 	}
@@ -157,8 +126,8 @@ func (s *Server) deleteUserAccount(c *Call) (any, *Fault) {
 	return success("deleteUserAccountResponse"), nil
 }
 
-func userNotFound(org, name string) *Fault {
-	return &Fault{Code: "Sender", Number: uds.CodeUserNotFound,
+func userNotFound(org, name string) *Failure {
+	return &Failure{FaultCode: "Sender", Code: uds.CodeUserNotFound,
 		Message: fmt.Sprintf("User %s not found in organization %s.", name, org),
 		Context: "orgName=" + org + ", userName=" + name}
 }

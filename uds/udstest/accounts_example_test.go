@@ -12,13 +12,13 @@ import (
 // Ending a user's access with the fake: read the user with its accounts, delete each account,
 // delete the user, read again; a rerun's deletes answer ErrNotFound (already done).
 func ExampleServer_AddAccount() {
-	s := udstest.NewServer(udstest.Config{AnA: true})
+	s := udstest.NewServer(udstest.Options{AnA: true})
 	defer s.Close()
 	s.AddUser("ACME", "leaver", uds.StatusActive)
 	s.AddAccount("ACME", "leaver", udstest.Account{Type: "RADIUS_ID", ID: "leaver-radius", Status: 10})
 	s.AddAccount("ACME", "leaver", udstest.Account{Type: "ALT_LOGIN", ID: "l@acme.example", Status: 10})
 
-	c, err := s.Client()
+	c, err := uds.New(s.URL, s.Credentials())
 	if err != nil {
 		fmt.Println(err)
 		return

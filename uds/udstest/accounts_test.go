@@ -29,9 +29,9 @@ func postRaw(t *testing.T, s *udstest.Server, action, body string) (int, string)
 	return resp.StatusCode, string(b)
 }
 
-// Requests of the new operations are read against the fake's own statement of the contract:
+// Requests of every operation are read against the fake's own statement of the contract:
 // each deviation is a Violation and, as ADB would, a Sender Fault; a valid request is served.
-func TestNewOperationsContract(t *testing.T) {
+func TestOperationsContract(t *testing.T) {
 	for name, tc := range map[string]struct {
 		action, body, violation string
 	}{
@@ -53,11 +53,21 @@ func TestNewOperationsContract(t *testing.T) {
 			`<m:listUserAccountRequest><m:userId><u:userName>jdoe</u:userName></m:userId><m:account><u:accountType>A</u:accountType></m:account><m:account><u:accountType>B</u:accountType></m:account></m:listUserAccountRequest>`, "occurs more than 1"},
 		"boolean yes": {"urn:UDS.RetrieveUser",
 			`<m:retrieveUserRequest><m:userIdentifier>jdoe</m:userIdentifier><m:filter><u:includeAccounts>yes</u:includeAccounts></m:filter></m:retrieveUserRequest>`, `"yes" is not an xs:boolean`},
+		"valid updateUserStatus": {"urn:UDS.UpdateUserStatus",
+			`<m:updateUserStatusRequest><m:userId><u:orgName>ACME</u:orgName><u:userName>jdoe</u:userName></m:userId><m:status>INACTIVE</m:status></m:updateUserStatusRequest>`, ""},
+		"getUserStatus userName in msgs": {"urn:UDS.GetUserStatus",
+			`<m:getUserStatusRequest><m:userId><m:userName>jdoe</m:userName></m:userId></m:getUserStatusRequest>`, "wrong namespace"},
+		"updateUserStatus status first": {"urn:UDS.UpdateUserStatus",
+			`<m:updateUserStatusRequest><m:status>INACTIVE</m:status><m:userId><u:userName>jdoe</u:userName></m:userId></m:updateUserStatusRequest>`, "status: out of order"},
+		"updateUserStatus userRefId not an int": {"urn:UDS.UpdateUserStatus",
+			`<m:updateUserStatusRequest><m:userId><u:userName>jdoe</u:userName><u:userRefId>x</u:userRefId></m:userId><m:status>INACTIVE</m:status></m:updateUserStatusRequest>`, `"x" is not an xs:int`},
+		"updateUserStatus lock time not a dateTime": {"urn:UDS.UpdateUserStatus",
+			`<m:updateUserStatusRequest><m:userId><u:userName>jdoe</u:userName></m:userId><m:status>INACTIVE</m:status><m:startLockTime>tomorrow</m:startLockTime></m:updateUserStatusRequest>`, `"tomorrow" is not an xs:dateTime`},
 		"unknown element": {"urn:UDS.DeleteUser",
 			`<m:deleteUserRequest><m:userId><u:userName>jdoe</u:userName></m:userId><m:force>true</m:force></m:deleteUserRequest>`, "unknown element"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			s := udstest.New(t, udstest.Config{})
+			s := newFake(t, udstest.Options{})
 			s.AddUser("ACME", "jdoe", uds.StatusActive)
 			s.AddAccount("ACME", "jdoe", udstest.Account{Type: "RADIUS_ID", ID: "r", Status: 10})
 			status, answer := postRaw(t, s, tc.action, tc.body)
@@ -65,10 +75,11 @@ func TestNewOperationsContract(t *testing.T) {
 			if tc.violation == "" {
 				assert.Equal(t, 200, status, answer)
 				assert.Empty(t, v)
+				assert.Empty(t, s.Requests()[0].Violations)
 				return
 			}
 			assert.Equal(t, 500, status)
-			assert.Contains(t, answer, "<errorNumber xmlns=\"http://ws.arcot.com/UserSchema/1.0\">"+uds.CodeInvalidInput)
+			assert.Contains(t, answer, "<ns1:errorNumber>"+uds.CodeInvalidInput+"</ns1:errorNumber>")
 			require.NotEmpty(t, v)
 			assert.Contains(t, v[0].String(), tc.violation)
 			reqs := s.Requests()

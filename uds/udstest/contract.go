@@ -7,8 +7,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/offboard-go/offboard/internal/soapx"
+	"github.com/offboard-go/offboard/uds"
 )
 
 // udsNS is the namespace of the UserSchema types' members (ArcotUserSchema.xsd is
@@ -264,6 +266,36 @@ func valueProblem(k kind, s string) string {
 	return ""
 }
 
+// Call holds the values of a request as the fake read them from the XML, against its own
+// statement of the contract (not through the client's types).
+type Call struct {
+	// Users are the users the request names, in order: each userId (orgName, userName,
+	// userRefId; updateUserStatus may name several, the other operations name one), or for
+	// retrieveUser its userIdentifier and orgName. A userRefId that is not an xs:int reads 0
+	// (and is a Violation).
+	Users []uds.UserID
+	// Status is updateUserStatus's status, as sent.
+	Status uds.Status
+	// StartLockTime and EndLockTime are updateUserStatus's lock window; zero when not sent.
+	StartLockTime, EndLockTime time.Time
+	// AccountType and AccountID are account/accountType and account/accountID (retrieveUser:
+	// the request's accountType).
+	AccountType, AccountID string
+	// The retrieveUser filter flags.
+	IncludeImage, IncludeAccounts, DeepSearch bool
+	// ClientTxID is clientTxId, the caller's own transaction id.
+	ClientTxID string
+}
+
+// User is the first user the call names (the only one but for updateUserStatus); zero
+// when it names none.
+func (c *Call) User() uds.UserID {
+	if c == nil || len(c.Users) == 0 {
+		return uds.UserID{}
+	}
+	return c.Users[0]
+}
+
 // readCall holds the request body of op to the fake's contract and reads its values from the
 // XML itself.
 func readCall(op string, body []byte) (*Call, []Violation, error) {
@@ -281,8 +313,7 @@ func readCall(op string, body []byte) (*Call, []Violation, error) {
 	check(op, root.name.Local, root, contract, report)
 	c := &Call{ClientTxID: root.value(msgsNS, "clientTxId")}
 	if op == "retrieveUser" {
-		c.UserName = root.value(msgsNS, "userIdentifier")
-		c.OrgName = root.value(msgsNS, "orgName")
+		c.Users = []uds.UserID{{OrgName: root.value(msgsNS, "orgName"), UserName: root.value(msgsNS, "userIdentifier")}}
 		c.AccountType = root.value(msgsNS, "accountType")
 		if f := root.child(msgsNS, "filter"); f != nil {
 			c.IncludeImage = isTrue(f.value(udsNS, "includeImage"))
@@ -291,13 +322,30 @@ func readCall(op string, body []byte) (*Call, []Violation, error) {
 		}
 		return c, vs, nil
 	}
-	id := root.child(msgsNS, "userId")
-	c.OrgName, c.UserName, c.UserRefID = id.value(udsNS, "orgName"), id.value(udsNS, "userName"), id.value(udsNS, "userRefId")
+	for _, ch := range root.children {
+		if ch.name != (xml.Name{Space: msgsNS, Local: "userId"}) {
+			continue
+		}
+		ref, _ := strconv.ParseInt(ch.value(udsNS, "userRefId"), 10, 32)
+		c.Users = append(c.Users, uds.UserID{OrgName: ch.value(udsNS, "orgName"), UserName: ch.value(udsNS, "userName"), UserRefID: int32(ref)})
+	}
+	c.Status = uds.Status(root.value(msgsNS, "status"))
+	c.StartLockTime = dateTime(root.value(msgsNS, "startLockTime"))
+	c.EndLockTime = dateTime(root.value(msgsNS, "endLockTime"))
 	if a := root.child(msgsNS, "account"); a != nil {
 		c.AccountType = a.value(udsNS, "accountType")
 		c.AccountID = a.value(udsNS, "accountID")
 	}
 	return c, vs, nil
+}
+
+// dateTime reads an xs:dateTime; zero when absent or invalid (a Violation then).
+func dateTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, _ := soapx.ParseDateTime(s)
+	return t
 }
 
 func isTrue(s string) bool { return s == "true" || s == "1" }

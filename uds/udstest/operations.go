@@ -5,18 +5,34 @@ import (
 	"strings"
 
 	"github.com/offboard-go/offboard/uds"
-	"github.com/offboard-go/offboard/uds/internal/udswsdl"
 )
 
 const successMessage = "The operation was successful!"
 
-func invalidInput(format string, args ...any) *Fault {
-	return &Fault{Code: "Sender", Number: uds.CodeInvalidInput, Message: fmt.Sprintf(format, args...)}
+func invalidInput(format string, args ...any) *Failure {
+	return &Failure{FaultCode: "Sender", Code: uds.CodeInvalidInput, Message: fmt.Sprintf(format, args...)}
 }
 
-// find resolves one userId element of a request, or says which Fault it gets.
-func (s *Server) find(id *udswsdl.UserIdentifierType, field string) (*User, *Fault) {
-	if id == nil || strings.TrimSpace(id.UserName) == "" {
+// perform runs a request's operation; s.mu is held.
+func (s *Server) perform(op string, c *Call) ([]byte, *Failure) {
+	switch op {
+	case "updateUserStatus":
+		return s.updateUserStatus(c)
+	case "getUserStatus":
+		return s.getUserStatus(c)
+	case "retrieveUser":
+		return s.retrieveUser(c)
+	case "deleteUser":
+		return s.deleteUser(c)
+	case "listUserAccounts":
+		return s.listUserAccounts(c)
+	}
+	return s.deleteUserAccount(c)
+}
+
+// find resolves one user a request names, or says which failure it gets.
+func (s *Server) find(id uds.UserID, field string) (*User, *Failure) {
+	if strings.TrimSpace(id.UserName) == "" {
 		return nil, invalidInput("Invalid input: %s/userName is mandatory.", field)
 	}
 	org := id.OrgName
@@ -24,36 +40,30 @@ func (s *Server) find(id *udswsdl.UserIdentifierType, field string) (*User, *Fau
 		org = s.cfg.DefaultOrg
 	}
 	if s.users[org] == nil {
-		return nil, &Fault{Code: "Sender", Number: uds.CodeOrgNotFound,
+		return nil, &Failure{FaultCode: "Sender", Code: uds.CodeOrgNotFound,
 			Message: fmt.Sprintf("Organization %s not found.", org), Context: "orgName=" + org}
 	}
 	u := s.users[org][id.UserName]
 	if u == nil {
-		return nil, &Fault{Code: "Sender", Number: uds.CodeUserNotFound,
-			Message: fmt.Sprintf("User %s not found in organization %s.", id.UserName, org),
-			Context: "orgName=" + org + ", userName=" + id.UserName}
+		return nil, userNotFound(org, id.UserName)
 	}
 	return u, nil
 }
 
 // updateUserStatus is all or nothing: every user is checked before any is changed.
-func (s *Server) updateUserStatus(req *udswsdl.UpdateUserStatusRequest) (any, *Fault) {
-	if len(req.UserId) == 0 {
+func (s *Server) updateUserStatus(c *Call) ([]byte, *Failure) {
+	if len(c.Users) == 0 {
 		return nil, invalidInput("Invalid input: userId is mandatory.")
 	}
-	if req.Status == nil || !uds.Status(*req.Status).Valid() {
-		got := ""
-		if req.Status != nil {
-			got = string(*req.Status)
-		}
-		return nil, invalidInput("Invalid input: status %q is not a valid user status.", got)
+	if !c.Status.Valid() {
+		return nil, invalidInput("Invalid input: status %q is not a valid user status.", string(c.Status))
 	}
-	start, end := req.StartLockTime.Time, req.EndLockTime.Time
+	start, end := c.StartLockTime, c.EndLockTime
 	if !start.IsZero() && !end.IsZero() && !end.After(start) {
 		return nil, invalidInput("Invalid input: endLockTime must be later than startLockTime.")
 	}
-	users := make([]*User, len(req.UserId))
-	for i, id := range req.UserId {
+	users := make([]*User, len(c.Users))
+	for i, id := range c.Users {
 		u, f := s.find(id, fmt.Sprintf("userId[%d]", i+1))
 		if f != nil {
 			return nil, f
@@ -63,20 +73,23 @@ func (s *Server) updateUserStatus(req *udswsdl.UpdateUserStatusRequest) (any, *F
 	now := s.cfg.Now()
 	for _, u := range users {
 		u.Previous = u.Effective(now)
-		u.Status = uds.Status(*req.Status)
+		u.Status = c.Status
 		u.StartLockTime, u.EndLockTime = start, end
 	}
-	return &udswsdl.UpdateUserStatusResponse{Return_: &udswsdl.UdsRegistrySuccessType{Message: successMessage}}, nil
+	return success("updateUserStatusResponse"), nil
 }
 
-func (s *Server) getUserStatus(req *udswsdl.GetUserStatusRequest) (any, *Fault) {
-	u, f := s.find(req.UserId, "userId")
+// getUserStatus answers the user (with its reference id) and its effective status: the
+// members of getUserStatusResponse are in msgs, those of userId in UserSchema.
+func (s *Server) getUserStatus(c *Call) ([]byte, *Failure) {
+	u, f := s.find(c.User(), "userId")
 	if f != nil {
 		return nil, f
 	}
-	st := udswsdl.UserStatusType(u.Effective(s.cfg.Now()))
-	return &udswsdl.GetUserStatusResponse{
-		UserId: &udswsdl.UserIdentifierType{OrgName: u.OrgName, UserName: u.UserName, UserRefId: u.RefID},
-		Status: &st,
-	}, nil
+	var b xmlw
+	b.WriteString(`<ns3:getUserStatusResponse xmlns:ns3="` + msgsNS + `" xmlns:ns1="` + udsNS + `">`)
+	b.userID("ns3:userId", u)
+	b.elem("ns3:status", string(u.Effective(s.cfg.Now())))
+	b.WriteString(`</ns3:getUserStatusResponse>`)
+	return []byte(b.String()), nil
 }

@@ -1,20 +1,55 @@
 // Package udstest is an in-process fake of CA AuthMinder's User Data Service port
 // ArcotUserRegistrySvc (operations updateUserStatus, getUserStatus, retrieveUser, deleteUser,
-// listUserAccounts and deleteUserAccount; users with accounts: AddAccount), for tests and
-// examples. Like the real service it speaks SOAP 1.2 only (a SOAP 1.1 envelope gets the
-// VersionMismatch Fault a SOAP 1.2 stack sends), dispatches on the action in the
-// Content-Type, and, with AnA on, authenticates requests by their credential or authToken
-// headers and issues tokens that expire. It keeps organisations and users with their
-// statuses, lock windows and accounts, answers the service's Faults, and records every
-// request: updateUserStatus and getUserStatus decoded into the generated types the client
-// sends, the four others read against the fake's own statement of the contract
-// (Request.Call), each deviation refused with a Fault as Axis2's ADB would and recorded
-// (Violations).
+// listUserAccounts and deleteUserAccount), for tests and examples. Like the real service it
+// speaks SOAP 1.2 only, dispatches on the action in the Content-Type, and, with AnA on,
+// authenticates requests by their credential or authToken headers and issues tokens that
+// expire. It keeps organisations and users with their statuses, lock windows and accounts, and
+// answers the service's Faults.
 //
-//	s := udstest.New(t, udstest.Config{AnA: true})
-//	s.AddUser("ACME", "jdoe", uds.StatusActive)
-//	c, _ := s.Client()
-//	_, err := c.UpdateUserStatus(ctx, []uds.UserID{{OrgName: "ACME", UserName: "jdoe"}}, uds.StatusInactive, nil)
+// The fake reads every request against its own statement of the wire contract, written from
+// the vendor's WSDL and schema and independent of the client's code: element names and
+// namespaces, order, occurrences, value types, the action and the content type. A deviation
+// is refused with a Sender Fault, as the server's strict data binding would, and recorded as
+// a Violation: a test passes only when the client speaks the service's language.
+//
+// The shortest test: Test starts a fake, builds a client for it (with the fake's AnA
+// credentials when Options.AnA is on), runs the function, and fails the test if any request
+// broke the contract.
+//
+//	func TestDeactivate(t *testing.T) {
+//		udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+//			s.AddUser("ACME", "jdoe", uds.StatusActive)
+//			_, err := c.UpdateUserStatus(ctx, []uds.UserID{{OrgName: "ACME", UserName: "jdoe"}}, uds.StatusInactive, nil)
+//			require.NoError(t, err)
+//			u, _ := s.User("ACME", "jdoe")
+//			assert.Equal(t, uds.StatusInactive, u.Status)
+//		})
+//	}
+//
+// The same with the server in hand (NewServer, then NewClient, which closes the client when
+// the test ends); check the violations yourself:
+//
+//	s := udstest.NewServer(udstest.Options{AnA: true, TLS: true})
+//	defer s.Close()
+//	c := s.NewClient(t, uds.WithTimeout(5*time.Second)) // s.Credentials(), s.HTTPClient()
+//	…
+//	assert.Empty(t, s.Violations())
+//
+// A client built by hand needs the fake's endpoint and credentials, and with TLS its
+// HTTP client: uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(s.HTTPClient())).
+//
+// Failures: FailNext makes the next request answer a Fault of your choosing (a Failure:
+// errorNumber, message, context, SOAP code, HTTP status), checked and recorded first, before
+// AnA; NotInitialized and FatalRestart are the service's documented ones. ExpireTokens and
+// RevokeTokens make the client authenticate again; Options.Now moves the fake's clock.
+//
+//	s.FailNext(udstest.NotInitialized())
+//	_, err := c.GetUserStatus(ctx, jdoe, nil) // errors.Is(err, uds.ErrUnavailable)
+//
+// What was sent: Requests lists every request in order, with the values as the fake read them
+// (Request.Call), the AnA headers (Request.AnA), its violations and the udsTransactionID the
+// fake answered with; Logins counts the requests that presented the AnA credentials (UDS has
+// no login operation), FailedLogins the ones refused.
 //
 // What the public material does not say (error numbers, token format, the exact lock
 // window semantics) follows the inferences documented in package uds.
@@ -23,17 +58,17 @@ package udstest
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/offboard-go/offboard/uds"
 )
 
-// The administrator a fake with AnA on accepts unless Config.Admin says otherwise. The
+// The administrator a fake with AnA on accepts unless Options.Admin says otherwise. The
 // credential is a test value, not a secret of any real system.
 const (
 	DefaultAdminUserID     = "udsadmin"
@@ -43,12 +78,14 @@ const (
 	DefaultOrg = "DEFAULTORG"
 )
 
-// Config configures a Server. The zero value is a server with AnA off.
-type Config struct {
+// Options configure a Server. The zero value is a plain-HTTP server with AnA off.
+type Options struct {
+	// TLS serves https with a self-signed certificate; NewClient and HTTPClient trust it.
+	TLS bool
 	// AnA requires every request to authenticate with the admin's credentials or a token.
 	AnA bool
 	// Admin is the account that may authenticate; empty fields take the Default* values.
-	Admin Admin
+	Admin uds.Credentials
 	// TokenTTL is how long an issued authToken is valid (default 24h, as the product).
 	TokenTTL time.Duration
 	// TokenErrorNumbers are the errorNumbers answering an unknown and an expired authToken
@@ -68,13 +105,6 @@ type Config struct {
 	// accounts (inferred: listUsers leaves out "deleted" users and
 	// UserStatusType has DELETED), and a second deleteUser answers "user not found".
 	HardDelete bool
-}
-
-// Admin is the identity AnA accepts: the userID, orgName and credential header values.
-type Admin struct {
-	UserID     string
-	OrgName    string
-	Credential string
 }
 
 // User is a snapshot of a user the fake keeps.
@@ -124,23 +154,26 @@ func (u User) Effective(now time.Time) uds.Status {
 	return u.Status
 }
 
-// Fault is an error the fake answers with: a SOAP 1.2 Fault with a userRegistryError detail.
-type Fault struct {
-	Code       string // SOAP 1.2 fault code local name: "Sender" or "Receiver" (default)
-	Number     string // errorNumber
-	Message    string // errorMessage
-	Context    string // errorContext (optional)
-	HTTPStatus int    // default 500, as Axis2 answers every Fault
+// Failure is a failure the fake answers with: a SOAP 1.2 Fault, with a userRegistryError
+// detail when Code is set. The client sees it as a *uds.ServiceError with the same Code,
+// Message and Context.
+type Failure struct {
+	Code      string // errorNumber, e.g. uds.CodeNotInitialized; "" sends a Fault without userRegistryError
+	Message   string // errorMessage, and the Fault's reason
+	Context   string // errorContext (optional)
+	FaultCode string // SOAP 1.2 fault code local name: "Sender" or "Receiver" (default)
+	// HTTPStatus is the status of the answer: default 500, as Axis2 answers every Fault.
+	HTTPStatus int
 }
 
-// NotInitializedFault is the 31002 "UDS is not initialized." Fault, for FailNext.
-func NotInitializedFault() Fault {
-	return Fault{Code: "Receiver", Number: uds.CodeNotInitialized, Message: "UDS is not initialized."}
+// NotInitialized is the service's 31002 "UDS is not initialized." failure, for FailNext.
+func NotInitialized() Failure {
+	return Failure{FaultCode: "Receiver", Code: uds.CodeNotInitialized, Message: "UDS is not initialized."}
 }
 
-// FatalRestartFault is the 31003 "Fatal error, restart UDS." Fault, for FailNext.
-func FatalRestartFault() Fault {
-	return Fault{Code: "Receiver", Number: uds.CodeFatalRestart, Message: "Fatal error, restart UDS."}
+// FatalRestart is the service's 31003 "Fatal error, restart UDS." failure, for FailNext.
+func FatalRestart() Failure {
+	return Failure{FaultCode: "Receiver", Code: uds.CodeFatalRestart, Message: "Fatal error, restart UDS."}
 }
 
 // Server is a running fake. Its methods are safe for concurrent use.
@@ -148,22 +181,23 @@ type Server struct {
 	// URL is the service endpoint: the test server's base URL + uds.ServicePath.
 	URL string
 
-	cfg Config
+	cfg Options
 	ts  *httptest.Server
 
 	mu         sync.Mutex
 	users      map[string]map[string]*User // orgName → userName → user
 	tokens     map[string]time.Time        // authToken → expiry
-	auths      int
+	logins     int
 	authFails  int
 	nextRefID  int32
-	failNext   []Fault
+	failNext   []Failure
 	requests   []Request
 	violations []Violation
 }
 
-// NewServer starts a fake; Close it when done.
-func NewServer(cfg Config) *Server {
+// NewServer starts a fake configured by opts (https when opts.TLS); Close it when done.
+func NewServer(opts Options) *Server {
+	cfg := opts
 	if cfg.Admin.UserID == "" {
 		cfg.Admin.UserID = DefaultAdminUserID
 	}
@@ -197,24 +231,30 @@ func NewServer(cfg Config) *Server {
 		tokens:    map[string]time.Time{},
 		nextRefID: 1000,
 	}
-	s.ts = httptest.NewServer(s)
+	if cfg.TLS {
+		s.ts = httptest.NewTLSServer(s)
+	} else {
+		s.ts = httptest.NewServer(s)
+	}
 	s.URL = s.ts.URL + uds.ServicePath
-	return s
-}
-
-// New starts a fake that is closed when the test ends.
-func New(t testing.TB, cfg Config) *Server {
-	t.Helper()
-	s := NewServer(cfg)
-	t.Cleanup(s.Close)
 	return s
 }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
 
-// Admin returns the identity AnA accepts.
-func (s *Server) Admin() Admin { return s.cfg.Admin }
+// Credentials returns what a client needs to authenticate to this fake: the admin's
+// credentials with AnA on, the zero Credentials (no AnA header) with AnA off.
+func (s *Server) Credentials() uds.Credentials {
+	if !s.cfg.AnA {
+		return uds.Credentials{}
+	}
+	return s.cfg.Admin
+}
+
+// HTTPClient returns an HTTP client for the fake: with Options.TLS, one that trusts its
+// certificate.
+func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
 
 // AddOrg creates an organisation (idempotent).
 func (s *Server) AddOrg(name string) {
@@ -309,28 +349,31 @@ func (s *Server) RevokeTokens() {
 	clear(s.tokens)
 }
 
-// Authentications counts the requests that authenticated with credentials successfully
-// (each was answered with a new token).
-func (s *Server) Authentications() int {
+// Logins counts the login attempts: the requests that presented AnA credentials (userID and
+// credential, no authToken) for the fake to check, accepted (answered with a new token) or
+// refused (FailedLogins). UDS has no login operation: the first request of a client carries
+// the credentials, and its answer the token.
+func (s *Server) Logins() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.auths
+	return s.logins
 }
 
-// FailedAuthentications counts the requests whose credentials were refused.
-func (s *Server) FailedAuthentications() int {
+// FailedLogins counts the requests whose credentials were refused.
+func (s *Server) FailedLogins() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.authFails
 }
 
-// FailNext makes the next requests (one per Fault, in order) answer with these Faults
-// instead of being processed. They are answered after the request was read and checked,
-// before AnA.
-func (s *Server) FailNext(faults ...Fault) {
+// FailNext makes the next request answer with f instead of being processed. Called again
+// before that request, it queues: each request takes the oldest failure. The request is
+// read, checked and recorded first; the failure comes before AnA, so a request carrying the
+// credentials gets no token (UDS has no separate login request).
+func (s *Server) FailNext(f Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failNext = append(s.failNext, faults...)
+	s.failNext = append(s.failNext, f)
 }
 
 // Requests returns the requests received so far, oldest first. They hold the AnA header

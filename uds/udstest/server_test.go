@@ -45,12 +45,21 @@ func post(t *testing.T, url, contentType, body string) (*http.Response, string) 
 	return resp, string(b)
 }
 
+// newFake starts a fake closed when the test ends. The tests that use it send requests by
+// hand, some deliberately off the contract; each asserts the violations it expects.
+func newFake(t *testing.T, opts udstest.Options) *udstest.Server {
+	t.Helper()
+	s := udstest.NewServer(opts)
+	t.Cleanup(s.Close)
+	return s
+}
+
 func get(name string) *udswsdl.GetUserStatusRequest {
 	return &udswsdl.GetUserStatusRequest{UserId: &udswsdl.UserIdentifierType{OrgName: "ACME", UserName: name}}
 }
 
 func TestSOAP11GetsVersionMismatch(t *testing.T) {
-	s := udstest.New(t, udstest.Config{})
+	s := newFake(t, udstest.Options{})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 
 	// Through the runtime: a SOAP 1.1 client gets a protocol error wrapping the 1.2 Fault.
@@ -82,9 +91,17 @@ func TestSOAP11GetsVersionMismatch(t *testing.T) {
 		assert.Empty(t, r.Operation, "never dispatched")
 		assert.Empty(t, r.TransactionID, "the SOAP stack answers before UDS: no transaction")
 	}
-	assert.Equal(t, soapx.SOAP11, rq[0].Version)
-	assert.Equal(t, soapx.SOAP11, rq[2].Version, "the envelope's version, whatever the Content-Type said")
+	assert.Equal(t, "1.1", rq[0].SOAPVersion)
+	assert.Equal(t, "text/xml; charset=utf-8", rq[1].ContentType)
+	assert.Equal(t, "1.1", rq[2].SOAPVersion, "the envelope's version, whatever the Content-Type said")
 	assert.Equal(t, udswsdl.ActionGetUserStatus, rq[2].Action)
+	v := s.Violations()
+	require.Len(t, v, 3, "each SOAP 1.1 envelope is a violation")
+	for i, x := range v {
+		assert.Equal(t, "Envelope", x.Path)
+		assert.Equal(t, "http://schemas.xmlsoap.org/soap/envelope/", x.Element.Space)
+		assert.Equal(t, []udstest.Violation{x}, rq[i].Violations)
+	}
 }
 
 func TestDispatchIsStrict(t *testing.T) {
@@ -103,19 +120,41 @@ func TestDispatchIsStrict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := udstest.New(t, udstest.Config{})
+			s := newFake(t, udstest.Options{})
 			s.AddUser("ACME", "jdoe", uds.StatusActive)
 			err := raw(t, s, soapx.SOAP12).Call(t.Context(), tt.action, tt.request, nil)
 			var f *soapx.Fault
 			require.ErrorAs(t, err, &f)
 			assert.Equal(t, "Sender", f.Code)
 			assert.Contains(t, f.Reason, tt.reason)
+			require.NotEmpty(t, s.Violations(), "the real server refuses it: a violation")
+			assert.Equal(t, s.Violations(), s.Requests()[0].Violations)
 		})
 	}
 }
 
+// The SOAP 1.2 binding carries the soapAction in the Content-Type: one in a SOAPAction
+// header alone is a violation, even if the fake still finds the operation.
+func TestActionOutsideTheContentType(t *testing.T) {
+	s := newFake(t, udstest.Options{})
+	s.AddUser("ACME", "jdoe", uds.StatusActive)
+	env := `<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><m:getUserStatusRequest xmlns:m="` + msgsNS +
+		`"><m:userId><u:userName xmlns:u="http://ws.arcot.com/UserSchema/1.0">jdoe</u:userName></m:userId></m:getUserStatusRequest></e:Body></e:Envelope>`
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL, strings.NewReader(env))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/soap+xml; charset=utf-8")
+	req.Header.Set("SOAPAction", `"urn:UDS.GetUserStatus"`)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	v := s.Violations()
+	require.Len(t, v, 1)
+	assert.Equal(t, "Content-Type", v[0].Path)
+	assert.Contains(t, v[0].Reason, "no action parameter")
+}
+
 func TestHTTPLevelRefusals(t *testing.T) {
-	s := udstest.New(t, udstest.Config{})
+	s := newFake(t, udstest.Options{})
 	resp, _ := post(t, strings.Replace(s.URL, uds.ServicePath, "/arcotuds/services/ArcotUserRegistryMgmtSvc", 1), "application/soap+xml", "<x/>")
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 
@@ -129,15 +168,20 @@ func TestHTTPLevelRefusals(t *testing.T) {
 	resp, _ = post(t, s.URL, "application/json", "{}")
 	assert.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode)
 	assert.Empty(t, s.Requests())
+	v := s.Violations()
+	require.Len(t, v, 3, "each refusal is a violation")
+	assert.Equal(t, "URL", v[0].Path)
+	assert.Equal(t, "HTTP", v[1].Path)
+	assert.Equal(t, "HTTP", v[2].Path)
 }
 
 // TestResponseHeaders: udsTransactionID on every answer (Faults included), authToken only
 // after a credential authentication, both in the UDSTransaction namespace.
 func TestResponseHeaders(t *testing.T) {
-	s := udstest.New(t, udstest.Config{AnA: true})
+	s := newFake(t, udstest.Options{AnA: true})
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	c := raw(t, s, soapx.SOAP12)
-	a := s.Admin()
+	a := s.Credentials()
 
 	call := func(headers []any, user string) (*soapx.Response, error) {
 		ctx, resp := soapx.CaptureResponse(soapx.WithRequestHeaders(t.Context(), headers...))
@@ -173,37 +217,39 @@ func TestResponseHeaders(t *testing.T) {
 	require.True(t, ok)
 	assert.NotEqual(t, tok.Text, tok2.Text)
 
-	assert.Equal(t, 2, s.Authentications())
+	assert.Equal(t, 2, s.Logins())
+	assert.Empty(t, s.Violations())
 }
 
 func TestAnAHeaderChecks(t *testing.T) {
 	tests := []struct {
 		name    string
-		headers func(a udstest.Admin) []any
+		headers func(a uds.Credentials) []any
 		number  string
+		refused int // login attempts refused (Logins and FailedLogins)
 	}{
-		{"no header", func(udstest.Admin) []any { return nil }, uds.CodeAccessDenied},
-		{"credential without userID", func(a udstest.Admin) []any { return []any{&udswsdl.Credential{Value: a.Credential}} }, uds.CodeAccessDenied},
-		{"wrong credential", func(a udstest.Admin) []any {
+		{"no header", func(uds.Credentials) []any { return nil }, uds.CodeAccessDenied, 0},
+		{"credential without userID", func(a uds.Credentials) []any { return []any{&udswsdl.Credential{Value: a.Credential}} }, uds.CodeAccessDenied, 0},
+		{"wrong credential", func(a uds.Credentials) []any {
 			return []any{&udswsdl.UserID{Value: a.UserID}, &udswsdl.OrgName{Value: a.OrgName}, &udswsdl.Credential{Value: "x"}}
-		}, uds.CodeBadCredential},
-		{"wrong org", func(a udstest.Admin) []any {
+		}, uds.CodeBadCredential, 1},
+		{"wrong org", func(a uds.Credentials) []any {
 			return []any{&udswsdl.UserID{Value: a.UserID}, &udswsdl.OrgName{Value: "ACME"}, &udswsdl.Credential{Value: a.Credential}}
-		}, uds.CodeBadCredential},
-		{"unknown token", func(udstest.Admin) []any { return []any{&udswsdl.AuthToken{Value: "forged"}} }, uds.CodeTokenInvalid},
-		{"credentials in the wrong namespace", func(a udstest.Admin) []any {
+		}, uds.CodeBadCredential, 1},
+		{"unknown token", func(uds.Credentials) []any { return []any{&udswsdl.AuthToken{Value: "forged"}} }, uds.CodeTokenInvalid, 0},
+		{"credentials in the wrong namespace", func(a uds.Credentials) []any {
 			type wrongNS struct {
 				XMLName xml.Name `xml:"http://ws.arcot.com/UDSTransaction/2.0 credential"`
 				Value   string   `xml:",chardata"`
 			}
 			return []any{&udswsdl.UserID{Value: a.UserID}, &udswsdl.OrgName{Value: a.OrgName}, &wrongNS{Value: a.Credential}}
-		}, uds.CodeAccessDenied},
+		}, uds.CodeAccessDenied, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := udstest.New(t, udstest.Config{AnA: true})
+			s := newFake(t, udstest.Options{AnA: true})
 			s.AddUser("ACME", "jdoe", uds.StatusActive)
-			ctx := soapx.WithRequestHeaders(t.Context(), tt.headers(s.Admin())...)
+			ctx := soapx.WithRequestHeaders(t.Context(), tt.headers(s.Credentials())...)
 			err := raw(t, s, soapx.SOAP12).Call(ctx, udswsdl.ActionGetUserStatus, get("jdoe"), new(udswsdl.GetUserStatusResponse))
 			var f *soapx.Fault
 			require.ErrorAs(t, err, &f)
@@ -211,13 +257,15 @@ func TestAnAHeaderChecks(t *testing.T) {
 			require.NoError(t, f.DecodeDetail(&detail))
 			assert.Equal(t, tt.number, detail.ErrorNumber)
 			assert.NotEmpty(t, detail.ErrorMessage)
-			assert.Zero(t, s.Authentications())
+			assert.Equal(t, tt.refused, s.Logins(), "login attempts")
+			assert.Equal(t, tt.refused, s.FailedLogins(), "refused")
+			assert.Empty(t, s.Violations())
 		})
 	}
 }
 
 func TestRequestsAreDecoded(t *testing.T) {
-	udstest.Test(t, udstest.Config{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
 		start := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
 		_, err := c.UpdateUserStatus(ctx, []uds.UserID{{OrgName: "ACME", UserName: "jdoe", UserRefID: 77}}, uds.StatusInactive,
@@ -228,16 +276,16 @@ func TestRequestsAreDecoded(t *testing.T) {
 		r := rq[0]
 		assert.Equal(t, "updateUserStatus", r.Operation)
 		assert.Equal(t, udswsdl.ActionUpdateUserStatus, r.Action)
-		assert.Equal(t, soapx.SOAP12, r.Version)
-		require.NotNil(t, r.Update)
-		assert.Nil(t, r.Get)
-		assert.Equal(t, []*udswsdl.UserIdentifierType{{OrgName: "ACME", UserName: "jdoe", UserRefId: 77}}, r.Update.UserId)
-		require.NotNil(t, r.Update.Status)
-		assert.Equal(t, udswsdl.UserStatusTypeINACTIVE, *r.Update.Status)
-		assert.True(t, start.Equal(r.Update.StartLockTime.Time))
-		assert.True(t, start.Add(time.Hour).Equal(r.Update.EndLockTime.Time))
-		assert.Equal(t, "abc", r.Update.ClientTxId)
-		assert.Equal(t, s.Admin().UserID, r.AnA.UserID)
+		assert.Equal(t, `application/soap+xml; charset=utf-8; action="urn:UDS.UpdateUserStatus"`, r.ContentType)
+		assert.Equal(t, "1.2", r.SOAPVersion)
+		assert.Empty(t, r.Violations)
+		require.NotNil(t, r.Call)
+		assert.Equal(t, []uds.UserID{{OrgName: "ACME", UserName: "jdoe", UserRefID: 77}}, r.Call.Users)
+		assert.Equal(t, uds.StatusInactive, r.Call.Status)
+		assert.True(t, start.Equal(r.Call.StartLockTime))
+		assert.True(t, start.Add(time.Hour).Equal(r.Call.EndLockTime))
+		assert.Equal(t, "abc", r.Call.ClientTxID)
+		assert.Equal(t, s.Credentials().UserID, r.AnA.UserID)
 	})
 }
 
@@ -261,7 +309,7 @@ func TestServerValidatesLikeUDS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := udstest.New(t, udstest.Config{})
+			s := newFake(t, udstest.Options{})
 			s.AddUser("ACME", "jdoe", uds.StatusActive)
 			err := raw(t, s, soapx.SOAP12).Call(t.Context(), udswsdl.ActionUpdateUserStatus, tt.req, new(udswsdl.UpdateUserStatusResponse))
 			var f *soapx.Fault
@@ -276,15 +324,16 @@ func TestServerValidatesLikeUDS(t *testing.T) {
 }
 
 func TestFailNextQueue(t *testing.T) {
-	udstest.Test(t, udstest.Config{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+	udstest.Test(t, udstest.Options{}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
 		s.AddUser("", "jdoe", uds.StatusActive)
-		s.FailNext(udstest.NotInitializedFault(), udstest.FatalRestartFault())
+		s.FailNext(udstest.NotInitialized())
+		s.FailNext(udstest.FatalRestart())
 		var numbers []string
 		for range 3 {
 			_, err := c.GetUserStatus(ctx, uds.UserID{UserName: "jdoe"}, nil)
-			var re *uds.RegistryError
+			var re *uds.ServiceError
 			if errors.As(err, &re) {
-				numbers = append(numbers, re.ErrorNumber)
+				numbers = append(numbers, re.Code)
 				continue
 			}
 			require.NoError(t, err)
@@ -304,4 +353,32 @@ func TestUserEffective(t *testing.T) {
 	assert.Equal(t, uds.StatusInactive, u.Effective(t0), "no window: inactive until changed")
 	u = udstest.User{Status: uds.StatusDeleted, StartLockTime: t0.Add(time.Hour)}
 	assert.Equal(t, uds.StatusDeleted, u.Effective(t0), "windows only apply to INACTIVE")
+}
+
+// With Options.TLS the fake serves https, and the client Test builds trusts it.
+func TestTLS(t *testing.T) {
+	udstest.Test(t, udstest.Options{TLS: true, AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+		require.True(t, strings.HasPrefix(s.URL, "https://"), s.URL)
+		require.True(t, strings.HasSuffix(s.URL, uds.ServicePath), "URL is the service endpoint")
+		s.AddUser("ACME", "jdoe", uds.StatusActive)
+		_, err := c.UpdateUserStatus(ctx, []uds.UserID{{OrgName: "ACME", UserName: "jdoe"}}, uds.StatusInactive, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 1, s.Logins())
+
+		// A client without the fake's HTTP client does not trust its certificate.
+		other, err := uds.New(s.URL, s.Credentials())
+		require.NoError(t, err)
+		_, err = other.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "jdoe"}, nil)
+		require.Error(t, err)
+		assert.Len(t, s.Requests(), 1, "nothing sent over an unverified connection")
+	})
+}
+
+// Credentials are the admin's with AnA on, none with AnA off.
+func TestCredentials(t *testing.T) {
+	assert.Equal(t, uds.Credentials{UserID: udstest.DefaultAdminUserID, OrgName: udstest.DefaultAdminOrg, Credential: udstest.DefaultAdminCredential},
+		newFake(t, udstest.Options{AnA: true}).Credentials())
+	assert.Equal(t, uds.Credentials{UserID: "me", OrgName: udstest.DefaultAdminOrg, Credential: udstest.DefaultAdminCredential},
+		newFake(t, udstest.Options{AnA: true, Admin: uds.Credentials{UserID: "me"}}).Credentials())
+	assert.Zero(t, newFake(t, udstest.Options{}).Credentials())
 }
