@@ -17,9 +17,34 @@ import (
 )
 
 // OTPSource returns a one-time password for the operator. The Client calls it each time it
-// must connect (first use, and again after the session expired), because an OTP is valid
+// must log in (first use, and again after the session expired), because an OTP is valid
 // once. A static password source simply returns the same value every time.
 type OTPSource func(ctx context.Context) (string, error)
+
+// Credentials are what the Connect operation needs: the operator's e-mail and where to take
+// each one-time password from. Both are required. Formatting Credentials with fmt never
+// calls or shows the OTP source, whatever the verb.
+type Credentials struct {
+	// OperatorEmail is the e-mail of the operator the Client acts as.
+	OperatorEmail string
+	// OTP gives a fresh one-time password for each login.
+	OTP OTPSource
+}
+
+// String describes c without its OTP source: [REDACTED] when set, <empty> when nil.
+func (c Credentials) String() string {
+	otp := "<empty>"
+	if c.OTP != nil {
+		otp = "[REDACTED]"
+	}
+	return fmt.Sprintf("provisioning.Credentials{OperatorEmail:%q OTP:%s}", c.OperatorEmail, otp)
+}
+
+// GoString is String, so that %#v shows no OTP source either.
+func (c Credentials) GoString() string { return c.String() }
+
+// Format makes every fmt verb (%v, %+v, %#v, %s, %q…) print String.
+func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // SOAPVersion selects the SOAP binding of BSIDCA.asmx.
 type SOAPVersion int
@@ -47,9 +72,9 @@ const DefaultPageSize = 100
 // Client calls the provisioning-task operations of a SafeNet BSIDCA service
 // (https://<host>/bsidca/BSIDCA.asmx). It is safe for concurrent use.
 //
-// The management session is the ASP.NET session cookie that Connect sets. The Client keeps it
-// in a cookie jar of its own, connects on first use, and connects again (once, for all
-// concurrent callers) when a call finds the session gone.
+// The management session is the ASP.NET session cookie that the Connect operation sets. The
+// Client keeps it in a cookie jar of its own, logs in on first use (or with Login), and logs
+// in again (once, for all concurrent callers) when a call finds the session gone.
 type Client struct {
 	endpoint string
 	operator string
@@ -87,19 +112,20 @@ func WithSOAPVersion(v SOAPVersion) Option { return func(c *config) { c.version 
 func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
 
 // New returns a Client for the BSIDCA endpoint, for example
-// "https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx", acting as the operator operatorEmail
-// with OTPs from otp. Nothing is sent until the first call.
-func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client, error) {
+// "https://cloud.safenet-inc.com/bsidca/BSIDCA.asmx", acting as creds.OperatorEmail with OTPs
+// from creds.OTP. Every input is checked here (an *InputError names the field); nothing is
+// sent until the first call or Login.
+func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(endpoint) == "" {
 		return nil, &soapx.InputError{Field: "endpoint", Reason: "is empty"}
 	}
-	if strings.TrimSpace(operatorEmail) == "" {
-		return nil, &soapx.InputError{Field: "operatorEmail", Reason: "is empty"}
+	if strings.TrimSpace(creds.OperatorEmail) == "" {
+		return nil, &soapx.InputError{Field: "Credentials.OperatorEmail", Reason: "is empty"}
 	}
-	if otp == nil {
-		return nil, &soapx.InputError{Field: "otp", Reason: "is nil"}
+	if creds.OTP == nil {
+		return nil, &soapx.InputError{Field: "Credentials.OTP", Reason: "is nil"}
 	}
-	if err := soapx.CheckText("operatorEmail", operatorEmail); err != nil {
+	if err := soapx.CheckText("Credentials.OperatorEmail", creds.OperatorEmail); err != nil {
 		return nil, err
 	}
 	cfg := config{version: SOAP11, pageSize: DefaultPageSize}
@@ -150,8 +176,8 @@ func New(endpoint, operatorEmail string, otp OTPSource, opts ...Option) (*Client
 	}
 	c := &Client{
 		endpoint: sc.Endpoint(),
-		operator: operatorEmail,
-		otp:      checkedOTP(otp),
+		operator: creds.OperatorEmail,
+		otp:      checkedOTP(creds.OTP),
 		version:  cfg.version,
 		pageSize: cfg.pageSize,
 		log:      log,
@@ -199,7 +225,7 @@ func (c *Client) run(ctx context.Context, op string, call func(context.Context) 
 }
 
 // checkedOTP refuses an OTP that would not reach the server as given (a control character,
-// invalid UTF-8: see soapx.CheckText) before Connect sends it.
+// invalid UTF-8: see soapx.CheckText) before the Connect operation sends it.
 func checkedOTP(src OTPSource) OTPSource {
 	return func(ctx context.Context) (string, error) {
 		otp, err := src(ctx)
@@ -207,7 +233,7 @@ func checkedOTP(src OTPSource) OTPSource {
 			return otp, err
 		}
 		if p := soapx.TextProblem(otp); p != "" {
-			return "", &soapx.InputError{Field: "otp", Reason: p}
+			return "", &soapx.InputError{Field: "Credentials.OTP", Reason: p}
 		}
 		return otp, nil
 	}

@@ -2,6 +2,7 @@ package provisioning_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -210,9 +211,7 @@ func TestPingConnection(t *testing.T) {
 	assert.Zero(t, otp.calls())
 	assertBody(t, `<PingConnection xmlns="http://www.cryptocard.com/blackshield/" />`, m.last("PingConnection").Body)
 
-	res, err := c.Connect(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, provisioning.ConnectAuthSuccess, res)
+	require.NoError(t, c.Login(t.Context()))
 	alive, err = c.PingConnection(t.Context())
 	require.NoError(t, err)
 	assert.True(t, alive)
@@ -231,8 +230,7 @@ func TestConnectResults(t *testing.T) {
 			m, c, _ := newMock(t, provisioning.SOAP11)
 			m.on("Connect", connectAnswer(string(want), "secret-challenge-4711"))
 
-			res, err := c.Connect(t.Context())
-			assert.Equal(t, want, res)
+			err := c.Login(t.Context())
 			var ce *provisioning.ConnectError
 			require.ErrorAs(t, err, &ce)
 			assert.Equal(t, want, ce.Result)
@@ -260,7 +258,7 @@ func TestConnectErrors(t *testing.T) {
 		httpmock.ActivateNonDefault(hc)
 		defer httpmock.DeactivateAndReset()
 		boom := context.DeadlineExceeded
-		c, err := provisioning.New(endpoint, operator, func(context.Context) (string, error) { return "", boom },
+		c, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: operator, OTP: func(context.Context) (string, error) { return "", boom }},
 			provisioning.WithHTTPClient(hc))
 		require.NoError(t, err)
 		_, err = c.TaskCount(t.Context(), org)
@@ -272,29 +270,32 @@ func TestConnectErrors(t *testing.T) {
 		hc := &http.Client{}
 		httpmock.ActivateNonDefault(hc)
 		defer httpmock.DeactivateAndReset()
-		c, err := provisioning.New(endpoint, operator, func(context.Context) (string, error) { return "", nil },
+		c, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: operator, OTP: func(context.Context) (string, error) { return "", nil }},
 			provisioning.WithHTTPClient(hc))
 		require.NoError(t, err)
-		_, err = c.Connect(t.Context())
+		err = c.Login(t.Context())
 		var ie *provisioning.InputError
 		require.ErrorAs(t, err, &ie)
-		assert.Equal(t, "otp", ie.Field)
+		assert.Equal(t, "Credentials.OTP", ie.Field)
 		assert.Zero(t, httpmock.GetTotalCallCount())
 	})
 	t.Run("no ConnectResult", func(t *testing.T) {
 		m, c, _ := newMock(t, provisioning.SOAP11)
 		m.on("Connect", answer{body: `<ConnectResponse xmlns="http://www.cryptocard.com/blackshield/" />`})
-		_, err := c.Connect(t.Context())
+		err := c.Login(t.Context())
 		require.ErrorIs(t, err, provisioning.ErrProtocol)
 	})
 	t.Run("Connect fault", func(t *testing.T) {
 		m, c, _ := newMock(t, provisioning.SOAP11)
 		m.on("Connect", fault11("Operator is locked."))
-		_, err := c.Connect(t.Context())
-		var pe *provisioning.Error
+		err := c.Login(t.Context())
+		var pe *provisioning.ServiceError
 		require.ErrorAs(t, err, &pe)
-		assert.Equal(t, "Connect", pe.Op)
+		assert.Equal(t, "Connect", pe.Operation)
 		assert.Equal(t, "Operator is locked.", pe.Message)
+		assert.Empty(t, pe.Code, "a Fault has no result code")
+		require.NotNil(t, pe.Fault)
+		assert.Equal(t, "Server", pe.Fault.Code)
 	})
 }
 
@@ -310,8 +311,9 @@ func TestNew(t *testing.T) {
 	}{
 		{"no endpoint", "", operator, otp, nil, "endpoint"},
 		{"relative endpoint", "/bsidca/BSIDCA.asmx", operator, otp, nil, "endpoint"},
-		{"no operator", endpoint, " ", otp, nil, "operatorEmail"},
-		{"no OTP source", endpoint, operator, nil, nil, "otp"},
+		{"no operator", endpoint, " ", otp, nil, "Credentials.OperatorEmail"},
+		{"operator not sendable", endpoint, "op\x01@example.com", otp, nil, "Credentials.OperatorEmail"},
+		{"no OTP source", endpoint, operator, nil, nil, "Credentials.OTP"},
 		{"page size", endpoint, operator, otp, []provisioning.Option{provisioning.WithPageSize(0)}, "WithPageSize"},
 		{"SOAP version", endpoint, operator, otp, []provisioning.Option{provisioning.WithSOAPVersion(3)}, "WithSOAPVersion"},
 		{"body limit", endpoint, operator, otp, []provisioning.Option{provisioning.WithBodyLimit(-1)}, "WithBodyLimit"},
@@ -319,14 +321,41 @@ func TestNew(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := provisioning.New(tt.endpoint, tt.operator, tt.otp, tt.opts...)
+			_, err := provisioning.New(tt.endpoint, provisioning.Credentials{OperatorEmail: tt.operator, OTP: tt.otp}, tt.opts...)
 			var ie *provisioning.InputError
 			require.ErrorAs(t, err, &ie)
 			assert.Equal(t, tt.field, ie.Field)
 			assert.ErrorIs(t, err, provisioning.ErrInvalidInput)
 		})
 	}
-	c, err := provisioning.New(endpoint, operator, otp)
+	c, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: operator, OTP: otp})
 	require.NoError(t, err)
 	assert.Equal(t, endpoint, c.Endpoint())
+}
+
+// Login opens a session only when none is open: a second Login sends nothing.
+func TestLoginOnce(t *testing.T) {
+	m, c, otp := newMock(t, provisioning.SOAP11)
+	require.NoError(t, c.Login(t.Context()))
+	require.NoError(t, c.Login(t.Context()))
+	assert.Equal(t, []string{"Connect"}, m.ops())
+	assert.Equal(t, 1, otp.calls())
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	c2, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: operator, OTP: otp.source})
+	require.NoError(t, err)
+	require.ErrorIs(t, c2.Login(ctx), context.Canceled, "an ended context spends no OTP")
+	assert.Equal(t, 1, otp.calls())
+}
+
+// Credentials never print the OTP source, whatever the verb.
+func TestCredentialsPrinting(t *testing.T) {
+	creds := provisioning.Credentials{OperatorEmail: operator, OTP: func(context.Context) (string, error) { return "991122", nil }}
+	want := `provisioning.Credentials{OperatorEmail:"operator@example.com" OTP:[REDACTED]}`
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		assert.Equal(t, want, fmt.Sprintf(verb, creds), verb)
+		assert.Equal(t, want, fmt.Sprintf(verb, &creds), verb+" of a pointer")
+	}
+	assert.Equal(t, `provisioning.Credentials{OperatorEmail:"" OTP:<empty>}`, provisioning.Credentials{}.String())
 }

@@ -22,9 +22,10 @@ func TestSixtyFourCallersWithSessionExpiry(t *testing.T) {
 	const n = 64
 	s := provisioningtest.NewServer(provisioningtest.Options{SingleUseOTPs: true})
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { assert.Empty(t, s.Violations()) })
 	id := s.AddTask(org, provisioningtest.Task{Users: []provisioningtest.TaskUser{{UserID: "1", UserName: "alice"}}})
 	gate := faultnet.NewGate(nil, n/2)
-	c, err := provisioning.New(s.URL, s.Operator(), s.OTPSource(), provisioning.WithHTTPClient(&http.Client{Transport: gate}))
+	c, err := provisioning.New(s.URL, s.Credentials(), provisioning.WithHTTPClient(&http.Client{Transport: gate}))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -52,12 +53,12 @@ func TestSixtyFourCallersWithSessionExpiry(t *testing.T) {
 	for i, err := range faultnet.Parallel(ctx, n, call) {
 		assert.NoError(t, err, "goroutine %d", i)
 	}
-	assert.Equal(t, 2, s.Connects(), "one Connect, and one per expiry")
+	assert.Equal(t, 2, s.Logins(), "one Connect, and one per expiry")
 	assert.Greater(t, gate.Requests(), n+1, "some requests found the session gone and were retried")
 
 	s.ExpireSessions()
 	for i, err := range faultnet.Parallel(ctx, n, call) {
 		assert.NoError(t, err, "goroutine %d", i)
 	}
-	assert.Equal(t, 3, s.Connects())
+	assert.Equal(t, 3, s.Logins())
 }

@@ -12,25 +12,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/provisioning"
-	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
 func TestE2EConnectAndCookieReuse(t *testing.T) {
 	for _, version := range []provisioning.SOAPVersion{provisioning.SOAP11, provisioning.SOAP12} {
 		t.Run(version.String(), func(t *testing.T) {
-			provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+			provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 				s.AddTask(org, provisioningtest.Task{TokenOption: "MobilePASS", Users: []provisioningtest.TaskUser{{UserName: "alice"}}})
 
-				res, err := c.Connect(ctx)
-				require.NoError(t, err)
-				assert.Equal(t, provisioning.ConnectAuthSuccess, res)
+				require.NoError(t, c.Login(ctx))
 				for range 3 {
 					n, err := c.TaskCount(ctx, org)
 					require.NoError(t, err)
 					assert.Equal(t, 1, n)
 				}
-				assert.Equal(t, 1, s.Connects())
+				assert.Equal(t, 1, s.Logins())
 
 				reqs := s.Requests()
 				require.Len(t, reqs, 4)
@@ -39,29 +36,28 @@ func TestE2EConnectAndCookieReuse(t *testing.T) {
 				assert.Len(t, sid, 24, "an ASP.NET-shaped session id")
 				for _, r := range reqs {
 					assert.Equal(t, version, r.Version)
-					assert.Equal(t, "http://www.cryptocard.com/blackshield/"+r.Op, r.Action)
+					assert.Equal(t, "http://www.cryptocard.com/blackshield/"+r.Operation, r.Action)
 				}
 				for _, r := range reqs[1:] {
 					assert.Equal(t, sid, r.SessionID, "the session cookie is reused")
 				}
-				in, ok := reqs[0].Body.(*provisioningwsdl.Connect)
-				require.True(t, ok)
-				assert.Equal(t, provisioningtest.TestOperator, in.OperatorEmail)
+				assert.Equal(t, "Connect", reqs[0].Operation)
+				assert.Equal(t, provisioningtest.TestOperator, reqs[0].Params["OperatorEmail"])
 			}, provisioning.WithSOAPVersion(version))
 		})
 	}
 }
 
 func TestE2ELazyConnectAndPing(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		alive, err := c.PingConnection(ctx)
 		require.NoError(t, err)
 		assert.False(t, alive)
-		assert.Zero(t, s.Connects(), "PingConnection does not connect")
+		assert.Zero(t, s.Logins(), "PingConnection does not connect")
 
 		_, err = c.TaskCount(ctx, org)
 		require.NoError(t, err)
-		assert.Equal(t, 1, s.Connects(), "the first call connects")
+		assert.Equal(t, 1, s.Logins(), "the first call connects")
 		alive, err = c.PingConnection(ctx)
 		require.NoError(t, err)
 		assert.True(t, alive)
@@ -74,9 +70,9 @@ func TestE2ELazyConnectAndPing(t *testing.T) {
 		// without a failed call first.
 		_, err = c.TaskCount(ctx, org)
 		require.NoError(t, err)
-		assert.Equal(t, 2, s.Connects())
+		assert.Equal(t, 2, s.Logins())
 		reqs := s.Requests()
-		assert.Equal(t, "Connect", reqs[len(reqs)-2].Op)
+		assert.Equal(t, "Connect", reqs[len(reqs)-2].Operation)
 	})
 }
 
@@ -87,10 +83,13 @@ func TestE2EChallenge(t *testing.T) {
 		},
 	})
 	defer s.Close()
+	defer func() { assert.Empty(t, s.Violations()) }()
 	c := s.NewClient(t)
 
-	res, err := c.Connect(t.Context())
-	assert.Equal(t, provisioning.ConnectChallenge, res)
+	err := c.Login(t.Context())
+	var ce0 *provisioning.ConnectError
+	require.ErrorAs(t, err, &ce0)
+	assert.Equal(t, provisioning.ConnectChallenge, ce0.Result)
 	var ce *provisioning.ConnectError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, provisioning.ConnectChallenge, ce.Result)
@@ -102,19 +101,22 @@ func TestE2EChallenge(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	var re *provisioning.RefusedError
 	require.ErrorAs(t, err, &re)
-	assert.Equal(t, 1, s.Connects())
+	assert.Equal(t, 1, s.Logins())
 	for _, r := range s.Requests() {
-		assert.Equal(t, "Connect", r.Op, "nothing but Connect is sent without a session")
+		assert.Equal(t, "Connect", r.Operation, "nothing but Connect is sent without a session")
 	}
 }
 
 func TestE2EAuthFailure(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
-	c, err := provisioning.New(s.URL, "intruder@example.com", s.OTPSource())
+	defer func() { assert.Empty(t, s.Violations()) }()
+	c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: "intruder@example.com", OTP: s.Credentials().OTP})
 	require.NoError(t, err)
-	res, err := c.Connect(t.Context())
-	assert.Equal(t, provisioning.ConnectAuthFailure, res)
+	err = c.Login(t.Context())
+	var ce0 *provisioning.ConnectError
+	require.ErrorAs(t, err, &ce0)
+	assert.Equal(t, provisioning.ConnectAuthFailure, ce0.Result)
 	require.ErrorIs(t, err, provisioning.ErrAuthentication)
 }
 
@@ -123,18 +125,19 @@ func TestE2EAuthFailure(t *testing.T) {
 func TestE2EReconnectUnderConcurrency(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{SingleUseOTPs: true})
 	defer s.Close()
+	defer func() { assert.Empty(t, s.Violations()) }()
 	var otps atomic.Int32
-	mint := s.OTPSource()
-	c, err := provisioning.New(s.URL, s.Operator(), func(ctx context.Context) (string, error) {
+	mint := s.Credentials().OTP
+	c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: s.Credentials().OperatorEmail, OTP: func(ctx context.Context) (string, error) {
 		otps.Add(1)
 		return mint(ctx)
-	})
+	}})
 	require.NoError(t, err)
 	id := s.AddTask(org, provisioningtest.Task{TokenOption: "MobilePASS", Users: []provisioningtest.TaskUser{{UserName: "alice"}}})
 
 	_, err = c.TaskCount(t.Context(), org)
 	require.NoError(t, err)
-	require.Equal(t, 1, s.Connects())
+	require.Equal(t, 1, s.Logins())
 	s.ExpireSessions()
 
 	const callers = 32
@@ -164,12 +167,12 @@ func TestE2EReconnectUnderConcurrency(t *testing.T) {
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	assert.Equal(t, 2, s.Connects(), "exactly one reconnect")
+	assert.Equal(t, 2, s.Logins(), "exactly one reconnect")
 	assert.Equal(t, int32(2), otps.Load(), "one fresh OTP for the reconnect")
 }
 
 func TestE2EPagingIterator(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		const total = 23
 		for i := range total {
 			users := []provisioningtest.TaskUser{{UserName: fmt.Sprintf("user%d", i)}}
@@ -191,14 +194,14 @@ func TestE2EPagingIterator(t *testing.T) {
 		}
 		assert.Equal(t, want, ids)
 
-		var starts []int32
+		var starts []string
 		for _, r := range s.Requests() {
-			if in, ok := r.Body.(*provisioningwsdl.GetProvisioningTasks); ok {
-				assert.Equal(t, int32(5), in.NumberOfRecords)
-				starts = append(starts, in.StartRecord)
+			if r.Operation == "GetProvisioningTasks" {
+				assert.Equal(t, "5", r.Params["numberOfRecords"])
+				starts = append(starts, r.Params["startRecord"])
 			}
 		}
-		assert.Equal(t, []int32{0, 5, 10, 15, 20, 23}, starts, "pages until an empty one")
+		assert.Equal(t, []string{"0", "5", "10", "15", "20", "23"}, starts, "pages until an empty one")
 
 		var mine []int
 		for task, err := range c.AllTasksForUser(ctx, org, "alice") {
@@ -222,7 +225,7 @@ func TestE2EPagingIterator(t *testing.T) {
 }
 
 func TestE2EIteratorSurvivesExpiry(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		for range 6 {
 			s.AddTask(org, provisioningtest.Task{TokenOption: "MobilePASS"})
 		}
@@ -234,12 +237,12 @@ func TestE2EIteratorSurvivesExpiry(t *testing.T) {
 			}
 		}
 		assert.Equal(t, 6, n)
-		assert.Equal(t, 2, s.Connects())
+		assert.Equal(t, 2, s.Logins())
 	}, provisioning.WithPageSize(2))
 }
 
 func TestE2ETaskUsersAndCounts(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		start := time.Date(2024, 3, 1, 9, 30, 0, 500_000_000, time.UTC)
 		stop := time.Date(2024, 3, 15, 0, 0, 0, 0, time.FixedZone("", 3600))
 		id := s.AddTask(org, provisioningtest.Task{
@@ -283,7 +286,7 @@ func TestE2ETaskUsersAndCounts(t *testing.T) {
 func TestE2ERemoveAndUpdate(t *testing.T) {
 	for _, version := range []provisioning.SOAPVersion{provisioning.SOAP11, provisioning.SOAP12} {
 		t.Run(version.String(), func(t *testing.T) {
-			provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+			provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 				id := s.AddTask(org, provisioningtest.Task{TokenOption: "MobilePASS", Users: []provisioningtest.TaskUser{
 					{UserName: "alice"}, {UserName: "bob"}, {UserName: "carol"},
 				}})
@@ -300,8 +303,9 @@ func TestE2ERemoveAndUpdate(t *testing.T) {
 				task, _ = s.Task(org, id)
 				require.Len(t, task.Users, 1)
 				assert.Equal(t, "bob", task.Users[0].UserName)
-				last := s.Requests()[len(s.Requests())-1].Body.(*provisioningwsdl.RemoveUsersFromProvisioningTask)
-				assert.True(t, last.SendNotificationEmail)
+				last := s.Requests()[len(s.Requests())-1]
+				assert.Equal(t, "true", last.Params["sendNotificationEmail"])
+				assert.Equal(t, []string{"alice", "carol"}, last.UserNames)
 
 				err := c.RemoveUsersFromTask(ctx, org, id, []string{"alice"}, false)
 				require.ErrorIs(t, err, provisioning.ErrNotChanged, "alice is no longer in the task")
@@ -312,24 +316,26 @@ func TestE2ERemoveAndUpdate(t *testing.T) {
 				_, ok := s.Task(org, other)
 				assert.False(t, ok)
 				err = c.RemoveTask(ctx, org, other, false)
-				var pe *provisioning.Error
+				var pe *provisioning.ServiceError
 				require.ErrorAs(t, err, &pe)
 				assert.Equal(t, fmt.Sprintf("Provisioning task %d was not found.", other), pe.Message)
-				assert.Equal(t, 1, s.Connects())
+				assert.Equal(t, 1, s.Logins())
 			}, provisioning.WithSOAPVersion(version))
 		})
 	}
 }
 
 func TestE2EFaults(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
-		s.FailNext("Organization 'Nope' does not exist.")
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+		s.FailNext(provisioningtest.Failure{Message: "Organization 'Nope' does not exist."})
 		_, err := c.TaskCount(ctx, "Nope")
-		var pe *provisioning.Error
+		var pe *provisioning.ServiceError
 		require.ErrorAs(t, err, &pe)
-		assert.Equal(t, "GetProvisioningTaskCount", pe.Op)
+		assert.Equal(t, "GetProvisioningTaskCount", pe.Operation)
 		assert.Equal(t, "Organization 'Nope' does not exist.", pe.Message)
-		assert.Equal(t, "Server", pe.Code)
+		assert.Empty(t, pe.Code)
+		require.NotNil(t, pe.Fault)
+		assert.Equal(t, "Server", pe.Fault.Code)
 
 		// FailNext fails one call only.
 		n, err := c.TaskCount(ctx, "Nope")
@@ -347,16 +353,17 @@ func TestE2ELeaderCancelled(t *testing.T) {
 	// waited for it succeeds with the one session.
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
-	mint := s.OTPSource()
+	defer func() { assert.Empty(t, s.Violations()) }()
+	mint := s.Credentials().OTP
 	inOTP, release := make(chan struct{}), make(chan struct{})
 	var first atomic.Bool
-	c, err := provisioning.New(s.URL, s.Operator(), func(ctx context.Context) (string, error) {
+	c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: s.Credentials().OperatorEmail, OTP: func(ctx context.Context) (string, error) {
 		if first.CompareAndSwap(false, true) {
 			close(inOTP)
 			<-release
 		}
 		return mint(ctx)
-	})
+	}})
 	require.NoError(t, err)
 
 	ctxA, cancelA := context.WithCancel(t.Context())
@@ -375,5 +382,5 @@ func TestE2ELeaderCancelled(t *testing.T) {
 	require.ErrorIs(t, <-errA, context.Canceled, "A honours its own context")
 	close(release)
 	require.NoError(t, <-errB)
-	assert.Equal(t, 1, s.Connects(), "A's Connect served B")
+	assert.Equal(t, 1, s.Logins(), "A's Connect served B")
 }

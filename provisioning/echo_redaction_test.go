@@ -20,8 +20,10 @@ func TestErrorsKeepSecretsOutOfFmt(t *testing.T) {
 			assert.Contains(t, out, "SERVER_PIN_PROVIDED", "%T %s", v, verb)
 		}
 	}
-	e := &provisioning.Error{Op: "Connect", Code: "Server", Message: "A potentially dangerous value was detected (OTP=&quot;991122&quot;)", HTTPStatus: 500}
-	out := fmt.Sprintf("%#v", e)
-	assert.NotContains(t, out, "991122")
-	assert.Contains(t, out, `&provisioning.Error{Op:"Connect"`)
+	e := &provisioning.ServiceError{Operation: "Connect", Message: "A potentially dangerous value was detected (OTP=&quot;991122&quot;)", HTTPStatus: 500}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := fmt.Sprintf(verb, e)
+		assert.NotContains(t, out, "991122", verb)
+	}
+	assert.Contains(t, fmt.Sprintf("%#v", e), `&provisioning.ServiceError{Operation:"Connect"`)
 }

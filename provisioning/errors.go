@@ -12,49 +12,91 @@ import (
 // ErrNotChanged is matched by a *NotChangedError: the server answered false to a change.
 var ErrNotChanged = errors.New("provisioning: nothing was changed")
 
-// Error is a SOAP Fault answered by the service to an operation. ASMX wraps the exception the
-// service threw as "Server was unable to process request. ---> <message>"; Message holds the
-// part after the arrow, and Fault everything that was received.
+// ServiceError is the service's answer to an operation when that answer is a failure: either
+// a SOAP Fault (ASMX wraps the exception the service threw as "Server was unable to process
+// request. ---> <message>"; Fault holds everything received, Code is empty and Message the
+// part after the arrow), or, for the token operations whose result is a code (RevokeToken,
+// RemoveUser), a result that is not a success (Code holds it as the server spelled it,
+// Message says what it means, Fault is nil).
 //
-// An Error whose message says the session is gone ("not connected") matches ErrSessionExpired;
-// the Client has then already connected again once and retried the call once.
-type Error struct {
-	Op         string // wire operation, for example "GetProvisioningTasks"
-	Code       string // local part of the fault code: "Server" or "Client" (1.1), "Receiver" or "Sender" (1.2)
-	Message    string // the service's message, without ASMX's wrapper
+// errors.Is categories:
+//   - ErrSessionExpired: a Fault saying the session is gone ("not connected"); the Client
+//     has then already logged in again once and retried the call once.
+//   - ErrRevokeFailed: RevokeToken answered Fail, failRevokeTemp or SuccessFail.
+//   - ErrLastAuthenticator and ErrPermissionDenied: RevokeToken answered LastAuth.
+//   - ErrUserNotRemoved: RemoveUser answered anything but Deleted.
+//   - and, through Unwrap, whatever the *Fault answers.
+//
+// A result this package does not know matches only its operation's failure sentinel, if any.
+type ServiceError struct {
+	// Operation is the wire operation, for example "GetProvisioningTasks" or "RevokeToken".
+	Operation string
+	// Code is the raw result the service returned to a result-typed operation (a RevokeResult
+	// such as "Fail" or "LastAuth", a UserDeleteResult), kept as sent; "" for a Fault (its
+	// fault code is Fault.Code).
+	Code string
+	// Message is the service's message: the text after ASMX's "--->" for a Fault, or what the
+	// result means. Secrets the client knows are scrubbed from it.
+	Message string
+	// HTTPStatus is the HTTP status of the answer (200 for a result code).
 	HTTPStatus int
-	Fault      *soapx.Fault
+	// Fault is the SOAP Fault when the answer was one; nil otherwise.
+	Fault *Fault
+	// Serial is the token of a RevokeToken result ("" otherwise).
+	Serial string
+	// UserName is the user of a RevokeToken or RemoveUser result ("" otherwise).
+	UserName string
 }
 
 // Error shows the fault as the runtime words it: shortened, and with anything that looks like
 // a secret redacted, because a fault's text may echo request values. Message has it in full.
-func (e *Error) Error() string {
+func (e *ServiceError) Error() string {
 	if e.Fault != nil {
-		return "provisioning: " + e.Op + ": " + e.Fault.Error()
+		return "provisioning: " + e.Operation + ": " + e.Fault.Error()
 	}
-	return fmt.Sprintf("provisioning: %s: %s: %s (HTTP %d)", e.Op, e.Code, e.Message, e.HTTPStatus)
+	switch {
+	case e.Serial != "":
+		return fmt.Sprintf("provisioning: %s: token %q of user %q: the server answered %q (%s)", e.Operation, e.Serial, e.UserName, e.Code, e.Message)
+	case e.UserName != "":
+		return fmt.Sprintf("provisioning: %s: user %q: the server answered %q (%s)", e.Operation, e.UserName, e.Code, e.Message)
+	}
+	return fmt.Sprintf("provisioning: %s: %q: %s (HTTP %d)", e.Operation, e.Code, soapx.RedactText(e.Message), e.HTTPStatus)
 }
 
 // GoString is %#v with the message redacted as in Error: it may echo request values.
-func (e *Error) GoString() string {
+func (e *ServiceError) GoString() string {
 	if e == nil {
-		return "(*provisioning.Error)(nil)"
+		return "(*provisioning.ServiceError)(nil)"
 	}
-	return fmt.Sprintf("&provisioning.Error{Op:%q, Code:%q, Message:%q, HTTPStatus:%d, Fault:%#v}",
-		e.Op, e.Code, soapx.RedactText(e.Message), e.HTTPStatus, e.Fault)
+	return fmt.Sprintf("&provisioning.ServiceError{Operation:%q, Code:%q, Message:%q, HTTPStatus:%d, Fault:%#v, Serial:%q, UserName:%q}",
+		e.Operation, e.Code, soapx.RedactText(e.Message), e.HTTPStatus, e.Fault, e.Serial, e.UserName)
 }
 
 // Unwrap returns the Fault, so errors.As(err, &fault) and the runtime's own categories work.
-func (e *Error) Unwrap() error {
+func (e *ServiceError) Unwrap() error {
 	if e.Fault == nil {
 		return nil
 	}
 	return e.Fault
 }
 
-// Is reports ErrSessionExpired for a "not connected" fault.
-func (e *Error) Is(target error) bool {
-	return target == ErrSessionExpired && isNotConnected(e.Message)
+// Is maps the answer to the package's categories (see ServiceError).
+func (e *ServiceError) Is(target error) bool {
+	if e.Fault != nil {
+		return target == ErrSessionExpired && isNotConnected(e.Message)
+	}
+	switch e.Operation {
+	case opRemoveUser:
+		return target == ErrUserNotRemoved
+	case opRevokeToken:
+		switch RevokeResult(e.Code) {
+		case RevokeLastAuth:
+			return target == ErrLastAuthenticator || target == ErrPermissionDenied
+		case RevokeFail, RevokeFailRevokeTemp, RevokeSuccessFail:
+			return target == ErrRevokeFailed
+		}
+	}
+	return false
 }
 
 // asmxPrefix is how ASMX words a Fault made from an exception the web method threw.
@@ -85,8 +127,8 @@ func isNotConnected(msg string) bool {
 	return strings.Contains(strings.ToLower(msg), "not connected")
 }
 
-// ConnectError is a Connect answered with a ConnectResult other than AUTH_SUCCESS. It matches
-// ErrAuthentication.
+// ConnectError is a login (the Connect operation) answered with a ConnectResult other than
+// AUTH_SUCCESS. It matches ErrAuthentication.
 type ConnectError struct {
 	Result ConnectResult
 	// Challenge is the challenge text the server sent with the result, if any. It may be
@@ -124,20 +166,20 @@ func (e ConnectError) Format(f fmt.State, verb rune) {
 // with false: the server changed nothing (for example because none of the users is in the
 // task). It matches ErrNotChanged.
 type NotChangedError struct {
-	Op        string // wire operation
+	Operation string // wire operation
 	TaskID    int
 	UserNames []string
 }
 
 func (e *NotChangedError) Error() string {
 	return fmt.Sprintf("provisioning: %s: the server answered false for task %d and %d user(s): nothing was changed",
-		e.Op, e.TaskID, len(e.UserNames))
+		e.Operation, e.TaskID, len(e.UserNames))
 }
 
 // Is reports ErrNotChanged.
 func (e *NotChangedError) Is(target error) bool { return target == ErrNotChanged }
 
-// opError gives an error of the runtime its operation: a Fault becomes an *Error, anything
+// opError gives an error of the runtime its operation: a Fault becomes a *ServiceError, anything
 // else is wrapped with the operation's name and stays reachable with errors.As/Is.
 func opError(op string, err error) error {
 	if err == nil {
@@ -147,7 +189,7 @@ func opError(op string, err error) error {
 	if errors.As(err, &ie) {
 		return err
 	}
-	var e *Error
+	var e *ServiceError
 	var ce *ConnectError
 	var nc *NotChangedError
 	if errors.As(err, &e) || errors.As(err, &ce) || errors.As(err, &nc) {
@@ -155,7 +197,7 @@ func opError(op string, err error) error {
 	}
 	var f *soapx.Fault
 	if errors.As(err, &f) {
-		return &Error{Op: op, Code: f.Code, Message: faultMessage(f.Reason), HTTPStatus: f.HTTPStatus, Fault: f}
+		return &ServiceError{Operation: op, Message: faultMessage(f.Reason), HTTPStatus: f.HTTPStatus, Fault: f}
 	}
 	return fmt.Errorf("provisioning: %s: %w", op, err)
 }

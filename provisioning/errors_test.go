@@ -46,9 +46,9 @@ func TestSessionExpiredAfterOneRetry(t *testing.T) {
 
 	_, err := c.Tasks(t.Context(), org, 0, 10)
 	require.ErrorIs(t, err, provisioning.ErrSessionExpired)
-	var pe *provisioning.Error
+	var pe *provisioning.ServiceError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "GetProvisioningTasks", pe.Op)
+	assert.Equal(t, "GetProvisioningTasks", pe.Operation)
 	assert.Equal(t, "Not connected.", pe.Message)
 	assert.Equal(t, []string{"Connect", "GetProvisioningTasks", "Connect", "GetProvisioningTasks"}, m.ops(),
 		"exactly one reconnect and one retry")
@@ -62,13 +62,15 @@ func TestServerFault(t *testing.T) {
 			m.on("RemoveProvisioningTask", faultFor(version, "Provisioning task 9 was not found."))
 
 			err := c.RemoveTask(t.Context(), org, 9, true)
-			var pe *provisioning.Error
+			var pe *provisioning.ServiceError
 			require.ErrorAs(t, err, &pe)
-			assert.Equal(t, "RemoveProvisioningTask", pe.Op)
+			assert.Equal(t, "RemoveProvisioningTask", pe.Operation)
 			assert.Equal(t, "Provisioning task 9 was not found.", pe.Message)
 			assert.Equal(t, http.StatusInternalServerError, pe.HTTPStatus)
 			wantCode := map[provisioning.SOAPVersion]string{provisioning.SOAP11: "Server", provisioning.SOAP12: "Receiver"}[version]
-			assert.Equal(t, wantCode, pe.Code)
+			assert.Empty(t, pe.Code, "a Fault has no result code")
+			require.NotNil(t, pe.Fault)
+			assert.Equal(t, wantCode, pe.Fault.Code)
 			assert.Contains(t, err.Error(), "RemoveProvisioningTask")
 			assert.Contains(t, err.Error(), "Provisioning task 9 was not found.")
 			assert.NotErrorIs(t, err, provisioning.ErrSessionExpired)
@@ -145,7 +147,7 @@ func TestAnsweredFalse(t *testing.T) {
 			require.ErrorIs(t, err, provisioning.ErrNotChanged)
 			var nc *provisioning.NotChangedError
 			require.ErrorAs(t, err, &nc)
-			assert.Equal(t, op, nc.Op)
+			assert.Equal(t, op, nc.Operation)
 			assert.Equal(t, 5, nc.TaskID)
 			assert.Equal(t, []string{"carol"}, nc.UserNames)
 			assert.Contains(t, err.Error(), "nothing was changed")
@@ -255,7 +257,7 @@ func TestInputRefusedBeforeSending(t *testing.T) {
 
 func TestContextCancelled(t *testing.T) {
 	m, c, _ := newMock(t, provisioning.SOAP11)
-	_, err := c.Connect(t.Context())
+	err := c.Login(t.Context())
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -275,9 +277,9 @@ func TestInjectedHTTPClientUntouched(t *testing.T) {
 
 	// Two clients share hc; each has its own session.
 	otp := &otpCounter{}
-	c1, err := provisioning.New(endpoint, operator, otp.source, provisioning.WithHTTPClient(hc))
+	c1, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: operator, OTP: otp.source}, provisioning.WithHTTPClient(hc))
 	require.NoError(t, err)
-	c2, err := provisioning.New(endpoint, operator, otp.source, provisioning.WithHTTPClient(hc))
+	c2, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: operator, OTP: otp.source}, provisioning.WithHTTPClient(hc))
 	require.NoError(t, err)
 	_, err = c1.TaskCount(t.Context(), org)
 	require.NoError(t, err)

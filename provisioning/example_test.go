@@ -19,8 +19,9 @@ func Example() {
 	s.AddTask(org, provisioningtest.Task{TokenOption: "MobilePASS", Users: []provisioningtest.TaskUser{{UserName: "alice"}, {UserName: "bob"}}})
 	s.AddTask(org, provisioningtest.Task{TokenOption: "GrIDsure", Users: []provisioningtest.TaskUser{{UserName: "alice"}}})
 
-	// A real program takes OTPs from the operator's token; s.OTPSource mints valid ones.
-	c, err := provisioning.New(s.URL, provisioningtest.TestOperator, s.OTPSource())
+	// A real program takes OTPs from the operator's token; the fake's Credentials mint valid ones:
+	// provisioning.Credentials{OperatorEmail: "operator@example.com", OTP: fromToken}.
+	c, err := provisioning.New(s.URL, s.Credentials())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -51,21 +52,21 @@ func Example() {
 	// tasks left for alice: 0
 }
 
-// A ConnectResult other than AUTH_SUCCESS is a *ConnectError that carries the result and the
-// challenge text.
-func ExampleClient_Connect() {
+// Login checks the credentials early. A ConnectResult other than AUTH_SUCCESS is a
+// *ConnectError that carries the result and the challenge text.
+func ExampleClient_Login() {
 	s := provisioningtest.NewServer(provisioningtest.Options{
 		Authenticate: func(email, otp string) (provisioning.ConnectResult, string) {
 			return provisioning.ConnectChallenge, "Respond to challenge 4711"
 		},
 	})
 	defer s.Close()
-	c, err := provisioning.New(s.URL, provisioningtest.TestOperator, s.OTPSource())
+	c, err := provisioning.New(s.URL, s.Credentials())
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	_, err = c.Connect(context.Background())
+	err = c.Login(context.Background())
 	var ce *provisioning.ConnectError
 	if errors.As(err, &ce) {
 		fmt.Println(ce.Result, "-", ce.Challenge)
@@ -81,7 +82,7 @@ func ExampleClient_RemoveUsersFromTask() {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
 	id := s.AddTask("Example Org", provisioningtest.Task{TokenOption: "MobilePASS", Users: []provisioningtest.TaskUser{{UserName: "bob"}}})
-	c, err := provisioning.New(s.URL, provisioningtest.TestOperator, s.OTPSource())
+	c, err := provisioning.New(s.URL, s.Credentials())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func ExampleClient_TaskUsers() {
 		{UserID: "17", UserName: "alice", Status: "Pending"},
 		{UserID: "18", UserName: "bob", Status: "Enrolled", SerialNumber: "1234567890"},
 	}})
-	c, err := provisioning.New(s.URL, provisioningtest.TestOperator, s.OTPSource())
+	c, err := provisioning.New(s.URL, s.Credentials())
 	if err != nil {
 		log.Fatal(err)
 	}

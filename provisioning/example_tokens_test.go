@@ -14,7 +14,7 @@ func ExampleClient_RevokeToken() {
 	defer s.Close()
 	s.AddToken("Example Org", provisioningtest.Token{Serial: "MP-0001", Type: provisioning.TokenMobilePASS, Owner: "jdoe"})
 	s.AddToken("Example Org", provisioningtest.Token{Serial: "KT-0002", Type: provisioning.TokenKT, Owner: "jdoe"})
-	c, err := provisioning.New(s.URL, s.Operator(), s.OTPSource())
+	c, err := provisioning.New(s.URL, s.Credentials())
 	if err != nil {
 		panic(err)
 	}

@@ -61,7 +61,7 @@ func TestFaultMatrix(t *testing.T) {
 	}
 	faultError := func(status int, message string) func(t *testing.T, err error) {
 		return func(t *testing.T, err error) {
-			var e *provisioning.Error
+			var e *provisioning.ServiceError
 			require.ErrorAs(t, err, &e)
 			assert.Equal(t, status, e.HTTPStatus)
 			assert.Equal(t, message, e.Message)
@@ -72,15 +72,15 @@ func TestFaultMatrix(t *testing.T) {
 		{Name: "wrong Content-Type", Handler: fmAfterConnect(faultnet.Reply(200, "text/plain", "3")), Check: protocol},
 		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: fmAfterConnect(faultnet.Reply(200, fmCT12, soap12(fmCountOK))), Check: protocol},
 		{Name: "404 with a SOAP body", Handler: fmAfterConnect(fault(404, "Organization not found")),
-			Check: faultnet.Want[*provisioning.Error]().Not(provisioning.ErrSessionExpired).And(faultError(404, "Organization not found"))},
+			Check: faultnet.Want[*provisioning.ServiceError]().Not(provisioning.ErrSessionExpired).And(faultError(404, "Organization not found"))},
 		{Name: "normal answer with HTTP 500", Handler: fmAfterConnect(faultnet.Reply(500, fmCT11, ok)),
 			Check: faultnet.Want[*soapx.HTTPError](provisioning.ErrProtocol).Not(provisioning.ErrSessionExpired).And(httpStatusIs(500))},
 		{Name: "500 with a Fault", Handler: fmAfterConnect(fault(500, "Object reference not set to an instance of an object.")),
-			Check: faultnet.Want[*provisioning.Error]().And(faultError(500, "Object reference not set to an instance of an object."))},
+			Check: faultnet.Want[*provisioning.ServiceError]().And(faultError(500, "Object reference not set to an instance of an object."))},
 		{Name: "invalid UTF-8", Handler: fmAfterConnect(faultnet.Reply(200, fmCT11, strings.Replace(ok, ">3<", ">3\xff<", 1))), Check: protocol},
 		{Name: "session expiring between two calls", Scenario: fmSessionExpires, Check: fmNoError},
 		{Name: "session still gone after connecting again", Scenario: fmSessionRefused,
-			Check: faultnet.Want[*provisioning.Error](provisioning.ErrSessionExpired)},
+			Check: faultnet.Want[*provisioning.ServiceError](provisioning.ErrSessionExpired)},
 		{Name: "rate limited (HTTP 429)", Handler: fmAfterConnect(faultnet.Reply(429, fmHTML, "Too Many Requests", "Retry-After", "30")),
 			Check: faultnet.Want[*soapx.HTTPError](provisioning.ErrRateLimited).Not(provisioning.ErrProtocol)},
 	}...)
@@ -95,7 +95,7 @@ func TestFaultMatrix(t *testing.T) {
 func fmCall(opts ...provisioning.Option) func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
 	return func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
 		otp := func(context.Context) (string, error) { return "123456", nil }
-		c, err := provisioning.New(url+"/bsidca/BSIDCA.asmx", "operator@example.com", otp,
+		c, err := provisioning.New(url+"/bsidca/BSIDCA.asmx", provisioning.Credentials{OperatorEmail: "operator@example.com", OTP: otp},
 			append([]provisioning.Option{provisioning.WithHTTPClient(hc), provisioning.WithBodyLimit(fmBodyLimit)}, opts...)...)
 		require.NoError(t, err)
 		n, err := c.TaskCount(ctx, org)
@@ -111,6 +111,7 @@ func fmNoError(t *testing.T, err error, _ time.Duration) {
 
 func fmFake(t *testing.T, hc *http.Client) (*provisioningtest.Server, *provisioning.Client) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
+	t.Cleanup(func() { assert.Empty(t, s.Violations()) })
 	s.AddTask(org, provisioningtest.Task{})
 	return s, s.NewClient(t, provisioning.WithHTTPClient(hc))
 }
@@ -125,7 +126,7 @@ func fmSessionExpires(ctx context.Context, t *testing.T, hc *http.Client) error 
 	s.ExpireSessions()
 	n, err := c.TaskCount(ctx, org)
 	assert.Equal(t, 1, n)
-	assert.Equal(t, 2, s.Connects(), "one Connect per session")
+	assert.Equal(t, 2, s.Logins(), "one Connect per session")
 	return err
 }
 
@@ -135,10 +136,10 @@ func fmSessionRefused(ctx context.Context, t *testing.T, hc *http.Client) error 
 	defer s.Close()
 	_, err := c.TaskCount(ctx, org)
 	require.NoError(t, err)
-	s.FailNext("You are not connected.")
-	s.FailNext("You are not connected.")
+	s.FailNext(provisioningtest.Failure{Message: "You are not connected."})
+	s.FailNext(provisioningtest.Failure{Message: "You are not connected."})
 	_, err = c.TaskCount(ctx, org)
-	assert.Equal(t, 2, s.Connects(), "one reconnect, then the error")
+	assert.Equal(t, 2, s.Logins(), "one reconnect, then the error")
 	return err
 }
 

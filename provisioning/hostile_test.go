@@ -57,11 +57,9 @@ func TestHostileServerEchoesSecrets(t *testing.T) {
 				defer srv.Close()
 				var log faultnet.LogBuffer
 				otp := func(context.Context) (string, error) { return faultnet.HostileOTP, nil }
-				c, err := provisioning.New(srv.URL+"/bsidca/BSIDCA.asmx", "op@example.com", otp, provisioning.WithLogger(log.Logger()))
+				c, err := provisioning.New(srv.URL+"/bsidca/BSIDCA.asmx", provisioning.Credentials{OperatorEmail: "op@example.com", OTP: otp}, provisioning.WithLogger(log.Logger()))
 				require.NoError(t, err)
-				res, err := c.Connect(t.Context())
-				require.NoError(t, err)
-				leaks.Value(t, "connect result", res)
+				require.NoError(t, c.Login(t.Context()))
 				n, err := c.TaskCount(t.Context(), "Org")
 				leaks.Error(t, err)
 				leaks.Value(t, "count", n)
@@ -97,12 +95,14 @@ func TestHostileConnectChallenge(t *testing.T) {
 				defer srv.Close()
 				var log faultnet.LogBuffer
 				otp := func(context.Context) (string, error) { return faultnet.HostileOTP, nil }
-				c, err := provisioning.New(srv.URL+"/bsidca/BSIDCA.asmx", "op@example.com", otp, provisioning.WithLogger(log.Logger()))
+				c, err := provisioning.New(srv.URL+"/bsidca/BSIDCA.asmx", provisioning.Credentials{OperatorEmail: "op@example.com", OTP: otp}, provisioning.WithLogger(log.Logger()))
 				require.NoError(t, err)
-				res, err := c.Connect(t.Context())
+				err = c.Login(t.Context())
 				require.Error(t, err)
 				leaks.Error(t, err)
-				leaks.Value(t, "connect result", res)
+				var ce *provisioning.ConnectError
+				require.ErrorAs(t, err, &ce)
+				leaks.Value(t, "connect error", ce)
 				_, err = c.TaskCount(t.Context(), "Org")
 				require.Error(t, err)
 				leaks.Error(t, err)

@@ -17,6 +17,7 @@ import (
 func TestTextAndDateInputRefused(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { assert.Empty(t, s.Violations()) })
 	for _, tc := range []struct {
 		name, field string
 		call        func(c *provisioning.Client) error
@@ -50,17 +51,17 @@ func TestTextAndDateInputRefused(t *testing.T) {
 		})
 	}
 	otp := func(context.Context) (string, error) { return provisioningtest.TestOTP, nil }
-	_, err := provisioning.New(s.URL, "op\x00@example.com", otp)
+	_, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: "op\x00@example.com", OTP: otp})
 	var ie *provisioning.InputError
 	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, "operatorEmail", ie.Field)
+	assert.Equal(t, "Credentials.OperatorEmail", ie.Field)
 	assert.Empty(t, s.Requests())
 }
 
 // A nil option is ignored (it used to panic).
 func TestNilOption(t *testing.T) {
 	otp := func(context.Context) (string, error) { return "123456", nil }
-	c, err := provisioning.New("https://bsidca.example.test/bsidca/BSIDCA.asmx", "op@example.com", otp, nil, provisioning.WithTimeout(time.Second), nil)
+	c, err := provisioning.New("https://bsidca.example.test/bsidca/BSIDCA.asmx", provisioning.Credentials{OperatorEmail: "op@example.com", OTP: otp}, nil, provisioning.WithTimeout(time.Second), nil)
 	require.NoError(t, err)
 	assert.NotNil(t, c)
 }
@@ -69,12 +70,13 @@ func TestNilOption(t *testing.T) {
 func TestOTPWithControlCharacterRefused(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { assert.Empty(t, s.Violations()) })
 	otp := func(context.Context) (string, error) { return "123\x00456", nil }
-	c, err := provisioning.New(s.URL, provisioningtest.TestOperator, otp)
+	c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: provisioningtest.TestOperator, OTP: otp})
 	require.NoError(t, err)
 	_, err = c.TaskCount(t.Context(), "Org")
 	var ie *provisioning.InputError
 	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, "otp", ie.Field)
+	assert.Equal(t, "Credentials.OTP", ie.Field)
 	assert.Empty(t, s.Requests(), "Connect was sent")
 }

@@ -64,7 +64,7 @@ func newMock(t *testing.T, version provisioning.SOAPVersion, opts ...provisionin
 	httpmock.RegisterResponder(http.MethodPost, endpoint, m.respond)
 	otp := &otpCounter{}
 	opts = append([]provisioning.Option{provisioning.WithHTTPClient(hc), provisioning.WithSOAPVersion(version)}, opts...)
-	c, err := provisioning.New(endpoint, operator, otp.source, opts...)
+	c, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: operator, OTP: otp.source}, opts...)
 	require.NoError(t, err)
 	return m, c, otp
 }

@@ -87,7 +87,7 @@ func (c *Client) endCall(call *soapx.Call, op string, err error) {
 	case errors.Is(err, errAnsweredFalse), // RevokeToken, RemoveUser: a result that is no success
 		err == nil && op == opRevokeToken && !RevokeResult(call.Code()).succeeded(),
 		err == nil && op == opRemoveUser && UserDeleteResult(call.Code()) != UserDeleted:
-		err = &ResultError{Op: op, Result: call.Code()} // what the method returns, less its inputs
+		err = resultError(op, call.Code(), "", "") // what the method returns, less its inputs
 	case err == nil && (op == opRemoveUsers || op == opUpdateStopDate):
 		code = "true"
 	}

@@ -23,15 +23,17 @@ func TestObserver(t *testing.T) {
 	const org, wrongOTP = "Example Org", "999999"
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
+	defer func() { assert.Empty(t, s.Violations()) }()
 	taskID := s.AddTask(org, provisioningtest.Task{Users: []provisioningtest.TaskUser{{UserName: "alice"}, {UserName: "bob"}}})
 	s.AddUser(org, provisioningtest.User{UserName: "opr", Operator: true})
 	s.AddToken(org, provisioningtest.Token{Serial: "T-1", Owner: "alice"})
 	s.AddToken(org, provisioningtest.Token{Serial: "T-2", Owner: "opr"})
 	var rec observetest.Recorder
 	c := s.NewClient(t, provisioning.WithObserver(&rec))
-	wrong, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return wrongOTP, nil },
+	wrong, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: s.Credentials().OperatorEmail, OTP: func(context.Context) (string, error) { return wrongOTP, nil }},
 		provisioning.WithObserver(&rec))
 	require.NoError(t, err)
+	fresh := s.NewClient(t, provisioning.WithObserver(&rec))
 	ctx := context.Background()
 	count := func(c *provisioning.Client) func() error {
 		return func() error { _, err := c.TaskCount(ctx, org); return err }
@@ -50,7 +52,7 @@ func TestObserver(t *testing.T) {
 			"provisioning GetProvisioningTaskCount: ok code= attempts=2 [login.started attempt#1:200:ok login.succeeded attempt#2:200:ok]"},
 		{"a lost session is renewed", s.ExpireSessions, func() error { _, err := c.TaskUsers(ctx, org, taskID); return err },
 			"provisioning GetProvisioningTaskDetails: ok code= attempts=3 [attempt#1:500:fault renewal(reactive) login.started attempt#2:200:ok login.succeeded attempt#3:200:ok]"},
-		{"a Fault", func() { s.FailNext("boom") }, count(c),
+		{"a Fault", func() { s.FailNext(provisioningtest.Failure{Message: "boom"}) }, count(c),
 			"provisioning GetProvisioningTaskCount: fault code= attempts=1 [attempt#1:500:fault]"},
 		{"a change answered true", nil, remove("alice"),
 			"provisioning RemoveUsersFromProvisioningTask: ok code=true attempts=1 [attempt#1:200:ok]"},
@@ -60,8 +62,8 @@ func TestObserver(t *testing.T) {
 			"provisioning RevokeToken: ok code=Success attempts=1 [attempt#1:200:ok]"},
 		{"a result that is a failure", nil, func() error { _, err := c.RevokeToken(ctx, org, "T-2", "opr", nil); return err },
 			"provisioning RevokeToken: permission_denied code=LastAuth attempts=1 [attempt#1:200:ok]"},
-		{"Connect", nil, func() error { _, err := c.Connect(ctx); return err },
-			"provisioning Connect: ok code=AUTH_SUCCESS attempts=1 [renewal(reactive) login.started attempt#1:200:ok login.succeeded]"},
+		{"Login", nil, func() error { return fresh.Login(ctx) },
+			"provisioning Connect: ok code=AUTH_SUCCESS attempts=1 [login.started attempt#1:200:ok login.succeeded]"},
 		{"PingConnection", nil, func() error { _, err := c.PingConnection(ctx); return err },
 			"provisioning PingConnection: ok code=true attempts=1 [attempt#1:200:ok]"},
 		{"a refused Connect", nil, count(wrong),
@@ -82,9 +84,9 @@ func TestObserver(t *testing.T) {
 		switch st.name {
 		case "a result that is a failure":
 			require.ErrorIs(t, got.Result.Err, provisioning.ErrPermissionDenied)
-			var re *provisioning.ResultError
+			var re *provisioning.ServiceError
 			require.ErrorAs(t, got.Result.Err, &re)
-			require.Equal(t, "LastAuth", re.Result)
+			require.Equal(t, "LastAuth", re.Code)
 		case "a change answered false, checked":
 			require.ErrorIs(t, err, provisioning.ErrNotChanged)
 			require.ErrorIs(t, got.Result.Err, provisioning.ErrNotChanged)
@@ -97,14 +99,17 @@ func TestObserver(t *testing.T) {
 		text := rec.Text()
 		require.NotContains(t, text, wrongOTP, st.name)
 		for _, r := range s.Requests() { // the OTPs and session cookies the clients sent
-			if cr, ok := r.Body.(*provisioningwsdl.Connect); ok {
-				require.NotContains(t, text, cr.OTP, st.name)
+			if otp := r.Params["OTP"]; r.Operation == "Connect" && otp != "" {
+				require.NotContains(t, text, otp, st.name)
 			}
 			if r.SessionID != "" {
 				require.NotContains(t, text, r.SessionID, st.name)
 			}
 		}
 	}
+	rec.Reset()
+	require.NoError(t, fresh.Login(ctx))
+	require.Empty(t, rec.Summaries(), "Login with a session open sends and observes nothing")
 }
 
 // Concurrent callers and one Connect: every call is observed and ended, the Connect (run
@@ -112,6 +117,7 @@ func TestObserver(t *testing.T) {
 func TestObserverConcurrentCalls(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
+	defer func() { assert.Empty(t, s.Violations()) }()
 	var rec observetest.Recorder
 	c := s.NewClient(t, provisioning.WithObserver(&rec))
 	const callers = 32
@@ -141,6 +147,6 @@ func TestObserverConcurrentCalls(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, logins)
-	require.Equal(t, 1, s.Connects())
+	require.Equal(t, 1, s.Logins())
 	require.Equal(t, callers+1, attempts, "one Connect and one request per caller")
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/provisioning"
-	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
@@ -54,6 +53,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		},
 	})
 	defer s.Close()
+	defer func() { assert.Empty(t, s.Violations()) }()
 	c := s.NewClient(t, provisioning.WithLogger(logger))
 	ctx := t.Context()
 	id := s.AddTask(org, provisioningtest.Task{TokenOption: "MobilePASS", Users: []provisioningtest.TaskUser{{UserName: "alice"}}})
@@ -64,7 +64,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	s.ExpireSessions()
 	require.NoError(t, c.RemoveUsersFromTask(ctx, org, id, []string{"alice"}, false))
 	errs = append(errs, c.RemoveUsersFromTask(ctx, org, id, []string{"alice"}, false))
-	s.FailNext("boom")
+	s.FailNext(provisioningtest.Failure{Message: "boom"})
 	_, err = c.TaskCount(ctx, org)
 	errs = append(errs, err)
 	mu.Lock()
@@ -73,13 +73,13 @@ func TestSecretsNeverLeak(t *testing.T) {
 	s.ExpireSessions()
 	_, err = c.TaskCount(ctx, org)
 	errs = append(errs, err)
-	_, err = c.Connect(ctx)
+	err = c.Login(ctx)
 	errs = append(errs, err)
 
 	var secrets []string
 	for _, r := range s.Requests() {
-		if in, ok := r.Body.(*provisioningwsdl.Connect); ok {
-			secrets = append(secrets, in.OTP)
+		if r.Operation == "Connect" {
+			secrets = append(secrets, r.Params["OTP"])
 		}
 		if r.SessionID != "" {
 			secrets = append(secrets, r.SessionID)
@@ -108,14 +108,14 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 func TestClientFormatting(t *testing.T) {
 	otp := func(context.Context) (string, error) { return "s3cret-otp", nil }
-	c, err := provisioning.New(endpoint, operator, otp, provisioning.WithSOAPVersion(provisioning.SOAP12))
+	c, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: operator, OTP: otp}, provisioning.WithSOAPVersion(provisioning.SOAP12))
 	require.NoError(t, err)
 	want := `provisioning.Client{endpoint: "https://bsidca.example.test/bsidca/BSIDCA.asmx", operator: "operator@example.com", SOAP 1.2}`
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		assert.Equal(t, want, fmt.Sprintf(verb, c), verb)
 	}
 	// User info in the endpoint is refused, and the refusal does not repeat it.
-	_, err = provisioning.New("https://admin:hunter2@bsidca.example.test/bsidca/BSIDCA.asmx", operator, otp)
+	_, err = provisioning.New("https://admin:hunter2@bsidca.example.test/bsidca/BSIDCA.asmx", provisioning.Credentials{OperatorEmail: operator, OTP: otp})
 	require.ErrorIs(t, err, provisioning.ErrInvalidInput)
 	assert.NotContains(t, err.Error(), "hunter2")
 	var nilClient *provisioning.Client

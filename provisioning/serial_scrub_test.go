@@ -19,8 +19,9 @@ import (
 func TestSerialNotCutByScrubber(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
+	defer func() { assert.Empty(t, s.Violations()) }()
 	ctx := context.Background()
-	c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return provisioningtest.TestOTP, nil })
+	c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: s.Credentials().OperatorEmail, OTP: func(context.Context) (string, error) { return provisioningtest.TestOTP, nil }})
 	require.NoError(t, err)
 	{
 		s.AddUser("Example Org", provisioningtest.User{UserName: "jdoe"})

@@ -11,36 +11,38 @@ import (
 	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 )
 
-// Connect opens a new management session (wire operation Connect, SOAPAction
-// "http://www.cryptocard.com/blackshield/Connect") with a fresh OTP from the Client's
-// OTPSource. The other methods connect by themselves when needed, so calling Connect is only
-// useful to check the credentials early or to force a new session.
+// Login opens a management session now if none is open (wire operation Connect, SOAPAction
+// "http://www.cryptocard.com/blackshield/Connect", with a fresh OTP from Credentials.OTP), so
+// that wrong credentials show before the first real call; it does nothing when a session is
+// open. The other methods log in by themselves when needed.
 //
-// Any result but ConnectAuthSuccess is returned together with a *ConnectError carrying it and
-// the challenge text, if any.
-func (c *Client) Connect(ctx context.Context) (ConnectResult, error) {
-	ctx, obs := c.startCall(ctx, opConnect)
-	res, err := c.reconnect(ctx)
-	c.endConnect(obs, res, err)
-	return res, err
-}
-
-// reconnect is Connect, unobserved.
-func (c *Client) reconnect(ctx context.Context) (ConnectResult, error) {
-	s, _, err := c.sessions.Renew(ctx, c.sessions.Fresh(), c.loginFn)
-	if err != nil {
-		var ce *ConnectError
-		if errors.As(err, &ce) {
-			return ce.Result, c.sessionError(ctx, err)
-		}
-		return "", c.sessionError(ctx, err)
+// A ConnectResult other than AUTH_SUCCESS is a *ConnectError carrying it (ErrAuthentication),
+// and is remembered: later calls fail at once without spending an OTP, until ResetRefusal.
+func (c *Client) Login(ctx context.Context) error {
+	if c.sessions.Fresh() != nil {
+		return nil
 	}
-	return s.Value, nil
+	if err := ctx.Err(); err != nil { // an ended context must not spend an OTP
+		return fmt.Errorf("provisioning: Login: %w", err)
+	}
+	ctx, obs := c.startCall(ctx, opConnect)
+	s, err := c.session(ctx)
+	var res ConnectResult
+	var ce *ConnectError
+	switch {
+	case err == nil:
+		res = s.Value
+	case errors.As(err, &ce):
+		res = ce.Result
+	}
+	err = c.secrets.Error(err)
+	c.endConnect(obs, res, err)
+	return err
 }
 
 // PingConnection tells whether the management session is still valid (wire operation
 // PingConnection, SOAPAction "http://www.cryptocard.com/blackshield/PingConnection"). It
-// never connects: false means that the next call will connect first.
+// never logs in: false means that the next call will log in first.
 func (c *Client) PingConnection(ctx context.Context) (bool, error) {
 	ctx, obs := c.startCall(ctx, opPing)
 	alive, err := c.ping(ctx)
@@ -61,8 +63,8 @@ func (c *Client) ping(ctx context.Context) (bool, error) {
 	return resp.PingConnectionResult, nil
 }
 
-// ResetRefusal forgets that the server refused the operator's Connect, so that the next call
-// connects again with a fresh OTP. Until then (or until WithRefusalCooldown has passed) every
+// ResetRefusal forgets that the server refused the operator's login (Connect), so that the
+// next call logs in again with a fresh OTP. Until then (or until WithRefusalCooldown has passed) every
 // call fails at once with the remembered *ConnectError (ErrAuthentication) and spends no OTP:
 // BSIDCA locks a token after a few failed OTPs.
 func (c *Client) ResetRefusal() { c.sessions.Reset() }
@@ -110,7 +112,7 @@ func (c *Client) connect(ctx context.Context) (ConnectResult, error) {
 		return "", fmt.Errorf("provisioning: Connect: OTP source: %w", err)
 	}
 	if otp == "" {
-		return "", &soapx.InputError{Field: "otp", Reason: "the OTP source returned an empty OTP"}
+		return "", &soapx.InputError{Field: "Credentials.OTP", Reason: "the OTP source returned an empty OTP"}
 	}
 	c.secrets.Add(otp) // scrubbed from whatever the server echoes (a "code already used" fault)
 	c.log.InfoContext(ctx, "provisioning: connecting", "endpoint", c.endpoint)

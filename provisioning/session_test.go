@@ -20,7 +20,8 @@ import (
 func TestSessionRefusedOTPOneConnect(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
-	c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return "000000", nil })
+	defer func() { assert.Empty(t, s.Violations()) }()
+	c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: s.Credentials().OperatorEmail, OTP: func(context.Context) (string, error) { return "000000", nil }})
 	require.NoError(t, err)
 
 	errs := faultnet.Parallel(t.Context(), 64, func(context.Context, int) error { _, err := c.TaskCount(t.Context(), org); return err })
@@ -31,41 +32,45 @@ func TestSessionRefusedOTPOneConnect(t *testing.T) {
 		assert.Equal(t, provisioning.ConnectAuthFailure, ce.Result)
 		assert.ErrorIs(t, err, provisioning.ErrAuthentication)
 	}
-	assert.Equal(t, 1, s.Connects(), "exactly one refused Connect (one OTP spent) for 80 calls")
+	assert.Equal(t, 1, s.Logins(), "exactly one refused Connect (one OTP spent) for 80 calls")
 	assert.Len(t, s.Requests(), 1)
 
-	res, err := c.Connect(t.Context())
+	err = c.Login(t.Context())
 	var re *provisioning.RefusedError
-	require.ErrorAs(t, err, &re, "an explicit Connect reports the remembered refusal too")
-	assert.Equal(t, provisioning.ConnectAuthFailure, res)
-	assert.Equal(t, 1, s.Connects())
+	require.ErrorAs(t, err, &re, "an explicit Login reports the remembered refusal too")
+	var ce *provisioning.ConnectError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, provisioning.ConnectAuthFailure, ce.Result)
+	assert.Equal(t, 1, s.Logins())
 
 	c.ResetRefusal()
-	_, err = c.Connect(t.Context())
+	err = c.Login(t.Context())
 	require.ErrorIs(t, err, provisioning.ErrAuthentication)
-	assert.Equal(t, 2, s.Connects(), "ResetRefusal allows one new attempt")
+	assert.Equal(t, 2, s.Logins(), "ResetRefusal allows one new attempt")
 }
 
 func TestSessionRefusalCooldown(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
-	c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return "000000", nil },
+	defer func() { assert.Empty(t, s.Violations()) }()
+	c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: s.Credentials().OperatorEmail, OTP: func(context.Context) (string, error) { return "000000", nil }},
 		provisioning.WithRefusalCooldown(50*time.Millisecond))
 	require.NoError(t, err)
 	for range 5 {
 		_, err = c.TaskCount(t.Context(), org)
 		require.ErrorIs(t, err, provisioning.ErrAuthentication)
 	}
-	assert.Equal(t, 1, s.Connects())
+	assert.Equal(t, 1, s.Logins())
 	time.Sleep(60 * time.Millisecond)
 	_, err = c.TaskCount(t.Context(), org)
 	require.ErrorIs(t, err, provisioning.ErrAuthentication)
-	assert.Equal(t, 2, s.Connects(), "one new attempt after the cooldown")
+	assert.Equal(t, 2, s.Logins(), "one new attempt after the cooldown")
 }
 
 func TestSession256CallersFourExpiries(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
+	defer func() { assert.Empty(t, s.Violations()) }()
 	c := s.NewClient(t)
 	for round := range 5 {
 		if round > 0 {
@@ -74,12 +79,13 @@ func TestSession256CallersFourExpiries(t *testing.T) {
 		errs := faultnet.Parallel(t.Context(), 256, func(context.Context, int) error { _, err := c.TaskCount(t.Context(), org); return err })
 		require.NoError(t, errors.Join(errs...), "round %d", round)
 	}
-	assert.Equal(t, 5, s.Connects(), "one Connect (one OTP) per expiry")
+	assert.Equal(t, 5, s.Logins(), "one Connect (one OTP) per expiry")
 }
 
 func TestClose(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
+	defer func() { assert.Empty(t, s.Violations()) }()
 	c := s.NewClient(t)
 	_, err := c.TaskCount(t.Context(), org)
 	require.NoError(t, err)
@@ -88,7 +94,7 @@ func TestClose(t *testing.T) {
 	n := len(s.Requests())
 	_, err = c.TaskCount(t.Context(), org)
 	require.ErrorIs(t, err, provisioning.ErrClosed)
-	_, err = c.Connect(t.Context())
+	err = c.Login(t.Context())
 	require.ErrorIs(t, err, provisioning.ErrClosed)
 	assert.Len(t, s.Requests(), n, "nothing is sent after Close, no OTP spent")
 }

@@ -54,8 +54,7 @@ func FuzzTables(f *testing.F) {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, inner string) {
-		c, err := provisioning.New("http://bsidca.test/bsidca/BSIDCA.asmx", "operator@example.com",
-			func(context.Context) (string, error) { return fuzzOTP, nil },
+		c, err := provisioning.New("http://bsidca.test/bsidca/BSIDCA.asmx", provisioning.Credentials{OperatorEmail: "operator@example.com", OTP: func(context.Context) (string, error) { return fuzzOTP, nil }},
 			provisioning.WithHTTPClient(&http.Client{Transport: fuzzBSIDCA{inner}}), provisioning.WithBodyLimit(1<<20))
 		if err != nil {
 			t.Fatal(err)

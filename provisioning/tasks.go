@@ -278,7 +278,7 @@ func callTable[T any](ctx context.Context, c *Client, op, action string, req any
 
 func notChanged(err error, op string, taskID int, userNames []string) error {
 	if errors.Is(err, errAnsweredFalse) {
-		return &NotChangedError{Op: op, TaskID: taskID, UserNames: append([]string(nil), userNames...)}
+		return &NotChangedError{Operation: op, TaskID: taskID, UserNames: append([]string(nil), userNames...)}
 	}
 	return err
 }

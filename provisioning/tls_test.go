@@ -22,11 +22,12 @@ import (
 func TestTLSVerification(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { assert.Empty(t, s.Violations()) })
 	s.AddTask(org, provisioningtest.Task{})
 	front := faultnet.TLSFront(t, s.URL)
 	endpoint := front.URL + provisioningtest.Path
 
-	c, err := provisioning.New(endpoint, s.Operator(), s.OTPSource())
+	c, err := provisioning.New(endpoint, s.Credentials())
 	require.NoError(t, err)
 	_, err = c.TaskCount(t.Context(), org)
 	var te *soapx.TransportError
@@ -39,12 +40,12 @@ func TestTLSVerification(t *testing.T) {
 
 	pool := x509.NewCertPool()
 	pool.AddCert(front.Certificate())
-	c, err = provisioning.New(endpoint, s.Operator(), s.OTPSource(), provisioning.WithRootCAs(pool))
+	c, err = provisioning.New(endpoint, s.Credentials(), provisioning.WithRootCAs(pool))
 	require.NoError(t, err)
 	n, err := c.TaskCount(t.Context(), org)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 
-	_, err = provisioning.New(endpoint, s.Operator(), s.OTPSource(), provisioning.WithRootCAs(pool), provisioning.WithHTTPClient(&http.Client{}))
+	_, err = provisioning.New(endpoint, s.Credentials(), provisioning.WithRootCAs(pool), provisioning.WithHTTPClient(&http.Client{}))
 	assert.ErrorIs(t, err, provisioning.ErrInvalidInput)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"strings"
 	"time"
 
@@ -97,6 +98,36 @@ const (
 	RevokeLastAuth RevokeResult = "LastAuth"
 )
 
+// resultError is the *ServiceError of a result-typed operation answered with a failure result.
+func resultError(op, result, serial, userName string) *ServiceError {
+	msg := "the user was not removed"
+	if op == opRevokeToken {
+		msg = RevokeResult(result).describe()
+	}
+	return &ServiceError{Operation: op, Code: result, Message: msg, HTTPStatus: http.StatusOK, Serial: serial, UserName: userName}
+}
+
+// describe says what a result means, for ServiceError.Message.
+func (r RevokeResult) describe() string {
+	switch r {
+	case RevokeSuccess:
+		return "the token was revoked"
+	case RevokeBothSuccess:
+		return "the token and the static password were revoked"
+	case RevokeSuccessRevokeTemp:
+		return "the temporary code was revoked"
+	case RevokeFailRevokeTemp:
+		return "revoking the temporary code failed"
+	case RevokeSuccessFail:
+		return "one of token and static password was not revoked"
+	case RevokeFail:
+		return "nothing was revoked"
+	case RevokeLastAuth:
+		return "User is an operator or account manager. Their last authentication method cannot be removed."
+	}
+	return "the token was not revoked (a result this client does not know)"
+}
+
 func (r RevokeResult) succeeded() bool {
 	return r == RevokeSuccess || r == RevokeBothSuccess || r == RevokeSuccessRevokeTemp
 }
@@ -120,38 +151,6 @@ var (
 	// ErrUserNotRemoved: RemoveUser answered something else than Deleted.
 	ErrUserNotRemoved = errors.New("provisioning: the user was not removed")
 )
-
-// ResultError is a token operation answered with a result that is not a success: Result is
-// the raw value the server sent (a RevokeResult or UserDeleteResult, or one this package does
-// not know).
-type ResultError struct {
-	Op       string // wire operation: "RevokeToken" or "RemoveUser"
-	Result   string // the raw result
-	Serial   string // RevokeToken: the token
-	UserName string
-}
-
-func (e *ResultError) Error() string {
-	if e.Serial != "" {
-		return fmt.Sprintf("provisioning: %s: token %q of user %q: the server answered %q", e.Op, e.Serial, e.UserName, e.Result)
-	}
-	return fmt.Sprintf("provisioning: %s: user %q: the server answered %q", e.Op, e.UserName, e.Result)
-}
-
-// Is maps the result to the package's categories; an unknown result matches none but the
-// operation's failure sentinel.
-func (e *ResultError) Is(target error) bool {
-	if e.Op == opRemoveUser {
-		return target == ErrUserNotRemoved
-	}
-	switch RevokeResult(e.Result) {
-	case RevokeLastAuth:
-		return target == ErrLastAuthenticator || target == ErrPermissionDenied
-	case RevokeFail, RevokeFailRevokeTemp, RevokeSuccessFail:
-		return target == ErrRevokeFailed
-	}
-	return false
-}
 
 // TokenNotFoundError: GetTokens has no token with the serial. It is ErrNotFound.
 type TokenNotFoundError struct {
@@ -324,7 +323,7 @@ type RevokeOptions struct {
 // RevokeToken revokes userName's token serial (wire operation RevokeToken, SOAPAction
 // "http://www.cryptocard.com/blackshield/RevokeToken"); by default the token goes back to
 // inventory, initialized. opts may be nil. Success, BothSuccess and successRevokeTemp are
-// returned as the result; any other answer is a *ResultError with the raw value (Fail:
+// returned as the result; any other answer is a *ServiceError with the raw value in Code (Fail:
 // ErrRevokeFailed, LastAuth: ErrLastAuthenticator). A Fail is first checked with
 // PingConnection: a lost session is renewed and the call sent once more.
 func (c *Client) RevokeToken(ctx context.Context, organization, serial, userName string, opts *RevokeOptions) (RevokeResult, error) {
@@ -375,7 +374,7 @@ func (c *Client) RevokeToken(ctx context.Context, organization, serial, userName
 		return "", err
 	}
 	if !res.succeeded() {
-		return res, &ResultError{Op: opRevokeToken, Result: string(res), Serial: serial, UserName: userName}
+		return res, resultError(opRevokeToken, string(res), serial, userName)
 	}
 	return res, nil
 }
@@ -390,7 +389,7 @@ type RemoveUserOptions struct {
 // RemoveUser removes userName from the organization, revoking its tokens with
 // opts.TokenMode (wire operation RemoveUser, SOAPAction
 // "http://www.cryptocard.com/blackshield/RemoveUser"). opts may be nil. Any answer but Deleted
-// is a *ResultError with the raw value (ErrUserNotRemoved), checked with PingConnection first
+// is a *ServiceError with the raw value in Code (ErrUserNotRemoved), checked with PingConnection first
 // like RevokeToken's Fail.
 //
 // Inferred, not documented: the member order userName, tokenOption, organization, and what the
@@ -434,7 +433,7 @@ func (c *Client) RemoveUser(ctx context.Context, organization, userName string, 
 		return err
 	}
 	if res != UserDeleted {
-		return &ResultError{Op: opRemoveUser, Result: string(res), UserName: userName}
+		return resultError(opRemoveUser, string(res), "", userName)
 	}
 	return nil
 }

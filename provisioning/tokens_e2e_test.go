@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/provisioning"
-	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
@@ -33,7 +32,7 @@ func seedLeaver(s *provisioningtest.Server) {
 func TestE2ELeaverTokens(t *testing.T) {
 	for _, version := range versions {
 		t.Run(version.String(), func(t *testing.T) {
-			provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+			provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 				seedLeaver(s)
 
 				serials, err := c.TokensByOwner(ctx, org, "jdoe")
@@ -91,16 +90,15 @@ func TestE2ELeaverTokens(t *testing.T) {
 				assert.Empty(t, s.Violations())
 
 				// What went on the wire: the default mode and every member.
-				var revoke *provisioningwsdl.RevokeToken
+				var revoke map[string]string
 				for _, r := range s.Requests() {
-					if in, ok := r.Body.(*provisioningwsdl.RevokeToken); ok && revoke == nil {
-						revoke = in
+					if r.Operation == "RevokeToken" && revoke == nil {
+						revoke = r.Params
 					}
 				}
 				require.NotNil(t, revoke)
-				require.NotNil(t, revoke.RevokeMode)
-				assert.Equal(t, provisioningwsdl.RevokeSelectionReturntoInventory_Initialized, *revoke.RevokeMode)
-				assert.Equal(t, "offboarding", revoke.Comment)
+				assert.Equal(t, "ReturntoInventory_Initialized", revoke["revokeMode"])
+				assert.Equal(t, "offboarding", revoke["comment"])
 			}, provisioning.WithSOAPVersion(version))
 		})
 	}
@@ -109,7 +107,7 @@ func TestE2ELeaverTokens(t *testing.T) {
 // RemoveUser alone revokes the user's tokens with the mode given, and takes it out of its
 // tasks.
 func TestE2ERemoveUserRevokesTokens(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		seedLeaver(s)
 		require.NoError(t, c.RemoveUser(ctx, org, "jdoe", &provisioning.RemoveUserOptions{TokenMode: provisioning.RevokeLost}))
 		serials, err := c.TokensByOwner(ctx, org, "jdoe")
@@ -131,7 +129,7 @@ func TestE2ERemoveUserRevokesTokens(t *testing.T) {
 
 // AllTokens walks every page (WithPageSize 2 over 7 tokens: 5 GetTokens calls), with filters.
 func TestE2ETokensPaging(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		for i := range 7 {
 			typ := provisioning.TokenMobilePASS
 			if i%2 == 1 {
@@ -147,7 +145,7 @@ func TestE2ETokensPaging(t *testing.T) {
 		assert.Equal(t, []string{"T-00", "T-01", "T-02", "T-03", "T-04", "T-05", "T-06"}, got)
 		calls := 0
 		for _, r := range s.Requests() {
-			if r.Op == "GetTokens" {
+			if r.Operation == "GetTokens" {
 				calls++
 			}
 		}
@@ -230,31 +228,34 @@ func TestE2ETokenFailures(t *testing.T) {
 			isNot   []error
 			errType any
 		}{name: op + ": server fault", call: call, fault: "System.Data.SqlClient.SqlException: Timeout expired.",
-			isNot: []error{provisioning.ErrNotFound, provisioning.ErrSessionExpired}, errType: new(*provisioning.Error)})
+			isNot: []error{provisioning.ErrNotFound, provisioning.ErrSessionExpired}, errType: new(*provisioning.ServiceError)})
 	}
 	for _, version := range versions {
 		for _, tt := range tests {
 			t.Run(version.String()+"/"+tt.name, func(t *testing.T) {
-				provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+				provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 					seedLeaver(s)
-					_, err := c.Connect(ctx)
+					err := c.Login(ctx)
 					require.NoError(t, err)
 					if tt.fault != "" {
-						s.FailNext(tt.fault)
+						s.FailNext(provisioningtest.Failure{Message: tt.fault})
 					}
 					err = tt.call(ctx, c)
 					require.Error(t, err)
 					if tt.result != "" {
-						var re *provisioning.ResultError
+						var re *provisioning.ServiceError
 						require.ErrorAs(t, err, &re)
-						assert.Equal(t, tt.result, re.Result, "the raw value is kept")
+						assert.Equal(t, tt.result, re.Code, "the raw value is kept")
+						assert.Nil(t, re.Fault)
+						assert.NotEmpty(t, re.Message)
 						assert.Contains(t, err.Error(), tt.result)
 					}
 					if tt.fault != "" {
-						var pe *provisioning.Error
+						var pe *provisioning.ServiceError
 						require.ErrorAs(t, err, &pe)
 						assert.Equal(t, tt.fault, pe.Message, "the server's message is kept")
-						assert.Equal(t, map[provisioning.SOAPVersion]string{provisioning.SOAP11: "Server", provisioning.SOAP12: "Receiver"}[version], pe.Code)
+						require.NotNil(t, pe.Fault)
+						assert.Equal(t, map[provisioning.SOAPVersion]string{provisioning.SOAP11: "Server", provisioning.SOAP12: "Receiver"}[version], pe.Fault.Code)
 					}
 					if tt.errType != nil {
 						require.ErrorAs(t, err, tt.errType)
@@ -265,7 +266,7 @@ func TestE2ETokenFailures(t *testing.T) {
 					for _, target := range tt.isNot {
 						assert.NotErrorIs(t, err, target)
 					}
-					assert.Equal(t, 1, s.Connects(), "a Fail that PingConnection confirms costs no new session")
+					assert.Equal(t, 1, s.Logins(), "a Fail that PingConnection confirms costs no new session")
 					assert.Empty(t, s.Violations())
 				}, provisioning.WithSOAPVersion(version))
 			})
@@ -276,7 +277,7 @@ func TestE2ETokenFailures(t *testing.T) {
 // A Fail on a lost session: PingConnection says so, the client connects again and sends the
 // call once more.
 func TestE2ERevokeAfterSessionLoss(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		seedLeaver(s)
 		_, err := c.TokensByOwner(ctx, org, "jdoe")
 		require.NoError(t, err)
@@ -284,7 +285,7 @@ func TestE2ERevokeAfterSessionLoss(t *testing.T) {
 		res, err := c.RevokeToken(ctx, org, "MP-0001", "jdoe", &provisioning.RevokeOptions{Mode: provisioning.RevokeFaulty, RevokeStaticPassword: true})
 		require.NoError(t, err)
 		assert.Equal(t, provisioning.RevokeBothSuccess, res)
-		assert.Equal(t, 2, s.Connects())
+		assert.Equal(t, 2, s.Logins())
 		tok, _ := s.Token(org, "MP-0001")
 		assert.Equal(t, "Faulty", tok.State)
 	})
@@ -292,7 +293,7 @@ func TestE2ERevokeAfterSessionLoss(t *testing.T) {
 
 // Bad input is refused before anything is sent, naming the field.
 func TestTokenInput(t *testing.T) {
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		tests := []struct {
 			field string
 			call  func() error
@@ -327,6 +328,6 @@ func TestTokenInput(t *testing.T) {
 			assert.ErrorIs(t, err, provisioning.ErrInvalidInput)
 		}
 		assert.Empty(t, s.Requests(), "nothing was sent")
-		assert.Zero(t, s.Connects())
+		assert.Zero(t, s.Logins())
 	})
 }

@@ -33,11 +33,11 @@ func TestFaultMatrixTokens(t *testing.T) {
 		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: fmAfterConnect(faultnet.Reply(200, fmCT12, soap12(fmOwnerOK))), Check: protocol},
 		{Name: "the answer of another operation", Handler: fmAfterConnect(faultnet.Reply(200, fmCT11, soap11(fmCountOK))), Check: protocol},
 		{Name: "500 with a Fault", Handler: fmAfterConnect(fault(500, "User not found")),
-			Check: faultnet.Want[*provisioning.Error]().Not(provisioning.ErrSessionExpired).And(func(t *testing.T, err error) {
-				var e *provisioning.Error
+			Check: faultnet.Want[*provisioning.ServiceError]().Not(provisioning.ErrSessionExpired).And(func(t *testing.T, err error) {
+				var e *provisioning.ServiceError
 				require.ErrorAs(t, err, &e)
 				assert.Equal(t, "User not found", e.Message)
-				assert.Equal(t, "GetTokensByOwner", e.Op)
+				assert.Equal(t, "GetTokensByOwner", e.Operation)
 			})},
 		{Name: "normal answer with HTTP 500", Handler: fmAfterConnect(faultnet.Reply(500, fmCT11, ok)),
 			Check: faultnet.Want[*soapx.HTTPError](provisioning.ErrProtocol).And(httpStatusIs(500))},
@@ -47,7 +47,7 @@ func TestFaultMatrixTokens(t *testing.T) {
 	}...)
 	faultnet.Run(t, cases, func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
 		otp := func(context.Context) (string, error) { return "123456", nil }
-		c, err := provisioning.New(url+"/bsidca/BSIDCA.asmx", "operator@example.com", otp,
+		c, err := provisioning.New(url+"/bsidca/BSIDCA.asmx", provisioning.Credentials{OperatorEmail: "operator@example.com", OTP: otp},
 			provisioning.WithHTTPClient(hc), provisioning.WithBodyLimit(fmBodyLimit))
 		require.NoError(t, err)
 		serials, err := c.TokensByOwner(ctx, org, "jdoe")
@@ -80,7 +80,7 @@ func TestHostileServerEchoesSecretsTokens(t *testing.T) {
 				defer srv.Close()
 				var log faultnet.LogBuffer
 				otp := func(context.Context) (string, error) { return faultnet.HostilePassword, nil }
-				c, err := provisioning.New(srv.URL+"/bsidca/BSIDCA.asmx", "operator@example.com", otp, provisioning.WithLogger(log.Logger()))
+				c, err := provisioning.New(srv.URL+"/bsidca/BSIDCA.asmx", provisioning.Credentials{OperatorEmail: "operator@example.com", OTP: otp}, provisioning.WithLogger(log.Logger()))
 				require.NoError(t, err)
 				serials, err := c.TokensByOwner(t.Context(), org, "jdoe")
 				calls++

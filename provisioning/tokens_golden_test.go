@@ -142,10 +142,10 @@ func TestTokenResultsKeptRaw(t *testing.T) {
 			m, c, _ := newMock(t, provisioning.SOAP11)
 			m.on(tt.op, tt.answer)
 			err := tt.call(t.Context(), c)
-			var re *provisioning.ResultError
+			var re *provisioning.ServiceError
 			require.ErrorAs(t, err, &re)
-			assert.Equal(t, tt.raw, re.Result)
-			assert.Equal(t, tt.op, re.Op)
+			assert.Equal(t, tt.raw, re.Code)
+			assert.Equal(t, tt.op, re.Operation)
 			if tt.is != nil {
 				assert.ErrorIs(t, err, tt.is)
 			} else {

@@ -54,13 +54,14 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 
 	endpoint := common.Endpoint
 	secret := env("PROVISIONING_OTP")
-	otp := provisioning.OTPSource(func(context.Context) (string, error) { return secret, nil })
+	creds := provisioning.Credentials{OperatorEmail: *operator,
+		OTP: func(context.Context) (string, error) { return secret, nil }}
 	if common.Demo {
 		s := provisioningtest.NewServer(provisioningtest.Options{})
 		defer s.Close()
 		*org, *user = "Example Org", "alice"
 		seed(s, *org, *user)
-		endpoint, otp, *operator = s.URL, s.OTPSource(), s.Operator()
+		endpoint, creds = s.URL, s.Credentials()
 		fmt.Fprintf(stdout, "DEMO: running against the built-in fake BSIDCA server (provisioningtest) at %s, not a real service.\n\n", s.URL)
 	} else if err := errors.Join(cli.Require("-operator", *operator), cli.Require("-org", *org), cli.Require("-user", *user),
 		cli.Require("$PROVISIONING_OTP (the operator's OTP or static password)", secret)); err != nil {
@@ -71,10 +72,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if l := cli.Logger(common.Debug, stderr); l != nil {
 		opts = append(opts, provisioning.WithLogger(l))
 	}
-	c, err := provisioning.New(endpoint, *operator, otp, opts...)
+	c, err := provisioning.New(endpoint, creds, opts...)
 	if err != nil {
 		return cli.Fail(stderr, "provisioning", &cli.UsageError{Msg: err.Error()})
 	}
+	defer c.Close(context.WithoutCancel(ctx))
 	if err := remove(ctx, c, *org, *user, *notify, stdout); err != nil {
 		var ce *provisioning.ConnectError
 		if errors.As(err, &ce) {
@@ -127,12 +129,13 @@ func remove(ctx context.Context, c *provisioning.Client, org, user string, notif
 // seed gives the fake server a few tasks, two of them with the user.
 func seed(s *provisioningtest.Server, org, user string) {
 	start := time.Now().UTC().Truncate(time.Second)
-	s.AddTask(org, provisioningtest.Task{Operator: s.Operator(), TokenOption: "MobilePASS", Status: "Active",
+	op := s.Credentials().OperatorEmail
+	s.AddTask(org, provisioningtest.Task{Operator: op, TokenOption: "MobilePASS", Status: "Active",
 		StartDate: start, StopDate: start.AddDate(0, 0, 14),
 		Users: []provisioningtest.TaskUser{{UserID: "17", UserName: user, Status: "Pending"}, {UserID: "18", UserName: "bob", Status: "Pending"}}})
-	s.AddTask(org, provisioningtest.Task{Operator: s.Operator(), TokenOption: "GrIDsure", Status: "Active",
+	s.AddTask(org, provisioningtest.Task{Operator: op, TokenOption: "GrIDsure", Status: "Active",
 		StartDate: start, StopDate: start.AddDate(0, 1, 0),
 		Users: []provisioningtest.TaskUser{{UserID: "17", UserName: user, Status: "Pending"}}})
-	s.AddTask(org, provisioningtest.Task{Operator: s.Operator(), TokenOption: "MobilePASS", Status: "Active",
+	s.AddTask(org, provisioningtest.Task{Operator: op, TokenOption: "MobilePASS", Status: "Active",
 		StartDate: start, Users: []provisioningtest.TaskUser{{UserID: "19", UserName: "carol", Status: "Pending"}}})
 }

@@ -18,11 +18,11 @@ func TestRun(t *testing.T) {
 	s := provisioningtest.NewServer(provisioningtest.Options{OTP: otp})
 	t.Cleanup(s.Close)
 	start := time.Now().UTC().Truncate(time.Second)
-	s.AddTask("Org", provisioningtest.Task{Operator: s.Operator(), TokenOption: "MobilePASS", Status: "Active", StartDate: start,
+	s.AddTask("Org", provisioningtest.Task{Operator: s.Credentials().OperatorEmail, TokenOption: "MobilePASS", Status: "Active", StartDate: start,
 		Users: []provisioningtest.TaskUser{{UserName: "alice", Status: "Pending"}}})
 	env := func(k string) string { return map[string]string{"PROVISIONING_OTP": otp}[k] }
 	noEnv := func(string) string { return "" }
-	real := []string{"-endpoint", s.URL, "-operator", s.Operator(), "-org", "Org", "-user", "alice"}
+	real := []string{"-endpoint", s.URL, "-operator", s.Credentials().OperatorEmail, "-org", "Org", "-user", "alice"}
 	tests := []struct {
 		name   string
 		args   []string
@@ -35,7 +35,7 @@ func TestRun(t *testing.T) {
 		{"explicit demo", []string{"-demo"}, noEnv, cli.ExitOK, "now in 0 provisioning task(s)", ""},
 		{"demo with a target", []string{"-demo", "-user", "x"}, noEnv, cli.ExitUsage, "", "-demo runs against the built-in fake"},
 		{"empty endpoint", []string{"-endpoint", "", "-user", "alice"}, env, cli.ExitUsage, "", "-endpoint is empty"},
-		{"no target user", []string{"-endpoint", s.URL, "-operator", s.Operator(), "-org", "Org"}, env, cli.ExitUsage, "", "-user is required"},
+		{"no target user", []string{"-endpoint", s.URL, "-operator", s.Credentials().OperatorEmail, "-org", "Org"}, env, cli.ExitUsage, "", "-user is required"},
 		{"no OTP", real, noEnv, cli.ExitUsage, "", "$PROVISIONING_OTP"},
 		{"extra argument", append(real, "alice"), env, cli.ExitUsage, "", `unexpected argument "alice"`},
 		{"version", []string{"-version"}, noEnv, cli.ExitOK, "provisioning ", ""},
@@ -59,4 +59,5 @@ func TestRun(t *testing.T) {
 	}
 	task, _ := s.Task("Org", 1)
 	assert.Empty(t, task.Users)
+	assert.Empty(t, s.Violations())
 }

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"testing"
 
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
-// A fake BSIDCA service with one task: the client connects on first use, connects again
-// when the session expires, and sees the Faults the test injects.
+// A fake BSIDCA service with one task: the client logs in on first use, logs in again when
+// the session expires, and sees the Faults the test injects.
 func ExampleNewServer() {
 	s := provisioningtest.NewServer(provisioningtest.Options{})
 	defer s.Close()
@@ -18,7 +19,7 @@ func ExampleNewServer() {
 	id := s.AddTask(org, provisioningtest.Task{TokenOption: "MobilePASS",
 		Users: []provisioningtest.TaskUser{{UserName: "alice"}, {UserName: "bob"}}})
 
-	c, err := provisioning.New(s.URL, s.Operator(), s.OTPSource())
+	c, err := provisioning.New(s.URL, s.Credentials())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -37,16 +38,38 @@ func ExampleNewServer() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("bob's tasks:", n, "after", s.Connects(), "connects")
+	fmt.Println("bob's tasks:", n, "after", s.Logins(), "logins")
 
-	s.FailNext("Task store is locked")
+	s.FailNext(provisioningtest.Failure{Message: "Task store is locked"})
 	err = c.RemoveUsersFromTask(ctx, org, id, []string{"bob"}, false)
-	var fault *provisioning.Error
-	if errors.As(err, &fault) {
-		fmt.Println(fault.Op, "failed:", fault.Message)
+	var se *provisioning.ServiceError
+	if errors.As(err, &se) {
+		fmt.Println(se.Operation, "failed:", se.Message)
 	}
+	fmt.Println("violations:", len(s.Violations()))
 	// Output:
 	// users left: 1 bob
-	// bob's tasks: 1 after 2 connects
+	// bob's tasks: 1 after 2 logins
 	// RemoveUsersFromProvisioningTask failed: Task store is locked
+	// violations: 0
+}
+
+// Test starts the fake, hands the test function a client logged in as the fake's operator,
+// and fails the test if a request broke the wire contract.
+func ExampleTest() {
+	testRevoke := func(t *testing.T) { // a test function of a _test.go file
+		provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+			s.AddToken("Example Org", provisioningtest.Token{Serial: "MP-0001", Owner: "alice"})
+			if _, err := c.RevokeToken(ctx, "Example Org", "MP-0001", "alice", nil); err != nil {
+				t.Fatal(err)
+			}
+			if tok, _ := s.Token("Example Org", "MP-0001"); tok.Owner != "" {
+				t.Errorf("MP-0001 still belongs to %s", tok.Owner)
+			}
+			for _, r := range s.Requests() {
+				t.Log(r.Operation, r.Params["serial"]) // the request as the fake read it
+			}
+		}, provisioning.WithSOAPVersion(provisioning.SOAP12)) // client options come last
+	}
+	_ = testRevoke
 }

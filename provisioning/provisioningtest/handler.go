@@ -2,8 +2,10 @@ package provisioningtest
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,32 +14,16 @@ import (
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 	"github.com/offboard-go/offboard/provisioning"
-	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 )
-
-const ns = "http://www.cryptocard.com/blackshield/"
-
-// newRequest returns a new value of the generated request type of each operation.
-var newRequest = map[string]func() any{
-	"Connect":                          func() any { return new(provisioningwsdl.Connect) },
-	"PingConnection":                   func() any { return new(provisioningwsdl.PingConnection) },
-	"GetProvisioningTaskCount":         func() any { return new(provisioningwsdl.GetProvisioningTaskCount) },
-	"GetProvisioningTaskDetails":       func() any { return new(provisioningwsdl.GetProvisioningTaskDetails) },
-	"GetProvisioningTasks":             func() any { return new(provisioningwsdl.GetProvisioningTasks) },
-	"GetProvisioningTasksForUser":      func() any { return new(provisioningwsdl.GetProvisioningTasksForUser) },
-	"GetProvisioningTasksForUserCount": func() any { return new(provisioningwsdl.GetProvisioningTasksForUserCount) },
-	"RemoveProvisioningTask":           func() any { return new(provisioningwsdl.RemoveProvisioningTask) },
-	"RemoveUsersFromProvisioningTask":  func() any { return new(provisioningwsdl.RemoveUsersFromProvisioningTask) },
-	"UpdateProvisioningStopDate":       func() any { return new(provisioningwsdl.UpdateProvisioningStopDate) },
-	"GetTokensByOwner":                 func() any { return new(provisioningwsdl.GetTokensByOwner) },
-	"GetTokens":                        func() any { return new(provisioningwsdl.GetTokens) },
-	"RevokeToken":                      func() any { return new(provisioningwsdl.RevokeToken) },
-	"RemoveUser":                       func() any { return new(provisioningwsdl.RemoveUser) },
-}
 
 // asmxFault is an exception thrown by a web method, as ASMX reports it.
 func asmxFault(message string) soapsrv.FaultSpec {
 	return soapsrv.FaultSpec{Code: "Server", Reason: "Server was unable to process request. ---> " + message}
+}
+
+// clientFault is a request the ASMX runtime could not route or read.
+func clientFault(reason string) soapsrv.FaultSpec {
+	return soapsrv.FaultSpec{Code: "Client", Reason: reason}
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -46,12 +32,28 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "404 - File or directory not found.", http.StatusNotFound)
 		return
 	}
+	sid := ""
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		sid = c.Value
+	}
+	rec := Request{ContentType: r.Header.Get("Content-Type"), SessionID: sid}
+	refused := func(v Violation, answer func()) {
+		rec.Violations = append(rec.Violations, v)
+		s.record(rec)
+		answer()
+	}
 	req, err := soapsrv.ReadRequest(r, 0)
 	if err != nil {
-		soapsrv.WriteRequestError(w, err)
+		refused(Violation{Path: "Envelope", Reason: "the server refuses the request: " + err.Error()},
+			func() { soapsrv.WriteRequestError(w, err) })
 		return
 	}
 	v := req.Version
+	rec.Action = req.Action
+	rec.Version = provisioning.SOAP11
+	if v == soapx.SOAP12 {
+		rec.Version = provisioning.SOAP12
+	}
 
 	// ASMX picks the web method from the SOAPAction (1.1) or the action parameter (1.2); a
 	// 1.2 request without one is routed by its body element.
@@ -59,40 +61,48 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if req.Action == "" && v == soapx.SOAP12 {
 		op, known = req.BodyName.Local, req.BodyName.Space == ns
 	}
-	newReq := newRequest[op]
-	if !known || newReq == nil {
-		soapsrv.WriteFault(w, v, 0, soapsrv.FaultSpec{Code: "Client",
-			Reason: "Server did not recognize the value of HTTP Header SOAPAction: " + req.Action + "."})
+	if _, ok := contracts[op]; !known || !ok {
+		reason := "Server did not recognize the value of HTTP Header SOAPAction: " + req.Action + "."
+		refused(Violation{Path: "Envelope/Body", Element: req.BodyName, Reason: "the server refuses the request: " + reason},
+			func() { soapsrv.WriteFault(w, v, 0, clientFault(reason)) })
 		return
 	}
+	rec.Operation = op
 	if req.BodyName.Local != op || req.BodyName.Space != ns {
-		soapsrv.WriteFault(w, v, 0, soapsrv.FaultSpec{Code: "Client",
-			Reason: fmt.Sprintf("Server was unable to read request. ---> There is an error in XML document. ---> <%s xmlns='%s'> was not expected.",
-				req.BodyName.Local, req.BodyName.Space)})
+		reason := fmt.Sprintf("Server was unable to read request. ---> There is an error in XML document. ---> <%s xmlns='%s'> was not expected.",
+			req.BodyName.Local, req.BodyName.Space)
+		refused(Violation{Operation: op, Path: "Envelope/Body", Element: req.BodyName, Reason: "the server refuses the request: " + reason},
+			func() { soapsrv.WriteFault(w, v, 0, clientFault(reason)) })
 		return
 	}
-	body := newReq()
-	if err := req.Decode(body); err != nil {
-		soapsrv.WriteFault(w, v, 0, soapsrv.FaultSpec{Code: "Client",
-			Reason: "Server was unable to read request. ---> There is an error in XML document. ---> " + err.Error()})
+	in := readCall(op, req.Body)
+	rec.Params = in.values
+	if l, ok := in.list("userNames"); ok {
+		rec.UserNames = l
+	}
+	// BSIDCA declares no SOAP header: ASMX skips a header block, unless it must understand it.
+	var headers []Violation
+	for _, h := range req.Headers {
+		if mustUnderstand(h.Attrs, v) {
+			reason := fmt.Sprintf("SOAP header %s was not understood.", h.XMLName.Local)
+			headers = append(headers, Violation{Operation: op, Path: "Envelope/Header", Element: h.XMLName,
+				Reason: "the server refuses the request: " + reason})
+			if in.refusal == "" {
+				in.refusal = reason
+			}
+			continue
+		}
+		headers = append(headers, Violation{Operation: op, Path: "Envelope/Header", Element: h.XMLName,
+			Reason: "the service declares no SOAP header: the server ignores it"})
+	}
+	rec.Violations = append(headers, in.violations...)
+	s.record(rec)
+	if in.refusal != "" {
+		soapsrv.WriteFault(w, v, 0, clientFault(in.refusal))
 		return
 	}
 
-	sid := ""
-	if c, err := r.Cookie(SessionCookie); err == nil {
-		sid = c.Value
-	}
-	version := provisioning.SOAP11
-	if v == soapx.SOAP12 {
-		version = provisioning.SOAP12
-	}
-	violations := checkContract(op, req.Body)
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{Op: op, Action: req.Action, Version: version, SessionID: sid, Body: body})
-	s.tok.violations = append(s.tok.violations, violations...)
-	s.mu.Unlock()
-
-	if in, ok := body.(*provisioningwsdl.Connect); ok {
+	if op == "Connect" {
 		s.connect(w, v, sid, in)
 		return
 	}
@@ -100,9 +110,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	sess := s.sessions[sid]
 	live := sess != nil && sess.authenticated
-	if _, ping := body.(*provisioningwsdl.PingConnection); ping {
+	if op == "PingConnection" {
 		s.mu.Unlock()
-		soapsrv.WriteResponse(w, v, 0, nil, &provisioningwsdl.PingConnectionResponse{PingConnectionResult: live})
+		writeResult(w, v, op, element("PingConnectionResult", strconv.FormatBool(live)))
 		return
 	}
 	if !live {
@@ -111,27 +121,69 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(s.failNext) > 0 {
-		msg := s.failNext[0]
+		f := s.failNext[0]
 		s.failNext = s.failNext[1:]
 		s.mu.Unlock()
+		if f.Code != "" && (op == "RevokeToken" || op == "RemoveUser") {
+			writeResult(w, v, op, element(op+"Result", f.Code))
+			return
+		}
+		msg := f.Message
+		if msg == "" {
+			msg = "Failure injected by provisioningtest."
+		}
 		soapsrv.WriteFault(w, v, 0, asmxFault(msg))
 		return
 	}
-	resp, fault := s.handle(body)
+	inner, fault := s.handle(in)
 	s.mu.Unlock()
 	if fault != nil {
 		soapsrv.WriteFault(w, v, 0, *fault)
 		return
 	}
-	soapsrv.WriteResponse(w, v, 0, nil, resp)
+	writeResult(w, v, op, inner)
+}
+
+// mustUnderstand reports whether a header block's mustUnderstand attribute (of the envelope's
+// namespace) is true.
+func mustUnderstand(attrs []xml.Attr, v soapx.Version) bool {
+	for _, a := range attrs {
+		if a.Name.Local == "mustUnderstand" && a.Name.Space == v.Namespace() {
+			return a.Value == "1" || a.Value == "true"
+		}
+	}
+	return false
+}
+
+// record keeps a request and its violations.
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	s.requests = append(s.requests, r)
+	s.violations = append(s.violations, r.Violations...)
+	s.mu.Unlock()
+}
+
+// writeResult answers <opResponse xmlns=ns>inner</opResponse>, from the fake's own template
+// of the answer.
+func writeResult(w http.ResponseWriter, v soapx.Version, op, inner string) {
+	_ = soapsrv.WriteResponse(w, v, 0, nil, []byte(`<`+op+`Response xmlns="`+ns+`">`+inner+`</`+op+`Response>`))
+}
+
+// element is <name>value</name>, value escaped.
+func element(name, value string) string {
+	var b strings.Builder
+	b.WriteString("<" + name + ">")
+	_ = xml.EscapeText(&b, []byte(value))
+	b.WriteString("</" + name + ">")
+	return b.String()
 }
 
 // connect answers Connect. Like ASP.NET, it starts a session (and sets its cookie) when the
 // request has none the server knows, and authenticates that session on success.
-func (s *Server) connect(w http.ResponseWriter, v soapx.Version, sid string, in *provisioningwsdl.Connect) {
-	res, challenge := s.authenticate(in.OperatorEmail, in.OTP)
+func (s *Server) connect(w http.ResponseWriter, v soapx.Version, sid string, in *call) {
+	res, challenge := s.authenticate(in.str("OperatorEmail"), in.str("OTP"))
 	s.mu.Lock()
-	s.connects++
+	s.logins++
 	sess := s.sessions[sid]
 	if sess == nil {
 		sid = newSessionID()
@@ -141,93 +193,84 @@ func (s *Server) connect(w http.ResponseWriter, v soapx.Version, sid string, in 
 	}
 	sess.authenticated = res == provisioning.ConnectAuthSuccess
 	s.mu.Unlock()
-	result := provisioningwsdl.ConnectionResult(res)
-	soapsrv.WriteResponse(w, v, 0, nil, &provisioningwsdl.ConnectResponse{ConnectResult: &result, Challenge: challenge})
+	inner := element("ConnectResult", string(res))
+	if challenge != "" {
+		inner += element("challenge", challenge)
+	}
+	writeResult(w, v, "Connect", inner)
 }
 
-// handle runs an operation of a live session, with s.mu held.
-func (s *Server) handle(body any) (any, *soapsrv.FaultSpec) {
-	switch in := body.(type) {
-	case *provisioningwsdl.GetProvisioningTaskCount:
-		return &provisioningwsdl.GetProvisioningTaskCountResponse{
-			GetProvisioningTaskCountResult: int32(len(s.orgs[in.Organization])),
-		}, nil
+// handle runs an operation of a live session, with s.mu held, and returns the inner XML of
+// its response element.
+func (s *Server) handle(in *call) (string, *soapsrv.FaultSpec) {
+	org := in.str("organization")
+	switch in.op {
+	case "GetProvisioningTaskCount":
+		return element("GetProvisioningTaskCountResult", strconv.Itoa(len(s.orgs[org]))), nil
 
-	case *provisioningwsdl.GetProvisioningTasksForUserCount:
-		return &provisioningwsdl.GetProvisioningTasksForUserCountResponse{
-			GetProvisioningTasksForUserCountResult: int32(len(s.tasksOfUser(in.Organization, in.User))),
-		}, nil
+	case "GetProvisioningTasksForUserCount":
+		return element("GetProvisioningTasksForUserCountResult", strconv.Itoa(len(s.tasksOfUser(org, in.str("user"))))), nil
 
-	case *provisioningwsdl.GetProvisioningTasks:
-		table, err := tasksTable(page(s.orgs[in.Organization], in.StartRecord, in.NumberOfRecords), false)
-		if err != nil {
-			return nil, internalError(err)
-		}
-		return &provisioningwsdl.GetProvisioningTasksResponse{GetProvisioningTasksResult: table}, nil
+	case "GetProvisioningTasks":
+		return tasksTable(in.op, page(s.orgs[org], in.int("startRecord"), in.int("numberOfRecords")), false)
 
-	case *provisioningwsdl.GetProvisioningTasksForUser:
-		table, err := tasksTable(page(s.tasksOfUser(in.Organization, in.User), in.StartRecord, in.NumberOfRecords), true)
-		if err != nil {
-			return nil, internalError(err)
-		}
-		return &provisioningwsdl.GetProvisioningTasksForUserResponse{GetProvisioningTasksForUserResult: table}, nil
+	case "GetProvisioningTasksForUser":
+		return tasksTable(in.op, page(s.tasksOfUser(org, in.str("user")), in.int("startRecord"), in.int("numberOfRecords")), true)
 
-	case *provisioningwsdl.GetProvisioningTaskDetails:
+	case "GetProvisioningTaskDetails":
 		var users []TaskUser
-		if t := s.find(in.Organization, int(in.TaskID)); t != nil {
+		if t := s.find(org, in.int("taskID")); t != nil {
 			users = t.Users
 		}
-		table, err := detailsTable(users)
-		if err != nil {
-			return nil, internalError(err)
-		}
-		return &provisioningwsdl.GetProvisioningTaskDetailsResponse{GetProvisioningTaskDetailsResult: table}, nil
+		return detailsTable(in.op, users)
 
-	case *provisioningwsdl.RemoveProvisioningTask:
+	case "RemoveProvisioningTask":
 		// Inferred: the service's answer to an unknown task is not documented; a thrown
 		// exception (a Fault) is the usual ASMX outcome.
-		t := s.find(in.Organization, int(in.TaskID))
+		t := s.find(org, in.int("taskID"))
 		if t == nil {
-			f := asmxFault(fmt.Sprintf("Provisioning task %d was not found.", in.TaskID))
-			return nil, &f
+			f := asmxFault(fmt.Sprintf("Provisioning task %d was not found.", in.int("taskID")))
+			return "", &f
 		}
-		s.orgs[in.Organization] = deleteTask(s.orgs[in.Organization], t)
-		return &provisioningwsdl.RemoveProvisioningTaskResponse{}, nil
+		s.orgs[org] = deleteTask(s.orgs[org], t)
+		return "", nil
 
-	case *provisioningwsdl.RemoveUsersFromProvisioningTask:
-		if in.UserNames == nil {
+	case "RemoveUsersFromProvisioningTask":
+		names, ok := in.list("userNames")
+		if !ok {
 			f := asmxFault("System.ArgumentNullException: Value cannot be null.\nParameter name: userNames")
-			return nil, &f
+			return "", &f
 		}
 		changed := false
-		if t := s.find(in.Organization, int(in.TaskID)); t != nil {
+		if t := s.find(org, in.int("taskID")); t != nil {
 			n := len(t.Users)
-			t.Users = deleteUsers(t.Users, in.UserNames.Astring)
+			t.Users = deleteUsers(t.Users, names)
 			changed = len(t.Users) < n
 		}
-		return &provisioningwsdl.RemoveUsersFromProvisioningTaskResponse{RemoveUsersFromProvisioningTaskResult: changed}, nil
+		return element("RemoveUsersFromProvisioningTaskResult", strconv.FormatBool(changed)), nil
 
-	case *provisioningwsdl.UpdateProvisioningStopDate:
-		if in.UserNames == nil {
+	case "UpdateProvisioningStopDate":
+		names, ok := in.list("userNames")
+		if !ok {
 			f := asmxFault("System.ArgumentNullException: Value cannot be null.\nParameter name: userNames")
-			return nil, &f
+			return "", &f
 		}
 		changed := false
-		if t := s.find(in.Organization, int(in.TaskID)); t != nil {
+		if t := s.find(org, in.int("taskID")); t != nil {
 			for i := range t.Users {
-				if hasName(in.UserNames.Astring, t.Users[i].UserName) {
-					t.Users[i].StopDate = in.NewStopDate.Time
+				if hasName(names, t.Users[i].UserName) {
+					t.Users[i].StopDate = in.time("newStopDate")
 					changed = true
 				}
 			}
 		}
-		return &provisioningwsdl.UpdateProvisioningStopDateResponse{UpdateProvisioningStopDateResult: changed}, nil
+		return element("UpdateProvisioningStopDateResult", strconv.FormatBool(changed)), nil
 	}
-	if resp, fault, ok := s.handleToken(body); ok {
-		return resp, fault
+	if inner, fault, ok := s.handleToken(in); ok {
+		return inner, fault
 	}
-	f := asmxFault(fmt.Sprintf("operation %T not implemented by provisioningtest", body))
-	return nil, &f
+	f := asmxFault(fmt.Sprintf("operation %s not implemented by provisioningtest", in.op))
+	return "", &f
 }
 
 func internalError(err error) *soapsrv.FaultSpec {
@@ -236,12 +279,11 @@ func internalError(err error) *soapsrv.FaultSpec {
 }
 
 // page cuts records [start, start+n) out of tasks; records are counted from 0.
-func page(tasks []*Task, start, n int32) []*Task {
-	if start < 0 || n <= 0 || int(start) >= len(tasks) {
+func page(tasks []*Task, start, n int) []*Task {
+	if start < 0 || n <= 0 || start >= len(tasks) {
 		return nil
 	}
-	end := min(int(start)+int(n), len(tasks))
-	return tasks[start:end]
+	return tasks[start:min(start+n, len(tasks))]
 }
 
 func deleteTask(tasks []*Task, t *Task) []*Task {
@@ -254,16 +296,11 @@ func deleteTask(tasks []*Task, t *Task) []*Task {
 	return out
 }
 
-func hasName(names []*string, user string) bool {
-	for _, n := range names {
-		if n != nil && strings.EqualFold(*n, user) {
-			return true
-		}
-	}
-	return false
+func hasName(names []string, user string) bool {
+	return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, user) })
 }
 
-func deleteUsers(users []TaskUser, names []*string) []TaskUser {
+func deleteUsers(users []TaskUser, names []string) []TaskUser {
 	out := users[:0]
 	for _, u := range users {
 		if !hasName(names, u.UserName) {
@@ -294,41 +331,44 @@ var (
 	}
 )
 
-func tasksTable(tasks []*Task, withStatus bool) (*provisioningwsdl.DataTable, error) {
+func tasksTable(op string, tasks []*Task, withStatus bool) (string, *soapsrv.FaultSpec) {
 	cols := taskColumns
 	if withStatus {
 		cols = userTaskColumns
 	}
 	rows := make([][]*string, len(tasks))
 	for i, t := range tasks {
-		row := []*string{num(t.ID), str(t.Operator), date(t.StartDate), num(len(t.Users)), str(t.TokenOption), date(t.StopDate)}
+		row := []*string{num(t.ID), cell(t.Operator), date(t.StartDate), num(len(t.Users)), cell(t.TokenOption), date(t.StopDate)}
 		if withStatus {
-			row = append(row, str(t.Status))
+			row = append(row, cell(t.Status))
 		}
 		rows[i] = row
 	}
-	return table(tasksTableName, cols, rows)
+	return table(op, tasksTableName, cols, rows)
 }
 
-func detailsTable(users []TaskUser) (*provisioningwsdl.DataTable, error) {
+func detailsTable(op string, users []TaskUser) (string, *soapsrv.FaultSpec) {
 	rows := make([][]*string, len(users))
 	for i, u := range users {
-		rows[i] = []*string{str(u.UserID), str(u.UserName), date(u.StartDate), date(u.StopDate),
-			str(u.Status), str(u.SerialNumber), str(u.Description)}
+		rows[i] = []*string{cell(u.UserID), cell(u.UserName), date(u.StartDate), date(u.StopDate),
+			cell(u.Status), cell(u.SerialNumber), cell(u.Description)}
 	}
-	return table(detailsTableName, detailColumns, rows)
+	return table(op, detailsTableName, detailColumns, rows)
 }
 
-func table(name string, cols []dataset.Column, rows [][]*string) (*provisioningwsdl.DataTable, error) {
+// table is the <opResult> element holding a DataTable as .NET writes it.
+func table(op, name string, cols []dataset.Column, rows [][]*string) (string, *soapsrv.FaultSpec) {
 	var buf bytes.Buffer
+	buf.WriteString("<" + op + "Result>")
 	if err := dataset.Write(&buf, name, cols, rows); err != nil {
-		return nil, err
+		return "", internalError(err)
 	}
-	return &provisioningwsdl.DataTable{InnerXML: buf.Bytes()}, nil
+	buf.WriteString("</" + op + "Result>")
+	return buf.String(), nil
 }
 
-// str, num and date give a column value; empty strings and zero times are NULL (omitted).
-func str(s string) *string {
+// cell, num and date give a column value; empty strings and zero times are NULL (omitted).
+func cell(s string) *string {
 	if s == "" {
 		return nil
 	}

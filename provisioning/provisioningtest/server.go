@@ -1,27 +1,53 @@
 // Package provisioningtest is an in-process fake of the SafeNet BSIDCA web service
 // (BSIDCA.asmx) for tests and examples, in the manner of net/http/httptest.
 //
-// It speaks the wire protocol the provisioning package speaks, as an ASMX service would: SOAP
-// 1.1 and 1.2, dispatch on the SOAPAction (or the 1.2 action parameter), requests decoded into
-// the same generated types the client sends, ASMX-style Faults, the session in an
-// ASP.NET_SessionId cookie that Connect sets, and DataTable results written the way .NET
-// writes them (inline xs:schema and diffgram, table "Provisioning Tasks", NULL columns
-// omitted, an empty diffgram for no rows).
+// The quickest way is Test: it starts a Server, builds a client logged in as the fake's
+// operator, runs the test function, and fails the test if any request broke the wire contract:
+//
+//	func TestOffboard(t *testing.T) {
+//		provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+//			id := s.AddTask("Example Org", provisioningtest.Task{TokenOption: "MobilePASS",
+//				Users: []provisioningtest.TaskUser{{UserName: "alice"}}})
+//			if err := c.RemoveUsersFromTask(ctx, "Example Org", id, []string{"alice"}, false); err != nil {
+//				t.Fatal(err)
+//			}
+//		})
+//	}
+//
+// With NewServer the test keeps the Server's lifetime in its own hands; NewClient builds a
+// client for it (closed when the test ends), or pass s.URL and s.Credentials() to
+// provisioning.New yourself:
 //
 //	s := provisioningtest.NewServer(provisioningtest.Options{})
 //	defer s.Close()
-//	id := s.AddTask("Example Org", provisioningtest.Task{TokenOption: "MobilePASS", Users: users})
-//	c := s.NewClient(t)
+//	c := s.NewClient(t, provisioning.WithSOAPVersion(provisioning.SOAP12))
+//	…
+//	assert.Empty(t, s.Violations())
 //
-// Test does the same in one call and hands a ready client to the test function.
+// The Server holds provisioning tasks (AddTask, Task, Tasks) and tokens and users (AddToken,
+// Token, AddUser, User), and answers as the service would (see the operations below).
+// FailNext makes the next operation (not a login) fail: with a Fault carrying
+// Failure.Message, or, for RevokeToken and RemoveUser, with the result Failure.Code.
+// ExpireSessions ends every session as the ASP.NET timeout would. Requests lists what the
+// Server received, as it read it; Logins counts the Connect requests. Options.TLS serves
+// https with a certificate that HTTPClient (and so NewClient) trusts.
 //
-// It also holds tokens and users (AddToken, AddUser) for the token operations, whose shapes
-// come from other clients' code: GetTokensByOwner lists the owner's serials,
-// GetTokens answers the Named_Tokens_Table DataTable with paging, RevokeToken answers Fail for
-// a token the user does not own and LastAuth for an operator's last token, RemoveUser revokes
-// the user's tokens, takes it out of every task and answers Deleted (Fail for an unknown
-// user: inferred). Those requests are also read against the fake's own statement of their
-// contract (contract.go); Violations lists each deviation.
+// The Server reads every request against its own statement of the wire contract (the
+// SOAPAction, the envelope and content type, each operation's members in order, their
+// namespace and types), never through the client's generated types; every deviation the
+// real server would ignore or refuse is a Violation, listed by Violations and in each
+// Request. Test fails the test if there is any.
+//
+// It speaks as an ASMX service would: SOAP 1.1 and 1.2, dispatch on the SOAPAction (or the
+// 1.2 action parameter), ASMX-style Faults ("Server was unable to process request. --->
+// …"), the session in an ASP.NET_SessionId cookie that Connect sets ("You are not connected."
+// without one), and DataTable results written the way .NET writes them (inline xs:schema
+// and diffgram, table "Provisioning Tasks", NULL columns omitted, an empty diffgram for no
+// rows). The token operations' shapes come from other clients' code: GetTokensByOwner lists
+// the owner's serials, GetTokens answers the Named_Tokens_Table DataTable with paging,
+// RevokeToken answers Fail for a token the user does not own and LastAuth for an operator's
+// last token, RemoveUser revokes the user's tokens, takes it out of every task and answers
+// Deleted (Fail for an unknown user: inferred).
 package provisioningtest
 
 import (
@@ -58,9 +84,11 @@ const (
 // answering "you are not connected"; the client matches "not connected" in any case.
 const NotConnectedReason = "Server was unable to process request. ---> You are not connected."
 
-// Options configures a Server. The zero value accepts TestOperator with TestOTP or any OTP
-// from OTPSource, and lets OTPs be used again.
+// Options configures a Server. The zero value serves http, accepts TestOperator with TestOTP
+// or any OTP from Credentials().OTP, and lets OTPs be used again.
 type Options struct {
+	// TLS serves https (httptest.NewTLSServer); HTTPClient trusts its certificate.
+	TLS bool
 	// OperatorEmail is the operator Connect accepts (compared ignoring case) when Authenticate
 	// is nil. Empty means TestOperator.
 	OperatorEmail string
@@ -98,17 +126,37 @@ type TaskUser struct {
 	Description  string
 }
 
-// Request is a request the Server received and understood.
+// Request is a request the Server received, as it read it.
 type Request struct {
-	Op      string // operation, for example "GetProvisioningTasks"
-	Action  string // SOAPAction (1.1) or action parameter (1.2), unquoted
-	Version provisioning.SOAPVersion
+	// Operation is the wire operation it was routed to, e.g. "GetProvisioningTasks" ("" when
+	// the Server refused it before routing).
+	Operation   string
+	Action      string // SOAPAction (1.1) or action parameter (1.2), unquoted
+	ContentType string
+	Version     provisioning.SOAPVersion // 0 when the envelope could not be read
 	// SessionID is the ASP.NET_SessionId cookie the request carried ("" without one).
 	SessionID string
-	// Body is the decoded request: a pointer to the generated type of the operation
-	// (provisioningwsdl.GetProvisioningTasks and so on). It holds secrets (the OTP of a
-	// Connect) as received: do not log it.
-	Body any
+	// Params are the operation's members the Server read, by element name, as received
+	// (text of the element): for example Params["organization"]. A member left out or sent
+	// nil is absent. They hold secrets (the OTP of a Connect) as received: do not log them.
+	Params map[string]string
+	// UserNames are the <string> items of userNames (RemoveUsersFromProvisioningTask,
+	// UpdateProvisioningStopDate), nil when the member was left out.
+	UserNames []string
+	// Violations are this request's deviations from the wire contract.
+	Violations []Violation
+}
+
+// Failure is what FailNext makes the next operation answer.
+type Failure struct {
+	// Code, for RevokeToken and RemoveUser, is the result to answer instead of the real one
+	// (for example "Fail" or "LastAuth"); the operation then changes nothing. Ignored for the
+	// other operations, and when empty.
+	Code string
+	// Message is the exception message of the ASMX Fault answered otherwise: "Server was
+	// unable to process request. ---> <Message>". Empty means "Failure injected by
+	// provisioningtest.".
+	Message string
 }
 
 type session struct {
@@ -117,7 +165,7 @@ type session struct {
 
 // Server is a running fake BSIDCA service. Its methods are safe for concurrent use.
 type Server struct {
-	// URL is the service endpoint, to pass to provisioning.New.
+	// URL is the service endpoint (path included), to pass to provisioning.New.
 	URL string
 
 	ts       *httptest.Server
@@ -131,14 +179,15 @@ type Server struct {
 	minted map[string]bool
 	otpSeq int
 
-	mu       sync.Mutex
-	sessions map[string]*session
-	connects int
-	orgs     map[string][]*Task // tasks by organization, in ID order
-	nextID   int
-	requests []Request
-	failNext []string
-	tok      tokenState // tokens and users (tokens.go)
+	mu         sync.Mutex
+	sessions   map[string]*session
+	logins     int
+	orgs       map[string][]*Task // tasks by organization, in ID order
+	nextID     int
+	requests   []Request
+	violations []Violation
+	failNext   []Failure
+	tok        tokenState // tokens and users (tokens.go)
 }
 
 // NewServer starts a Server. Close it when done.
@@ -160,7 +209,11 @@ func NewServer(opts Options) *Server {
 	if s.otp == "" {
 		s.otp = TestOTP
 	}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	if opts.TLS {
+		s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
+	} else {
+		s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	}
 	s.URL = s.ts.URL + Path
 	return s
 }
@@ -168,45 +221,62 @@ func NewServer(opts Options) *Server {
 // Close shuts the Server down.
 func (s *Server) Close() { s.ts.Close() }
 
-// Operator returns the operator e-mail Connect accepts (when Options.Authenticate is nil).
-func (s *Server) Operator() string { return s.operator }
+// HTTPClient returns an http.Client for the Server: with Options.TLS, it trusts the Server's
+// certificate.
+func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
 
-// OTPSource returns an OTP source for provisioning.New that hands out a new valid OTP on each
-// call, as a token would; each is also valid once under SingleUseOTPs.
-func (s *Server) OTPSource() provisioning.OTPSource {
-	return func(context.Context) (string, error) {
-		s.otpMu.Lock()
-		defer s.otpMu.Unlock()
-		s.otpSeq++
-		otp := fmt.Sprintf("%06d", 100000+s.otpSeq)
-		s.minted[otp] = true
-		return otp, nil
-	}
+// Credentials returns what a client needs to log in: the accepted operator and an OTP source
+// that hands out a new valid OTP on each call, as a token would (each also valid once under
+// SingleUseOTPs).
+func (s *Server) Credentials() provisioning.Credentials {
+	return provisioning.Credentials{OperatorEmail: s.operator, OTP: s.nextOTP}
 }
 
-// NewClient returns a client of the Server for the accepted operator, with OTPs from
-// OTPSource. It fails t if the client cannot be built.
+func (s *Server) nextOTP(context.Context) (string, error) {
+	s.otpMu.Lock()
+	defer s.otpMu.Unlock()
+	s.otpSeq++
+	otp := fmt.Sprintf("%06d", 100000+s.otpSeq)
+	s.minted[otp] = true
+	return otp, nil
+}
+
+// NewClient returns a client of the Server with Credentials() (and, with Options.TLS,
+// HTTPClient()); opts come after those and may replace them. It fails t if the client cannot
+// be built, and closes the client when the test ends.
 func (s *Server) NewClient(t testing.TB, opts ...provisioning.Option) *provisioning.Client {
 	t.Helper()
-	c, err := provisioning.New(s.URL, s.operator, s.OTPSource(), opts...)
+	all := make([]provisioning.Option, 0, len(opts)+1)
+	if s.ts.TLS != nil {
+		all = append(all, provisioning.WithHTTPClient(s.HTTPClient()))
+	}
+	c, err := provisioning.New(s.URL, s.Credentials(), append(all, opts...)...)
 	if err != nil {
 		t.Fatalf("provisioningtest: %v", err)
 	}
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
 	return c
 }
 
-// Test starts a Server with default Options, builds a client for it and calls f, closing the
-// Server when the test ends.
-func Test(t testing.TB, f func(ctx context.Context, c *provisioning.Client, s *Server), opts ...provisioning.Option) {
+// Test starts a Server with opts, builds a client for it with NewClient(t, clientOpts...) and
+// calls f with a context that ends with the test. The Server is closed when the test ends;
+// if any request broke the wire contract (Violations), the test fails, listing them.
+func Test(t testing.TB, opts Options, f func(context.Context, *provisioning.Client, *Server), clientOpts ...provisioning.Option) {
 	t.Helper()
-	s := NewServer(Options{})
+	s := NewServer(opts)
 	t.Cleanup(s.Close)
-	f(t.Context(), s.NewClient(t, opts...), s)
-	// Every request of the test must have met the wire contract as this fake states it:
-	// anything the real server would ignore or refuse fails the test.
+	f(t.Context(), s.NewClient(t, clientOpts...), s)
 	if v := s.Violations(); len(v) > 0 {
-		t.Errorf("provisioningtest: requests the real server would ignore or refuse: %v", v)
+		t.Errorf("provisioningtest: %d request(s) the real server would ignore or refuse:\n%s", len(v), joinViolations(v))
 	}
+}
+
+func joinViolations(v []Violation) string {
+	lines := make([]string, len(v))
+	for i, x := range v {
+		lines[i] = "\t" + x.String()
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ExpireSessions ends every session, as the ASP.NET session timeout would: the next call
@@ -217,18 +287,19 @@ func (s *Server) ExpireSessions() {
 	s.mu.Unlock()
 }
 
-// Connects returns the number of Connect requests received.
-func (s *Server) Connects() int {
+// Logins returns the number of login attempts (Connect requests) received.
+func (s *Server) Logins() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.connects
+	return s.logins
 }
 
-// FailNext makes the next call of an operation other than Connect and PingConnection answer
-// an ASMX Fault "Server was unable to process request. ---> message". Calls queue up.
-func (s *Server) FailNext(message string) {
+// FailNext makes the next request of an operation other than Connect and PingConnection fail
+// with f, within a live session (without one the request gets the "not connected" Fault and
+// f stays queued). Calls queue up.
+func (s *Server) FailNext(f Failure) {
 	s.mu.Lock()
-	s.failNext = append(s.failNext, message)
+	s.failNext = append(s.failNext, f)
 	s.mu.Unlock()
 }
 
@@ -237,6 +308,13 @@ func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.requests)
+}
+
+// Violations returns every deviation from the wire contract seen so far, in order.
+func (s *Server) Violations() []Violation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.violations)
 }
 
 // AddTask stores a task in the organization and returns its ID (t.ID, or the next free ID

@@ -3,6 +3,7 @@ package provisioningtest_test
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -13,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/provisioning"
-	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
@@ -65,7 +65,7 @@ func connect(t *testing.T, s *provisioningtest.Server) *http.Cookie {
 	t.Helper()
 	a := post(t, s.URL, ct11, `"`+ns+`Connect"`, env11(connectBody))
 	require.Equal(t, http.StatusOK, a.status, a.body)
-	assert.Contains(t, a.body, "<ConnectResult xmlns=\"http://www.cryptocard.com/blackshield/\">AUTH_SUCCESS</ConnectResult>")
+	assert.Contains(t, a.body, "<ConnectResponse xmlns=\"http://www.cryptocard.com/blackshield/\"><ConnectResult>AUTH_SUCCESS</ConnectResult>")
 	require.Len(t, a.cookies, 1)
 	return a.cookies[0]
 }
@@ -112,6 +112,20 @@ func TestStrictness(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+
+	// Every refusal is a violation (the wrong path never reaches the service); the accepted
+	// requests are none.
+	v := s.Violations()
+	require.Len(t, v, 8, "%v", v)
+	assert.Equal(t, provisioningtest.Violation{Path: "Envelope/Body", Element: xml.Name{Space: ns, Local: "GetProvisioningTaskCount"},
+		Reason: "the server refuses the request: Server did not recognize the value of HTTP Header SOAPAction: " + ns + "DeleteEverything."}, v[0])
+	assert.Equal(t, "GetProvisioningTaskCount", v[3].Operation)
+	assert.Equal(t, xml.Name{Space: "http://tempuri.org/", Local: "GetProvisioningTaskCount"}, v[3].Element)
+	assert.Contains(t, v[7].Reason, "GET")
+	reqs := s.Requests()
+	assert.Equal(t, "", reqs[1].Operation)
+	assert.Equal(t, ns+"DeleteEverything", reqs[1].Action)
+	assert.Equal(t, v[:1], reqs[1].Violations)
 }
 
 func TestSessions(t *testing.T) {
@@ -128,7 +142,7 @@ func TestSessions(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, a.status)
 	assert.Equal(t, ct11, a.contentType)
 	assert.Contains(t, a.body, "<faultcode>soap:Server</faultcode><faultstring>Server was unable to process request. ---&gt; You are not connected.</faultstring><detail />")
-	assert.Contains(t, ping().body, "<PingConnectionResult xmlns=\"http://www.cryptocard.com/blackshield/\">false</PingConnectionResult>")
+	assert.Contains(t, ping().body, "<PingConnectionResponse xmlns=\"http://www.cryptocard.com/blackshield/\"><PingConnectionResult>false</PingConnectionResult>")
 
 	session := connect(t, s)
 	assert.Equal(t, provisioningtest.SessionCookie, session.Name)
@@ -149,13 +163,14 @@ func TestSessions(t *testing.T) {
 	assert.Contains(t, ping(session).body, ">false</PingConnectionResult>")
 	fresh := connect(t, s)
 	assert.NotEqual(t, session.Value, fresh.Value, "an expired session is not revived")
-	assert.Equal(t, 3, s.Connects())
+	assert.Equal(t, 3, s.Logins())
 
 	// SOAP 1.2 gets the Receiver code.
 	a = post(t, s.URL, `application/soap+xml; charset=utf-8; action="`+ns+`GetProvisioningTaskCount"`, "", env12(countBody))
 	assert.Equal(t, http.StatusInternalServerError, a.status)
 	assert.Contains(t, a.body, "<soap12:Value>soap12:Receiver</soap12:Value>")
 	assert.Contains(t, a.body, "You are not connected.")
+	assert.Empty(t, s.Violations())
 }
 
 func TestAuthentication(t *testing.T) {
@@ -164,12 +179,14 @@ func TestAuthentication(t *testing.T) {
 		a := post(t, s.URL, ct11, `"`+ns+`Connect"`, env11(body))
 		var resp struct {
 			Body struct {
-				R provisioningwsdl.ConnectResponse
+				R struct {
+					Result    string `xml:"http://www.cryptocard.com/blackshield/ ConnectResult"`
+					Challenge string `xml:"http://www.cryptocard.com/blackshield/ challenge"`
+				} `xml:"http://www.cryptocard.com/blackshield/ ConnectResponse"`
 			}
 		}
 		require.NoError(t, xml.Unmarshal([]byte(a.body), &resp), a.body)
-		require.NotNil(t, resp.Body.R.ConnectResult)
-		return string(*resp.Body.R.ConnectResult) + "/" + resp.Body.R.Challenge
+		return resp.Body.R.Result + "/" + resp.Body.R.Challenge
 	}
 
 	s := provisioningtest.NewServer(provisioningtest.Options{SingleUseOTPs: true})
@@ -178,7 +195,9 @@ func TestAuthentication(t *testing.T) {
 	assert.Equal(t, "AUTH_FAILURE/", connectWith(s, provisioningtest.TestOperator, "000000"))
 	assert.Equal(t, "AUTH_SUCCESS/", connectWith(s, "OPERATOR@example.com", provisioningtest.TestOTP))
 	assert.Equal(t, "AUTH_FAILURE/", connectWith(s, provisioningtest.TestOperator, provisioningtest.TestOTP), "single use")
-	otp, err := s.OTPSource()(t.Context())
+	creds := s.Credentials()
+	assert.Equal(t, provisioningtest.TestOperator, creds.OperatorEmail)
+	otp, err := creds.OTP(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, "AUTH_SUCCESS/", connectWith(s, provisioningtest.TestOperator, otp))
 	assert.Equal(t, "AUTH_FAILURE/", connectWith(s, provisioningtest.TestOperator, otp), "single use")
@@ -190,6 +209,8 @@ func TestAuthentication(t *testing.T) {
 	})
 	defer s2.Close()
 	assert.Equal(t, "USER_PIN_CHANGE/new PIN please", connectWith(s2, "x", "y"))
+	assert.Empty(t, s.Violations())
+	assert.Empty(t, s2.Violations())
 }
 
 func TestDataSetLayout(t *testing.T) {
@@ -206,7 +227,7 @@ func TestDataSetLayout(t *testing.T) {
 		env11(`<GetProvisioningTasks xmlns="`+ns+`"><organization>Org</organization><startRecord>0</startRecord><numberOfRecords>1</numberOfRecords></GetProvisioningTasks>`), session)
 	require.Equal(t, http.StatusOK, a.status)
 	for _, want := range []string{
-		`<GetProvisioningTasksResult xmlns="` + ns + `"><xs:schema id="NewDataSet"`,
+		`<GetProvisioningTasksResponse xmlns="` + ns + `"><GetProvisioningTasksResult><xs:schema id="NewDataSet"`,
 		`msdata:MainDataTable="Provisioning_x0020_Tasks"`,
 		`<diffgr:diffgram xmlns:msdata="urn:schemas-microsoft-com:xml-msdata" xmlns:diffgr="urn:schemas-microsoft-com:xml-diffgram-v1"><DocumentElement xmlns="">`,
 		`<Provisioning_x0020_Tasks diffgr:id="Provisioning Tasks1" msdata:rowOrder="0"><taskid>40</taskid><operator>op</operator><count>1</count><tokenoption>MobilePASS</tokenoption><stopdate>2024-05-01T10:20:30.1234567Z</stopdate></Provisioning_x0020_Tasks>`,
@@ -224,12 +245,10 @@ func TestDataSetLayout(t *testing.T) {
 
 	reqs := s.Requests()
 	require.Len(t, reqs, 3)
-	in, ok := reqs[1].Body.(*provisioningwsdl.GetProvisioningTasks)
-	require.True(t, ok)
-	assert.Equal(t, provisioningwsdl.GetProvisioningTasks{XMLName: xml.Name{Space: ns, Local: "GetProvisioningTasks"},
-		Organization: "Org", StartRecord: 0, NumberOfRecords: 1}, *in)
-	assert.Equal(t, session.Value, reqs[1].SessionID)
-	assert.Equal(t, provisioning.SOAP11, reqs[1].Version)
+	assert.Equal(t, provisioningtest.Request{Operation: "GetProvisioningTasks", Action: ns + "GetProvisioningTasks",
+		ContentType: ct11, Version: provisioning.SOAP11, SessionID: session.Value,
+		Params: map[string]string{"organization": "Org", "startRecord": "0", "numberOfRecords": "1"}}, reqs[1])
+	assert.Empty(t, s.Violations())
 }
 
 func TestStoreCopies(t *testing.T) {
@@ -252,14 +271,149 @@ func TestStoreCopies(t *testing.T) {
 
 func TestHelper(t *testing.T) {
 	ran := false
-	provisioningtest.Test(t, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
 		s.AddTask("Org", provisioningtest.Task{})
 		n, err := c.TaskCount(ctx, "Org")
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
 		assert.Equal(t, s.URL, c.Endpoint())
 		assert.Equal(t, provisioning.SOAP12, s.Requests()[0].Version)
+		assert.Equal(t, 1, s.Logins())
 		ran = true
 	}, provisioning.WithSOAPVersion(provisioning.SOAP12))
 	assert.True(t, ran)
+}
+
+// Test fails the test when a request broke the contract, listing the violations.
+func TestHelperFailsOnViolations(t *testing.T) {
+	rec := &recorder{TB: t}
+	provisioningtest.Test(rec, provisioningtest.Options{}, func(ctx context.Context, _ *provisioning.Client, s *provisioningtest.Server) {
+		post(t, s.URL, ct11, `"`+ns+`Connect"`, env11(`<Connect xmlns="`+ns+`"><Operator>x</Operator></Connect>`))
+	})
+	require.Len(t, rec.errors, 1)
+	assert.Contains(t, rec.errors[0], "Operator: not a member of Connect")
+}
+
+// recorder is a testing.TB that keeps Errorf calls instead of failing.
+type recorder struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestTLS(t *testing.T) {
+	provisioningtest.Test(t, provisioningtest.Options{TLS: true}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+		assert.True(t, strings.HasPrefix(s.URL, "https://"), s.URL)
+		require.NoError(t, c.Login(ctx))
+		_, err := c.TaskCount(ctx, "Org")
+		require.NoError(t, err)
+		// A client that does not trust the fake's certificate fails.
+		other, err := provisioning.New(s.URL, s.Credentials())
+		require.NoError(t, err)
+		defer other.Close(ctx)
+		assert.Error(t, other.Login(ctx))
+	})
+}
+
+// FailNext: a Fault with the message, or for the result-typed operations the result code;
+// logins and pings do not take it.
+func TestFailNext(t *testing.T) {
+	provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+		s.AddToken("Org", provisioningtest.Token{Serial: "MP-1", Owner: "jdoe"})
+		s.FailNext(provisioningtest.Failure{Message: "Task store is locked"})
+		s.FailNext(provisioningtest.Failure{Code: "LastAuth"})
+		s.FailNext(provisioningtest.Failure{Code: "Whatever"}) // not a result-typed operation: a Fault
+		_, err := c.TaskCount(ctx, "Org")
+		var se *provisioning.ServiceError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, "Task store is locked", se.Message)
+		assert.Equal(t, 1, s.Logins(), "the login did not take the failure")
+
+		_, err = c.RevokeToken(ctx, "Org", "MP-1", "jdoe", nil)
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, "LastAuth", se.Code)
+		assert.ErrorIs(t, err, provisioning.ErrLastAuthenticator)
+		tok, _ := s.Token("Org", "MP-1")
+		assert.Equal(t, "jdoe", tok.Owner, "an injected result changes nothing")
+
+		_, err = c.TaskCount(ctx, "Org")
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, "Failure injected by provisioningtest.", se.Message)
+		_, err = c.TaskCount(ctx, "Org")
+		require.NoError(t, err)
+	})
+}
+
+// Values the server cannot read are refused with a Client Fault, and are violations.
+func TestUnreadableValues(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	defer s.Close()
+	session := connect(t, s)
+	tests := []struct{ op, body, reason string }{
+		{"GetProvisioningTaskDetails", `<taskID>forty</taskID><organization>Org</organization>`, "Input string was not in a correct format"},
+		{"RemoveProvisioningTask", `<taskID>1</taskID><sendNotificationEmail>yes</sendNotificationEmail>`, "is not a valid Boolean value"},
+		{"RevokeToken", `<serial>1</serial><userName>u</userName><revokeMode>returnToInventory</revokeMode><revokeStaticPassword>false</revokeStaticPassword>`,
+			"'returnToInventory' is not a valid value for RevokeSelection."},
+		{"UpdateProvisioningStopDate", `<taskID>1</taskID><newStopDate>tomorrow</newStopDate>`, "is not a valid AllXsd value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op, func(t *testing.T) {
+			before := len(s.Violations())
+			a := post(t, s.URL, ct11, `"`+ns+tt.op+`"`, env11(`<`+tt.op+` xmlns="`+ns+`">`+tt.body+`</`+tt.op+`>`), session)
+			assert.Equal(t, http.StatusInternalServerError, a.status)
+			assert.Contains(t, a.body, "<faultcode>soap:Client</faultcode>")
+			assert.Contains(t, a.body, "There is an error in XML document.")
+			v := s.Violations()[before:]
+			require.NotEmpty(t, v)
+			assert.Contains(t, v[0].Reason, tt.reason)
+			assert.Equal(t, tt.op, v[0].Operation)
+		})
+	}
+}
+
+// Lists are read item by item; a nil userNames is absent, and the server refuses it.
+func TestUserNamesList(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	defer s.Close()
+	session := connect(t, s)
+	id := s.AddTask("Org", provisioningtest.Task{Users: []provisioningtest.TaskUser{{UserName: "alice"}, {UserName: "bob"}}})
+	a := post(t, s.URL, ct11, `"`+ns+`RemoveUsersFromProvisioningTask"`, env11(`<RemoveUsersFromProvisioningTask xmlns="`+ns+`"><taskID>`+
+		fmt.Sprint(id)+`</taskID><userNames><string>ALICE</string><string xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true" /><item>bob</item></userNames><sendNotificationEmail>false</sendNotificationEmail><organization>Org</organization></RemoveUsersFromProvisioningTask>`), session)
+	assert.Contains(t, a.body, ">true</RemoveUsersFromProvisioningTaskResult>")
+	task, _ := s.Task("Org", id)
+	assert.Equal(t, []provisioningtest.TaskUser{{UserName: "bob"}}, task.Users)
+	reqs := s.Requests()
+	assert.Equal(t, []string{"ALICE"}, reqs[len(reqs)-1].UserNames)
+	v := s.Violations()
+	require.Len(t, v, 1)
+	assert.Equal(t, provisioningtest.Violation{Operation: "RemoveUsersFromProvisioningTask", Path: "RemoveUsersFromProvisioningTask/userNames",
+		Element: xml.Name{Space: ns, Local: "item"}, Reason: "not a {" + ns + "}string item: the server ignores it"}, v[0])
+
+	a = post(t, s.URL, ct11, `"`+ns+`RemoveUsersFromProvisioningTask"`, env11(`<RemoveUsersFromProvisioningTask xmlns="`+ns+`"><taskID>`+
+		fmt.Sprint(id)+`</taskID><sendNotificationEmail>false</sendNotificationEmail><organization>Org</organization></RemoveUsersFromProvisioningTask>`), session)
+	assert.Contains(t, a.body, "Value cannot be null.")
+}
+
+// A SOAP header is ignored (a violation), or refused when it must be understood.
+func TestHeaders(t *testing.T) {
+	s := provisioningtest.NewServer(provisioningtest.Options{})
+	defer s.Close()
+	session := connect(t, s)
+	withHeader := func(attr string) string {
+		return `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><Auth xmlns="urn:x"` + attr +
+			`>x</Auth></soap:Header><soap:Body>` + countBody + `</soap:Body></soap:Envelope>`
+	}
+	a := post(t, s.URL, ct11, `"`+ns+`GetProvisioningTaskCount"`, withHeader(""), session)
+	assert.Equal(t, http.StatusOK, a.status, a.body)
+	a = post(t, s.URL, ct11, `"`+ns+`GetProvisioningTaskCount"`, withHeader(` soap:mustUnderstand="1"`), session)
+	assert.Equal(t, http.StatusInternalServerError, a.status)
+	assert.Contains(t, a.body, "SOAP header Auth was not understood.")
+	v := s.Violations()
+	require.Len(t, v, 2)
+	assert.Equal(t, xml.Name{Space: "urn:x", Local: "Auth"}, v[0].Element)
+	assert.Contains(t, v[0].Reason, "ignores")
+	assert.Contains(t, v[1].Reason, "refuses")
 }

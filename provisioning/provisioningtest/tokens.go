@@ -9,7 +9,6 @@ import (
 	"github.com/offboard-go/offboard/internal/dataset"
 	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 	"github.com/offboard-go/offboard/provisioning"
-	"github.com/offboard-go/offboard/provisioning/internal/provisioningwsdl"
 )
 
 // Token is a token the Server holds. The shapes of the token operations come from other
@@ -39,9 +38,8 @@ type User struct {
 
 // tokenState is the token side of the Server, guarded by Server.mu.
 type tokenState struct {
-	tokens     map[string][]*Token         // by organization, in insertion order
-	users      map[string]map[string]*User // by organization, then lower-cased user name
-	violations []string
+	tokens map[string][]*Token         // by organization, in insertion order
+	users  map[string]map[string]*User // by organization, then lower-cased user name
 }
 
 func (s *Server) tokensOf(org string) []*Token { return s.tok.tokens[org] }
@@ -111,133 +109,126 @@ func (s *Server) Token(organization, serial string) (Token, bool) {
 	return Token{}, false
 }
 
-// Violations returns every deviation from the token operations' wire contract seen so far
-// (member order, namespace, unknown, repeated or missing members), one line each: what an
-// ASMX server would silently read otherwise than the client meant.
-func (s *Server) Violations() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.tok.violations)
-}
-
 // revokedState is the state a revocation leaves (inferred: the values are not documented).
-func revokedState(mode provisioningwsdl.RevokeSelection) (string, bool) {
+func revokedState(mode string) (string, bool) {
 	switch mode {
-	case provisioningwsdl.RevokeSelectionFaulty:
+	case "Faulty":
 		return "Faulty", false
-	case provisioningwsdl.RevokeSelectionLost:
+	case "Lost":
 		return "Lost", false
-	case provisioningwsdl.RevokeSelectionReturntoInventory_NotInitialized:
+	case "ReturntoInventory_NotInitialized":
 		return "Inventory", false
 	}
 	return "Inventory", true
 }
 
-func (s *Server) revoke(t *Token, mode provisioningwsdl.RevokeSelection) {
+func (s *Server) revoke(t *Token, mode string) {
 	t.Owner = ""
 	t.State, t.Initialized = revokedState(mode)
 	t.StateSetDate = time.Now().UTC().Truncate(time.Millisecond)
 }
 
-// handleToken runs a token operation of a live session, with s.mu held; ok is false for an
-// operation that is not one.
-func (s *Server) handleToken(body any) (resp any, fault *soapsrv.FaultSpec, ok bool) {
-	switch in := body.(type) {
-	case *provisioningwsdl.GetTokensByOwner:
-		out := &provisioningwsdl.ArrayOfString{}
-		for _, t := range s.tokensOf(in.Organization) {
-			if t.Owner != "" && strings.EqualFold(t.Owner, in.UserName) {
-				out.Astring = append(out.Astring, str(t.Serial))
+// revokeMode is the RevokeSelection a request named (member name), ReturntoInventory_Initialized
+// when left out (the zero value of the enum, as the server reads it).
+func revokeMode(in *call, name string) string {
+	if m := in.str(name); m != "" {
+		return m
+	}
+	return revokeSelections[0]
+}
+
+// handleToken runs a token operation of a live session, with s.mu held, and returns the inner
+// XML of its response element; ok is false for an operation that is not one.
+func (s *Server) handleToken(in *call) (inner string, fault *soapsrv.FaultSpec, ok bool) {
+	org := in.str("organization")
+	switch in.op {
+	case "GetTokensByOwner":
+		var b strings.Builder
+		b.WriteString("<GetTokensByOwnerResult>")
+		for _, t := range s.tokensOf(org) {
+			if t.Owner != "" && strings.EqualFold(t.Owner, in.str("userName")) {
+				b.WriteString(element("string", t.Serial))
 			}
 		}
-		return &provisioningwsdl.GetTokensByOwnerResponse{GetTokensByOwnerResult: out}, nil, true
+		b.WriteString("</GetTokensByOwnerResult>")
+		return b.String(), nil, true
 
-	case *provisioningwsdl.GetTokens:
+	case "GetTokens":
 		var match []*Token
-		for _, t := range s.tokensOf(in.Organization) {
-			if (in.State == "" || strings.EqualFold(in.State, t.State)) &&
-				(in.Type_ == nil || string(*in.Type_) == string(t.Type)) &&
-				(in.Serial == "" || strings.EqualFold(in.Serial, t.Serial)) &&
-				(in.Container == "" || in.Container == t.Container) {
+		for _, t := range s.tokensOf(org) {
+			if (in.str("state") == "" || strings.EqualFold(in.str("state"), t.State)) &&
+				(!in.has("type") || in.str("type") == string(t.Type)) &&
+				(in.str("serial") == "" || strings.EqualFold(in.str("serial"), t.Serial)) &&
+				(in.str("container") == "" || in.str("container") == t.Container) {
 				match = append(match, t)
 			}
 		}
-		start, n := int(in.StartRecord), int(in.PageSize)
+		start, n := in.int("startRecord"), in.int("pageSize")
 		if start < 0 || n <= 0 || start >= len(match) {
 			match = nil
 		} else {
 			match = match[start:min(start+n, len(match))]
 		}
-		tbl, err := tokensTable(in.Organization, match)
-		if err != nil {
-			return nil, internalError(err), true
-		}
-		return &provisioningwsdl.GetTokensResponse{GetTokensResult: tbl}, nil, true
+		inner, fault := tokensTable(org, match)
+		return inner, fault, true
 
-	case *provisioningwsdl.RevokeToken:
-		res := s.revokeToken(in)
-		return &provisioningwsdl.RevokeTokenResponse{RevokeTokenResult: &res}, nil, true
+	case "RevokeToken":
+		return element("RevokeTokenResult", s.revokeToken(in)), nil, true
 
-	case *provisioningwsdl.RemoveUser:
-		var res provisioningwsdl.UserDeleteResult = "Fail" // Inferred, not documented: an unknown user
-		key := strings.ToLower(in.UserName)
-		if s.tok.users[in.Organization][key] != nil {
-			mode := provisioningwsdl.RevokeSelectionReturntoInventory_Initialized
-			if in.TokenOption != nil {
-				mode = *in.TokenOption
-			}
-			for _, t := range s.tokensOf(in.Organization) {
-				if strings.EqualFold(t.Owner, in.UserName) {
+	case "RemoveUser":
+		res := "Fail" // Inferred, not documented: an unknown user
+		user := in.str("userName")
+		key := strings.ToLower(user)
+		if s.tok.users[org][key] != nil {
+			mode := revokeMode(in, "tokenOption")
+			for _, t := range s.tokensOf(org) {
+				if strings.EqualFold(t.Owner, user) {
 					s.revoke(t, mode)
 				}
 			}
-			delete(s.tok.users[in.Organization], key)
-			var names = []*string{&in.UserName}
-			for _, task := range s.orgs[in.Organization] {
-				task.Users = deleteUsers(task.Users, names)
+			delete(s.tok.users[org], key)
+			for _, task := range s.orgs[org] {
+				task.Users = deleteUsers(task.Users, []string{user})
 			}
-			res = provisioningwsdl.UserDeleteResult(provisioning.UserDeleted)
+			res = string(provisioning.UserDeleted)
 		}
-		return &provisioningwsdl.RemoveUserResponse{RemoveUserResult: &res}, nil, true
+		return element("RemoveUserResult", res), nil, true
 	}
-	return nil, nil, false
+	return "", nil, false
 }
 
 // revokeToken: the token must be the user's (else Fail, inferred); an operator's last token is
 // LastAuth; serial "0" is the static password.
-func (s *Server) revokeToken(in *provisioningwsdl.RevokeToken) provisioningwsdl.RevokeResult {
-	user := s.tok.users[in.Organization][strings.ToLower(in.UserName)]
+func (s *Server) revokeToken(in *call) string {
+	org, userName, serial := in.str("organization"), in.str("userName"), in.str("serial")
+	user := s.tok.users[org][strings.ToLower(userName)]
 	if user == nil {
-		return provisioningwsdl.RevokeResultFail
+		return string(provisioning.RevokeFail)
 	}
-	if in.Serial == "0" {
-		return provisioningwsdl.RevokeResultSuccess
+	if serial == "0" {
+		return string(provisioning.RevokeSuccess)
 	}
 	var mine []*Token
 	var tok *Token
-	for _, t := range s.tokensOf(in.Organization) {
-		if strings.EqualFold(t.Owner, in.UserName) {
+	for _, t := range s.tokensOf(org) {
+		if strings.EqualFold(t.Owner, userName) {
 			mine = append(mine, t)
-			if strings.EqualFold(t.Serial, in.Serial) {
+			if strings.EqualFold(t.Serial, serial) {
 				tok = t
 			}
 		}
 	}
 	switch {
 	case tok == nil:
-		return provisioningwsdl.RevokeResultFail
+		return string(provisioning.RevokeFail)
 	case user.Operator && len(mine) == 1:
-		return provisioningwsdl.RevokeResultLastAuth
+		return string(provisioning.RevokeLastAuth)
 	}
-	mode := provisioningwsdl.RevokeSelectionReturntoInventory_Initialized
-	if in.RevokeMode != nil {
-		mode = *in.RevokeMode
+	s.revoke(tok, revokeMode(in, "revokeMode"))
+	if in.bool("revokeStaticPassword") {
+		return string(provisioning.RevokeBothSuccess)
 	}
-	s.revoke(tok, mode)
-	if in.RevokeStaticPassword {
-		return provisioningwsdl.RevokeResultBothSuccess
-	}
-	return provisioningwsdl.RevokeResultSuccess
+	return string(provisioning.RevokeSuccess)
 }
 
 // tokensTableName: rows are elements named Named_Tokens_Table (third-party parsers read that
@@ -252,7 +243,7 @@ var tokenColumns = []dataset.Column{
 	{Name: "tokenAllowed", Type: "int"},
 }
 
-func tokensTable(org string, tokens []*Token) (*provisioningwsdl.DataTable, error) {
+func tokensTable(org string, tokens []*Token) (string, *soapsrv.FaultSpec) {
 	rows := make([][]*string, len(tokens))
 	for i, t := range tokens {
 		stateInt := 0
@@ -260,8 +251,8 @@ func tokensTable(org string, tokens []*Token) (*provisioningwsdl.DataTable, erro
 			stateInt = 1
 		}
 		assignable := strconv.FormatBool(t.Owner == "" && t.State == "Inventory")
-		rows[i] = []*string{str(t.Serial), str(t.State), date(t.StateSetDate), str(t.Owner), str(org), str(string(t.Type)),
-			str(t.Container), nil, str(strconv.FormatBool(t.Initialized)), &assignable, nil, num(stateInt), num(1)}
+		rows[i] = []*string{cell(t.Serial), cell(t.State), date(t.StateSetDate), cell(t.Owner), cell(org), cell(string(t.Type)),
+			cell(t.Container), nil, cell(strconv.FormatBool(t.Initialized)), &assignable, nil, num(stateInt), num(1)}
 	}
-	return table(tokensTableName, tokenColumns, rows)
+	return table("GetTokens", tokensTableName, tokenColumns, rows)
 }

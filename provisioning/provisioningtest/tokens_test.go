@@ -28,16 +28,17 @@ func TestTokenContractViolations(t *testing.T) {
 			nil, ""},
 		{"out of order", "RevokeToken",
 			`<RevokeToken xmlns="` + ns + `"><userName>jdoe</userName><serial>MP-1</serial><revokeMode>Lost</revokeMode><revokeStaticPassword>false</revokeStaticPassword><organization>Org</organization></RevokeToken>`,
-			[]string{"RevokeToken: <serial> comes after <userName>"}, ""},
+			[]string{"RevokeToken: RevokeToken: {" + ns + "}serial: comes after <userName>"}, ""},
 		{"wrong namespace", "RevokeToken",
 			`<RevokeToken xmlns="` + ns + `"><serial>MP-1</serial><userName xmlns="urn:other">jdoe</userName><revokeMode>Lost</revokeMode><revokeStaticPassword>false</revokeStaticPassword><organization>Org</organization></RevokeToken>`,
-			[]string{`RevokeToken: <userName> is in namespace "urn:other"`}, "jdoe"},
+			[]string{`RevokeToken: RevokeToken: {urn:other}userName: in namespace "urn:other"`}, "jdoe"},
 		{"missing required and unknown members", "RevokeToken",
 			`<RevokeToken xmlns="` + ns + `"><serial>MP-1</serial><userName>jdoe</userName><mode>Lost</mode><organization>Org</organization></RevokeToken>`,
-			[]string{"<mode> is not a member of RevokeToken", "required <revokeMode> is missing", "required <revokeStaticPassword> is missing"}, ""},
+			[]string{"{" + ns + "}mode: not a member of RevokeToken", "{" + ns + "}revokeMode: required member is missing",
+				"{" + ns + "}revokeStaticPassword: required member is missing"}, ""},
 		{"repeated member", "GetTokensByOwner",
 			`<GetTokensByOwner xmlns="` + ns + `"><userName>jdoe</userName><userName>bob</userName><organization>Org</organization></GetTokensByOwner>`,
-			[]string{"GetTokensByOwner: <userName> appears twice"}, "jdoe"},
+			[]string{"GetTokensByOwner: GetTokensByOwner: {" + ns + "}userName: appears twice"}, "jdoe"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,7 +51,7 @@ func TestTokenContractViolations(t *testing.T) {
 			v := s.Violations()
 			require.Len(t, v, len(tt.violations), "%q", v)
 			for i, want := range tt.violations {
-				assert.Contains(t, v[i], want)
+				assert.Contains(t, v[i].String(), want)
 			}
 			tok, _ := s.Token("Org", "MP-1")
 			assert.Equal(t, tt.owner, tok.Owner)
