@@ -173,7 +173,7 @@ func TestE2ETokenFailures(t *testing.T) {
 	tests := []struct {
 		name    string
 		call    func(context.Context, *provisioning.Client) error
-		result  string // ResultError.Result, or "" for another error type
+		result  string // ServiceError.Code of a result, or "" for another error type
 		fault   string // FailNext message (an ASMX Fault), or ""
 		is      []error
 		isNot   []error
