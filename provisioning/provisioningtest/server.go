@@ -1,8 +1,9 @@
 // Package provisioningtest is an in-process fake of the SafeNet BSIDCA web service
 // (BSIDCA.asmx) for tests and examples, in the manner of net/http/httptest.
 //
-// The quickest way is Test: it starts a Server, builds a client logged in as the fake's
-// operator, runs the test function, and fails the test if any request broke the wire contract:
+// The quickest way is Test: it starts a Server, builds a client with the fake's credentials
+// (it logs in on its first call), runs the test function, and fails the test if any request
+// broke the wire contract:
 //
 //	func TestOffboard(t *testing.T) {
 //		provisioningtest.Test(t, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
@@ -16,21 +17,31 @@
 //
 // With NewServer the test keeps the Server's lifetime in its own hands; NewClient builds a
 // client for it (closed when the test ends), or pass s.URL and s.Credentials() to
-// provisioning.New yourself:
+// provisioning.New yourself. Such a test checks the violations itself:
 //
-//	s := provisioningtest.NewServer(provisioningtest.Options{})
+//	s := provisioningtest.NewServer(provisioningtest.Options{TLS: true}) // https; NewClient trusts it
 //	defer s.Close()
 //	c := s.NewClient(t, provisioning.WithSOAPVersion(provisioning.SOAP12))
 //	…
 //	assert.Empty(t, s.Violations())
 //
 // The Server holds provisioning tasks (AddTask, Task, Tasks) and tokens and users (AddToken,
-// Token, AddUser, User), and answers as the service would (see the operations below).
-// FailNext makes the next operation (not a login) fail: with a Fault carrying
-// Failure.Message, or, for RevokeToken and RemoveUser, with the result Failure.Code.
-// ExpireSessions ends every session as the ASP.NET timeout would. Requests lists what the
-// Server received, as it read it; Logins counts the Connect requests. Options.TLS serves
-// https with a certificate that HTTPClient (and so NewClient) trusts.
+// Token, AddUser, User), and answers as the service would (as described below).
+// ExpireSessions ends every session as the ASP.NET timeout would. FailNext makes the next
+// operation (not a login, not PingConnection) fail: with an ASMX Fault carrying
+// Failure.Message, or, for RevokeToken and RemoveUser, with the result Failure.Code:
+//
+//	s.FailNext(provisioningtest.Failure{Message: "Task store is locked"}) // a *provisioning.ServiceError with that Message
+//	s.FailNext(provisioningtest.Failure{Code: "LastAuth"})               // RevokeToken answers LastAuth
+//
+// Requests lists what the Server received, as it read it (Params by element name); Logins
+// counts the Connect requests:
+//
+//	for _, r := range s.Requests() {
+//		if r.Operation == "RevokeToken" {
+//			t.Log(r.Params["serial"], r.Params["revokeMode"])
+//		}
+//	}
 //
 // The Server reads every request against its own statement of the wire contract (the
 // SOAPAction, the envelope and content type, each operation's members in order, their
