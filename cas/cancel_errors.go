@@ -10,7 +10,7 @@ var (
 
 	// ErrCancellationRefused: the server refused to cancel by one of its business rules:
 	// 3001 outside the cancellation window, 3005 content already consumed, 3068 and 3069 a
-	// downgrade is pending, 3074 cancellation blocked. The *StatusError keeps which.
+	// downgrade is pending, 3074 cancellation blocked. The *ServiceError keeps which.
 	ErrCancellationRefused = errors.New("cas: the server refused the cancellation")
 )
 

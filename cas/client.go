@@ -29,45 +29,70 @@ type Credentials struct {
 	WSPassword string
 }
 
-// Format prints the user name and hides the password, for every verb (%v, %+v, %#v, %s…).
-func (c Credentials) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "cas.Credentials{WSUserName:%q WSPassword:%s}", c.WSUserName, redactedIfSet(c.WSPassword))
+// String describes the credentials without the password: the user name as it is, the
+// password as [REDACTED] when set and <empty> when empty.
+func (c Credentials) String() string {
+	return fmt.Sprintf("cas.Credentials{WSUserName:%q WSPassword:%s}", c.WSUserName, redactedIfSet(c.WSPassword))
+}
+
+// GoString is String, so %#v cannot reach the password either.
+func (c Credentials) GoString() string { return c.String() }
+
+// Format prints String for every verb (%v, %+v, %#v, %s, %x…), quoted for %q, so no verb
+// reaches the password, of a Credentials or a *Credentials.
+func (c Credentials) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
+
+func formatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = f.Write([]byte(s))
 }
 
 func redactedIfSet(s string) string {
 	if s == "" {
-		return `""`
+		return "<empty>"
 	}
 	return "[REDACTED]"
 }
 
-// WireForm is how requests travel: one of the three protocols an ASMX service speaks.
-// All three give the same results and errors.
-type WireForm int
+// SOAPVersion is the SOAP version of the envelopes the client sends; the module speaks both
+// (WithSOAPVersion). Results and errors are the same for both.
+type SOAPVersion int
 
 const (
-	// SOAP11 posts a SOAP 1.1 envelope to the endpoint (text/xml; charset=utf-8, with
-	// SOAPAction "http://ca.tvinci.com/HandleUserTask"). It is the default.
-	SOAP11 WireForm = iota + 1
-	// SOAP12 posts a SOAP 1.2 envelope to the endpoint (application/soap+xml;
-	// charset=utf-8; action="http://ca.tvinci.com/HandleUserTask").
+	// SOAP11 posts SOAP 1.1 envelopes (text/xml; charset=utf-8, with the SOAPAction header
+	// "http://ca.tvinci.com/<operation>"). It is the default.
+	SOAP11 SOAPVersion = iota + 1
+	// SOAP12 posts SOAP 1.2 envelopes (application/soap+xml; charset=utf-8;
+	// action="http://ca.tvinci.com/<operation>").
 	SOAP12
-	// HTTPPost posts the parameters as application/x-www-form-urlencoded fields to
-	// <endpoint>/HandleUserTask and reads the bare <Status> document ASMX answers. ASMX
-	// only offers it when the HttpPost protocol is enabled on the server.
-	HTTPPost
 )
 
-func (f WireForm) String() string {
-	switch f {
+func (v SOAPVersion) String() string {
+	switch v {
 	case SOAP11:
 		return "SOAP 1.1"
 	case SOAP12:
 		return "SOAP 1.2"
-	case HTTPPost:
+	}
+	return "SOAPVersion(" + strconv.Itoa(int(v)) + ")"
+}
+
+// wireForm is how a request travels: one of the three protocols an ASMX service speaks.
+type wireForm int
+
+const (
+	formSOAP11 wireForm = iota + 1
+	formSOAP12
+	formHTTPPost
+)
+
+func (f wireForm) String() string {
+	if f == formHTTPPost {
 		return "HTTP POST"
 	}
-	return "WireForm(" + strconv.Itoa(int(f)) + ")"
+	return SOAPVersion(f).String()
 }
 
 // Option configures a Client.
@@ -75,12 +100,22 @@ type Option func(*options)
 
 type options struct {
 	common   clientopt.Common // options_common.gen.go
-	form     WireForm
+	version  SOAPVersion      // 0: not chosen (SOAP11)
+	httpPost bool
 	observer Observer
 }
 
-// WithWireForm chooses SOAP11 (default), SOAP12 or HTTPPost.
-func WithWireForm(f WireForm) Option { return func(o *options) { o.form = f } }
+// WithSOAPVersion chooses the SOAP version of the envelopes: SOAP11 (the default) or
+// SOAP12. Any other value is refused by New with an *InputError.
+func WithSOAPVersion(v SOAPVersion) Option { return func(o *options) { o.version = v } }
+
+// WithHTTPPost sends HandleUserTask (DeleteUser, DeleteHouseholdRecordings) in the ASMX
+// HTTP POST form instead of SOAP: the five parameters as application/x-www-form-urlencoded
+// fields to <endpoint>/HandleUserTask, answered by a bare <Status> document. ASMX only offers
+// it when the HttpPost protocol is enabled on the server. Results and errors are those of
+// SOAP. The other operations are SOAP only: a client made with WithHTTPPost refuses them
+// with an *InputError before sending. It cannot be combined with WithSOAPVersion.
+func WithHTTPPost() Option { return func(o *options) { o.httpPost = true } }
 
 // refusedCredentials: the module answers bad web-service credentials with HTTP 404 and a
 // Status, which is ErrAuthentication and nothing else is.
@@ -90,10 +125,13 @@ func refusedCredentials(err error) bool { return errors.Is(err, ErrAuthenticatio
 // web-service credentials. It holds no per-call state and is safe for concurrent use.
 type Client struct {
 	endpoint string
-	creds    Credentials
-	form     WireForm
-	soap     *soapx.Client
-	stub     caswsdl.ModuleSoap
+	// creds returns the credentials. A func, not a field holding them: fmt prints the
+	// unexported fields of a dereferenced Client without their Format methods (and follows one
+	// pointer for %s, %q…), but prints a func as its address.
+	creds func() Credentials
+	form  wireForm
+	soap  *soapx.Client
+	stub  caswsdl.ModuleSoap
 	// secrets holds the values scrubbed from everything the client returns and logs (the
 	// password from the start; anything else that becomes known is added to it).
 	secrets *scrub.Set
@@ -107,7 +145,7 @@ type Client struct {
 // CAS module's web-service credentials (see Credentials). Bad arguments give an
 // *InputError naming the field; nothing is sent until the first call.
 func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
-	o := options{form: SOAP11}
+	var o options
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
@@ -116,22 +154,29 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if err := o.common.Check(); err != nil {
 		return nil, err
 	}
+	form := formSOAP11
 	switch {
-	case o.form != SOAP11 && o.form != SOAP12 && o.form != HTTPPost:
-		return nil, &soapx.InputError{Field: "WithWireForm", Reason: "must be SOAP11, SOAP12 or HTTPPost, got " + o.form.String()}
+	case o.version != 0 && o.version != SOAP11 && o.version != SOAP12:
+		return nil, &soapx.InputError{Field: "WithSOAPVersion", Reason: "must be SOAP11 or SOAP12, got " + o.version.String()}
+	case o.version != 0 && o.httpPost:
+		return nil, &soapx.InputError{Field: "WithHTTPPost", Reason: "the HTTP POST form has no SOAP version: use WithHTTPPost or WithSOAPVersion, not both"}
 	case strings.TrimSpace(creds.WSUserName) == "":
-		return nil, &soapx.InputError{Field: "WSUserName", Reason: "must not be empty: the server needs the CAS module's web-service user"}
+		return nil, &soapx.InputError{Field: "Credentials.WSUserName", Reason: "must not be empty: the server needs the CAS module's web-service user"}
 	case creds.WSPassword == "":
-		return nil, &soapx.InputError{Field: "WSPassword", Reason: "must not be empty: the server needs the CAS module's web-service password"}
+		return nil, &soapx.InputError{Field: "Credentials.WSPassword", Reason: "must not be empty: the server needs the CAS module's web-service password"}
+	case o.httpPost:
+		form = formHTTPPost
+	case o.version == SOAP12:
+		form = formSOAP12
 	}
-	if err := soapx.CheckTexts("WSUserName", creds.WSUserName, "WSPassword", creds.WSPassword); err != nil {
+	if err := soapx.CheckTexts("Credentials.WSUserName", creds.WSUserName, "Credentials.WSPassword", creds.WSPassword); err != nil {
 		return nil, err
 	}
 	secrets := scrub.New(creds.WSPassword)
 	// The module rejects the web-service credentials with HTTP 404 and a normal Status
 	// body, which is the operation's answer (ErrAuthentication), not a transport error.
 	sopts := append(o.common.SOAP(), soapx.WithAnswerStatus(isNotFound), soapx.WithSecrets(secrets))
-	if o.form == SOAP12 {
+	if form == formSOAP12 {
 		sopts = append(sopts, soapx.WithVersion(soapx.SOAP12))
 	}
 	if o.observer != nil {
@@ -143,38 +188,40 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	}
 	return &Client{
 		endpoint: sc.Endpoint(),
-		creds:    creds,
-		form:     o.form,
+		creds:    func() Credentials { return creds },
+		form:     form,
 		soap:     sc,
 		stub:     caswsdl.NewModuleSoap(sc),
 		secrets:  secrets,
 		sessions: engine.New[verified](o.common.SessionOptions(0, 1, o.common.ScrubbedLogger(secrets)).Config(refusedCredentials)),
-		obs:      newHook(o.observer, o.form, sc.Endpoint(), secrets),
+		obs:      newHook(o.observer, form, sc.Endpoint(), secrets),
 	}, nil
 }
 
-// Endpoint returns the endpoint the client was made with (HTTPPost posts to
+// Endpoint returns the endpoint the client was made with (WithHTTPPost posts to
 // <endpoint>/HandleUserTask), without user info.
 func (c *Client) Endpoint() string { return redactURL(c.endpoint) }
 
-// WireForm returns the protocol the client speaks.
-func (c *Client) WireForm() WireForm { return c.form }
-
-// String describes the client without its password. (String and Format have value
-// receivers so that printing a dereferenced Client is covered too.)
-func (c Client) String() string {
+// String describes the client without its password.
+func (c *Client) String() string {
+	if c == nil {
+		return "cas.Client(nil)"
+	}
 	return fmt.Sprintf("cas.Client{endpoint:%q wire:%s user:%q password:%s}",
-		c.Endpoint(), c.form, c.creds.WSUserName, redactedIfSet(c.creds.WSPassword))
+		c.Endpoint(), c.form, c.creds().WSUserName, redactedIfSet(c.creds().WSPassword))
 }
 
-// Format prints String for every verb, so %+v and %#v cannot reach the password.
-func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+// GoString is String, so %#v cannot reach the password.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb (quoted for %q), so no verb reaches the password.
+func (c *Client) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
 
 // send performs one exchange in the client's wire form and returns the Status the server
 // answered with the HTTP status that came with it.
 func (c *Client) send(ctx context.Context, req *caswsdl.HandleUserTask) (*caswsdl.Status, int, error) {
 	ctx, captured := soapx.CaptureResponse(ctx)
-	if c.form == HTTPPost {
+	if c.form == formHTTPPost {
 		var doc statusDocument
 		if err := c.soap.PostForm(ctx, opHandleUserTask, postForm(req), &doc); err != nil {
 			return nil, captured.StatusCode, err
@@ -227,7 +274,7 @@ func (c *Client) requestURL() string {
 	if err != nil { // cannot happen: soapx parsed it
 		return "(invalid URL)"
 	}
-	if c.form == HTTPPost {
+	if c.form == formHTTPPost {
 		u.Path = strings.TrimSuffix(u.Path, "/") + "/" + opHandleUserTask
 		u.RawPath = ""
 	}
@@ -244,12 +291,5 @@ func redactURL(s string) string {
 
 func isNotFound(status int) bool { return status == http.StatusNotFound }
 
-// wrap names the operation on runtime errors and turns a 404 that carried no SOAP answer
-// into an *EndpointError, since that 404 means the URL is wrong, not the credentials.
-func (c *Client) wrap(err error) error {
-	var he *soapx.HTTPError
-	if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
-		return &EndpointError{Operation: opHandleUserTask, URL: c.requestURL(), Err: err}
-	}
-	return fmt.Errorf("cas: %s: %w", opHandleUserTask, err)
-}
+// wrap is wrapOp for HandleUserTask.
+func (c *Client) wrap(err error) error { return c.wrapOp(opHandleUserTask, err) }

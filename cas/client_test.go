@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 
 // expectedRequest asserts the exact request of a wire form: method, URL, headers and the
 // body (canonical XML for SOAP, fields for the form).
-func expectedRequest(t *testing.T, form cas.WireForm, r sent, domainID int, userID string, act cas.Action) {
+func expectedRequest(t *testing.T, form wireForm, r sent, domainID int, userID string, act cas.Action) {
 	t.Helper()
 	assert.Equal(t, http.MethodPost, r.Method)
 	userElem := ""
@@ -29,17 +30,17 @@ func expectedRequest(t *testing.T, form cas.WireForm, r sent, domainID int, user
 	inner := fmt.Sprintf(`<HandleUserTask xmlns="http://ca.tvinci.com/"><sWSUserName>%s</sWSUserName><sWSPassword>%s</sWSPassword><domainId>%d</domainId>%s<actionType>%s</actionType></HandleUserTask>`,
 		goldenUser, goldenPassword, domainID, userElem, act)
 	switch form {
-	case cas.SOAP11:
+	case soap11:
 		assert.Equal(t, mockEndpoint, r.URL)
 		assert.Equal(t, []string{ct11}, r.Header.Values("Content-Type"))
 		assert.Equal(t, []string{`"` + action + `"`}, r.Header.Values("SOAPAction"))
 		xmltest.Equal(t, []byte(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>`+inner+`</s:Body></s:Envelope>`), []byte(r.Body))
-	case cas.SOAP12:
+	case soap12:
 		assert.Equal(t, mockEndpoint, r.URL)
 		assert.Equal(t, []string{ct12Action}, r.Header.Values("Content-Type"))
 		assert.Empty(t, r.Header.Values("SOAPAction"))
 		xmltest.Equal(t, []byte(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>`+inner+`</s:Body></s:Envelope>`), []byte(r.Body))
-	case cas.HTTPPost:
+	case httpPost:
 		assert.Equal(t, postURL, r.URL)
 		assert.Equal(t, []string{ctForm}, r.Header.Values("Content-Type"))
 		assert.Empty(t, r.Header.Values("SOAPAction"))
@@ -93,12 +94,12 @@ func TestHandleUserTaskSuccess(t *testing.T) {
 // The vendor's sample answers, as stored in testdata/, decode to the same Result.
 func TestVendorSampleAnswers(t *testing.T) {
 	for _, tt := range []struct {
-		form     cas.WireForm
+		form     wireForm
 		file, ct string
 	}{
-		{cas.SOAP11, "HandleUserTaskResponse.soap11.xml", ct11},
-		{cas.SOAP12, "HandleUserTaskResponse.soap12.xml", ct12},
-		{cas.HTTPPost, "HandleUserTaskResponse.post.xml", ct11},
+		{soap11, "HandleUserTaskResponse.soap11.xml", ct11},
+		{soap12, "HandleUserTaskResponse.soap12.xml", ct12},
+		{httpPost, "HandleUserTaskResponse.post.xml", ct11},
 	} {
 		t.Run(tt.form.String(), func(t *testing.T) {
 			hc, _ := newMock(t, http.StatusOK, tt.ct, readTestdata(t, tt.file))
@@ -112,7 +113,7 @@ func TestVendorSampleAnswers(t *testing.T) {
 	}
 }
 
-// Every code the server can answer becomes a *StatusError with the right category.
+// Every code the server can answer becomes a *ServiceError with the right category.
 func TestStatusCodes(t *testing.T) {
 	categories := []error{cas.ErrNotFound, cas.ErrPermissionDenied, cas.ErrAuthentication,
 		cas.ErrMasterUserNotFound, cas.ErrTaskFailed, cas.ErrInvalidInput, cas.ErrProtocol, cas.ErrUnavailable}
@@ -142,9 +143,9 @@ func TestStatusCodes(t *testing.T) {
 				res, err := newClient(t, hc, form).DeleteUser(t.Context(), 5, "u-5")
 				require.Error(t, err)
 				assert.Nil(t, res)
-				var se *cas.StatusError
+				var se *cas.ServiceError
 				require.ErrorAs(t, err, &se)
-				assert.Equal(t, &cas.StatusError{
+				assert.Equal(t, &cas.ServiceError{
 					Operation: "HandleUserTask", Code: tt.code, Message: fmt.Sprintf("msg %d", int(tt.code)),
 					Args: []cas.KeyValue{{Key: "k", Value: "v"}}, HTTPStatus: http.StatusOK,
 				}, se)
@@ -172,9 +173,9 @@ func TestNotFoundStatus(t *testing.T) {
 			require.ErrorIs(t, err, cas.ErrAuthentication)
 			assert.NotErrorIs(t, err, cas.ErrNotFound)
 			assert.NotErrorIs(t, err, cas.ErrTaskFailed)
-			var se *cas.StatusError
+			var se *cas.ServiceError
 			require.ErrorAs(t, err, &se)
-			assert.Equal(t, &cas.StatusError{Operation: "HandleUserTask", Code: cas.CodeError, Message: "Error", HTTPStatus: http.StatusNotFound}, se)
+			assert.Equal(t, &cas.ServiceError{Operation: "HandleUserTask", Code: cas.CodeError, Message: "Error", HTTPStatus: http.StatusNotFound}, se)
 			assert.Contains(t, err.Error(), "credentials")
 			assert.NotContains(t, err.Error(), goldenPassword)
 			require.Len(t, m.requests(), 1)
@@ -189,7 +190,7 @@ func TestNotFoundStatus(t *testing.T) {
 			var ee *cas.EndpointError
 			require.ErrorAs(t, err, &ee)
 			want := mockEndpoint
-			if form == cas.HTTPPost {
+			if form == httpPost {
 				want = postURL
 			}
 			assert.Equal(t, want, ee.URL)
@@ -200,7 +201,7 @@ func TestNotFoundStatus(t *testing.T) {
 			assert.Contains(t, err.Error(), want)
 			assert.NotErrorIs(t, err, cas.ErrAuthentication)
 			assert.NotErrorIs(t, err, cas.ErrNotFound, "a missing endpoint must not read as 'user already gone'")
-			var se *cas.StatusError
+			var se *cas.ServiceError
 			assert.False(t, errors.As(err, &se))
 			require.Len(t, m.requests(), 1)
 		})
@@ -231,21 +232,35 @@ func TestTransportAndProtocolErrors(t *testing.T) {
 	}
 	t.Run("SOAP 1.1 fault", func(t *testing.T) {
 		hc, _ := newMock(t, http.StatusInternalServerError, ct11, fault11)
-		_, err := newClient(t, hc, cas.SOAP11).DeleteUser(t.Context(), 5, "u-5")
+		_, err := newClient(t, hc, soap11).DeleteUser(t.Context(), 5, "u-5")
 		var f *cas.Fault
 		require.ErrorAs(t, err, &f)
 		assert.Equal(t, "Client", f.Code)
 		assert.Equal(t, http.StatusInternalServerError, f.HTTPStatus)
 		assert.Contains(t, f.Reason, "SOAPAction")
+		// A Fault the service answers is its failure: a *ServiceError carrying the Fault.
+		var se *cas.ServiceError
+		require.ErrorAs(t, err, &se)
+		assert.Same(t, f, se.Fault)
+		assert.Equal(t, "HandleUserTask", se.Operation)
+		assert.Equal(t, cas.Code(0), se.Code)
+		assert.Equal(t, f.Reason, se.Message)
+		assert.Equal(t, http.StatusInternalServerError, se.HTTPStatus)
+		assert.Equal(t, error(f), se.Unwrap())
+		for _, target := range []error{cas.ErrAuthentication, cas.ErrTaskFailed, cas.ErrNotFound, cas.ErrPermissionDenied} {
+			assert.NotErrorIs(t, err, target)
+		}
+		assert.Contains(t, se.Error(), "cas: HandleUserTask: soap fault soap:Client")
+		assert.Contains(t, se.GoString(), "Fault:&soapx.Fault{")
 	})
 	t.Run("SOAP 1.2 fault", func(t *testing.T) {
 		hc, _ := newMock(t, http.StatusInternalServerError, ct12, fault12)
-		_, err := newClient(t, hc, cas.SOAP12).DeleteUser(t.Context(), 5, "u-5")
+		_, err := newClient(t, hc, soap12).DeleteUser(t.Context(), 5, "u-5")
 		var f *cas.Fault
 		require.ErrorAs(t, err, &f)
 		assert.Equal(t, "Sender", f.Code)
 	})
-	for _, form := range []cas.WireForm{cas.SOAP11, cas.SOAP12} {
+	for _, form := range []wireForm{soap11, soap12} {
 		t.Run(form.String()+"/no result", func(t *testing.T) {
 			ct, body := statusBody(form, "")
 			body = strings.Replace(body, "<HandleUserTaskResult></HandleUserTaskResult>", "", 1)
@@ -257,7 +272,7 @@ func TestTransportAndProtocolErrors(t *testing.T) {
 	}
 	t.Run("HTTP POST/wrong root element", func(t *testing.T) {
 		hc, _ := newMock(t, http.StatusOK, ct11, `<?xml version="1.0"?><Other xmlns="http://ca.tvinci.com/"><Code>0</Code></Other>`)
-		_, err := newClient(t, hc, cas.HTTPPost).DeleteUser(t.Context(), 5, "u-5")
+		_, err := newClient(t, hc, httpPost).DeleteUser(t.Context(), 5, "u-5")
 		require.ErrorIs(t, err, cas.ErrProtocol)
 	})
 }
@@ -305,9 +320,11 @@ func TestNewValidation(t *testing.T) {
 		opts     []cas.Option
 		field    string
 	}{
-		{"no user", mockEndpoint, cas.Credentials{WSPassword: "p"}, nil, "WSUserName"},
-		{"no password", mockEndpoint, cas.Credentials{WSUserName: "u"}, nil, "WSPassword"},
-		{"unknown wire form", mockEndpoint, goldenCreds, []cas.Option{cas.WithWireForm(cas.WireForm(9))}, "WithWireForm"},
+		{"no credentials", mockEndpoint, cas.Credentials{}, nil, "Credentials.WSUserName"},
+		{"no user", mockEndpoint, cas.Credentials{WSPassword: "p"}, nil, "Credentials.WSUserName"},
+		{"no password", mockEndpoint, cas.Credentials{WSUserName: "u"}, nil, "Credentials.WSPassword"},
+		{"unknown SOAP version", mockEndpoint, goldenCreds, []cas.Option{cas.WithSOAPVersion(cas.SOAPVersion(9))}, "WithSOAPVersion"},
+		{"SOAP version and HTTP POST", mockEndpoint, goldenCreds, []cas.Option{cas.WithSOAPVersion(cas.SOAP12), cas.WithHTTPPost()}, "WithHTTPPost"},
 		{"relative endpoint", "/ws_cas_module.asmx", goldenCreds, nil, "endpoint"},
 		{"ftp endpoint", "ftp://host/ws_cas_module.asmx", goldenCreds, nil, "endpoint"},
 		{"negative timeout", mockEndpoint, goldenCreds, []cas.Option{cas.WithTimeout(-time.Second)}, "WithTimeout"},
@@ -329,25 +346,54 @@ func TestNewValidation(t *testing.T) {
 	}
 	c, err := cas.New(mockEndpoint, goldenCreds)
 	require.NoError(t, err)
-	assert.Equal(t, cas.SOAP11, c.WireForm(), "SOAP 1.1 is the default")
 	assert.Equal(t, mockEndpoint, c.Endpoint())
 }
 
 // Options reach the wire: the User-Agent, and the client's own timeout.
 func TestOptions(t *testing.T) {
-	ct, body := statusBody(cas.SOAP11, `<Code>0</Code>`)
+	ct, body := statusBody(soap11, `<Code>0</Code>`)
 	hc, m := newMock(t, http.StatusOK, ct, body)
-	c := newClient(t, hc, cas.SOAP11, cas.WithUserAgent("offboard-test/1"), cas.WithTimeout(time.Minute), cas.WithLogger(nil))
+	c := newClient(t, hc, soap11, cas.WithUserAgent("offboard-test/1"), cas.WithTimeout(time.Minute), cas.WithLogger(nil))
 	_, err := c.DeleteUser(t.Context(), 5, "u-5")
 	require.NoError(t, err)
 	require.Len(t, m.requests(), 1)
 	assert.Equal(t, "offboard-test/1", m.requests()[0].Header.Get("User-Agent"))
 }
 
+// Credentials print without the password under every verb, as a value and as a pointer.
+func TestCredentialsPrinting(t *testing.T) {
+	const password = "creds-print-secret"
+	creds := cas.Credentials{WSUserName: "ws-user", WSPassword: password}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%10v"} {
+		for _, v := range []any{creds, &creds, []cas.Credentials{creds}, struct{ C cas.Credentials }{creds}} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, password, verb)
+			if verb != "%x" && verb != "%d" {
+				assert.Contains(t, out, "ws-user", verb)
+			}
+		}
+	}
+	assert.Equal(t, `cas.Credentials{WSUserName:"ws-user" WSPassword:[REDACTED]}`, creds.String())
+	assert.Equal(t, creds.String(), creds.GoString())
+	assert.Equal(t, `cas.Credentials{WSUserName:"" WSPassword:<empty>}`, cas.Credentials{}.String())
+	assert.Equal(t, strconv.Quote(creds.String()), fmt.Sprintf("%q", creds))
+}
+
+// The ServiceError of a Status: every field printed by GoString, the categories by Is.
+func TestServiceErrorPrinting(t *testing.T) {
+	se := &cas.ServiceError{Operation: "HandleUserTask", Code: cas.CodeDomainNotExists, Message: "Household does not exist", HTTPStatus: 200,
+		Args: []cas.KeyValue{{Key: "k", Value: "v"}}}
+	assert.Equal(t, `cas: HandleUserTask: code 1006 DomainNotExists: "Household does not exist" [k="v"]`, se.Error())
+	assert.Equal(t, `&cas.ServiceError{Operation:"HandleUserTask", Code:1006, Message:"Household does not exist", HTTPStatus:200, Fault:nil, Args:[]cas.KeyValue{cas.KeyValue{Key:"k", Value:"v"}}}`, se.GoString())
+	assert.Nil(t, se.Unwrap())
+	assert.ErrorIs(t, se, cas.ErrNotFound)
+}
+
 func TestCodeString(t *testing.T) {
 	assert.Equal(t, "DomainNotExists", cas.CodeDomainNotExists.String())
 	assert.Equal(t, "OK", cas.CodeOK.String())
 	assert.Equal(t, "Code(3021)", cas.Code(3021).String())
-	assert.Equal(t, "HTTP POST", cas.HTTPPost.String())
-	assert.Equal(t, "WireForm(0)", cas.WireForm(0).String())
+	assert.Equal(t, "SOAP 1.1", cas.SOAP11.String())
+	assert.Equal(t, "SOAP 1.2", cas.SOAP12.String())
+	assert.Equal(t, "SOAPVersion(0)", cas.SOAPVersion(0).String())
 }

@@ -23,13 +23,12 @@ func TestSixtyFourCallers(t *testing.T) {
 	for i := range 3 * n {
 		members = append(members, fmt.Sprintf("u%03d", i))
 	}
-	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 7, Users: append([]string{"master"}, members...), MasterUsers: []string{"master"}}))
+	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 7, Users: append([]string{"master"}, members...), MasterUsers: []string{"master"}}}})
 	t.Cleanup(s.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	for f, form := range []cas.WireForm{cas.SOAP11, cas.SOAP12, cas.HTTPPost} {
-		c, err := s.NewClient(cas.WithWireForm(form))
-		require.NoError(t, err)
+	for f, form := range []wireForm{soap11, soap12, httpPost} {
+		c := s.NewClient(t, form.option())
 		for i, err := range faultnet.Parallel(ctx, n, func(ctx context.Context, i int) error {
 			if i%8 == 0 {
 				_, err := c.DeleteHouseholdRecordings(ctx, 7)
@@ -47,8 +46,8 @@ func TestSixtyFourCallers(t *testing.T) {
 	reqs := s.Requests()
 	require.Len(t, reqs, 3*n)
 	for _, r := range reqs {
-		require.NotNil(t, r.Body)
-		assert.Equal(t, s.Credentials().WSPassword, r.Body.SWSPassword)
+		require.NotNil(t, r.Params)
+		assert.Equal(t, s.Credentials().WSPassword, r.Params["sWSPassword"])
 	}
 	h, _ := s.Household(7)
 	assert.Equal(t, []string{"master"}, h.Users[:1])

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -16,32 +17,55 @@ import (
 )
 
 // household 42: alice (master) and bob; 43: suspended; 44: no master user.
-func seeded() []castest.Option {
-	return []castest.Option{castest.WithHouseholds(
-		castest.Household{ID: 42, Users: []string{"alice", "bob"}, MasterUsers: []string{"alice"}, Recordings: 12},
-		castest.Household{ID: 43, Users: []string{"carol"}, MasterUsers: []string{"carol"}, Suspended: true},
-		castest.Household{ID: 44, Users: []string{"dave"}},
-	)}
+func seeded() castest.Options {
+	return castest.Options{Households: []castest.Household{
+		{ID: 42, Users: []string{"alice", "bob"}, MasterUsers: []string{"alice"}, Recordings: 12},
+		{ID: 43, Users: []string{"carol"}, MasterUsers: []string{"carol"}, Suspended: true},
+		{ID: 44, Users: []string{"dave"}},
+	}}
 }
 
-func startServer(t *testing.T, opts ...castest.Option) *castest.Server {
+// startServer starts a fake for the test and checks, when the test ends, that every request
+// met the wire contract (tests that send deviations on purpose use castest.NewServer).
+func startServer(t *testing.T, opts castest.Options) *castest.Server {
 	t.Helper()
-	s := castest.NewServer(opts...)
+	s := castest.NewServer(opts)
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { assert.Empty(t, s.Violations()) })
 	return s
 }
 
-func serverClient(t *testing.T, s *castest.Server, form cas.WireForm, opts ...cas.Option) *cas.Client {
+func serverClient(t *testing.T, s *castest.Server, form wireForm, opts ...cas.Option) *cas.Client {
 	t.Helper()
-	c, err := s.NewClient(append([]cas.Option{cas.WithWireForm(form)}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return s.NewClient(t, append([]cas.Option{form.option()}, opts...)...)
+}
+
+// withCredentials is o with the server accepting c.
+func withCredentials(o castest.Options, c cas.Credentials) castest.Options {
+	o.Credentials = c
+	return o
+}
+
+// baseURL is the fake's scheme and host, without the module's path.
+func baseURL(s *castest.Server) string { return strings.TrimSuffix(s.URL, castest.Path) }
+
+// formOf is the wire form a request came in, as the fake read it.
+func formOf(r castest.Request) wireForm {
+	switch {
+	case r.HTTPPost:
+		return httpPost
+	case r.SOAPVersion == cas.SOAP12:
+		return soap12
+	case r.SOAPVersion == cas.SOAP11:
+		return soap11
+	}
+	return 0
 }
 
 func TestE2EDeleteUser(t *testing.T) {
 	for _, form := range wireForms {
 		t.Run(form.String(), func(t *testing.T) {
-			s := startServer(t, seeded()...)
+			s := startServer(t, seeded())
 			c := serverClient(t, s, form)
 
 			res, err := c.DeleteUser(t.Context(), 42, "bob")
@@ -56,19 +80,18 @@ func TestE2EDeleteUser(t *testing.T) {
 			reqs := s.Requests()
 			require.Len(t, reqs, 1)
 			r := reqs[0]
-			assert.Equal(t, form, r.WireForm)
-			require.NotNil(t, r.Body)
-			assert.Equal(t, int32(42), r.Body.DomainId)
-			assert.Equal(t, "bob", r.Body.UserId)
-			require.NotNil(t, r.Body.ActionType)
-			assert.Equal(t, "Delete", string(*r.Body.ActionType))
-			assert.Equal(t, castest.DefaultWSUserName, r.Body.SWSUserName)
-			assert.Equal(t, castest.DefaultWSPassword, r.Body.SWSPassword)
+			assert.Equal(t, form, formOf(r))
+			require.NotNil(t, r.Params)
+			assert.Equal(t, "42", r.Params["domainId"])
+			assert.Equal(t, "bob", r.Params["userId"])
+			assert.Equal(t, "Delete", r.Params["actionType"])
+			assert.Equal(t, castest.DefaultWSUserName, r.Params["sWSUserName"])
+			assert.Equal(t, castest.DefaultWSPassword, r.Params["sWSPassword"])
 			assert.True(t, r.Answered)
 			assert.Equal(t, http.StatusOK, r.HTTPStatus)
 			assert.Empty(t, r.Refusal)
 
-			// Again: the server does not check membership (FACTS §1), so a rerun is 0 OK too.
+			// Again: the server does not check membership , so a rerun is 0 OK too.
 			res, err = c.DeleteUser(t.Context(), 42, "bob")
 			require.NoError(t, err)
 			assert.Equal(t, cas.CodeOK, res.Code)
@@ -79,7 +102,7 @@ func TestE2EDeleteUser(t *testing.T) {
 func TestE2EDeleteHouseholdRecordings(t *testing.T) {
 	for _, form := range wireForms {
 		t.Run(form.String(), func(t *testing.T) {
-			s := startServer(t, seeded()...)
+			s := startServer(t, seeded())
 			c := serverClient(t, s, form)
 
 			res, err := c.DeleteHouseholdRecordings(t.Context(), 42)
@@ -121,13 +144,13 @@ func TestE2EStatusCodes(t *testing.T) {
 	for _, form := range wireForms {
 		for _, tt := range tests {
 			t.Run(form.String()+"/"+tt.name, func(t *testing.T) {
-				s := startServer(t, seeded()...)
+				s := startServer(t, seeded())
 				c := serverClient(t, s, form)
 				if tt.fail != 0 {
-					s.FailNext(tt.fail, "injected")
+					s.FailNext(castest.Failure{Code: tt.fail, Message: "injected"})
 				}
 				_, err := c.DeleteUser(t.Context(), tt.domain, tt.user)
-				var se *cas.StatusError
+				var se *cas.ServiceError
 				require.ErrorAs(t, err, &se)
 				assert.Equal(t, tt.wantCode, se.Code)
 				assert.Equal(t, http.StatusOK, se.HTTPStatus)
@@ -153,16 +176,16 @@ func TestE2EStatusCodes(t *testing.T) {
 func TestE2EBadCredentials(t *testing.T) {
 	for _, form := range wireForms {
 		t.Run(form.String(), func(t *testing.T) {
-			s := startServer(t, seeded()...)
-			c, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: "wrong-password-e2e"},
-				cas.WithWireForm(form), cas.WithHTTPClient(s.HTTPClient()))
+			s := startServer(t, seeded())
+			c, err := cas.New(s.URL, cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: "wrong-password-e2e"},
+				form.option(), cas.WithHTTPClient(s.HTTPClient()))
 			require.NoError(t, err)
 
 			_, err = c.DeleteUser(t.Context(), 42, "bob")
 			require.ErrorIs(t, err, cas.ErrAuthentication)
-			var se *cas.StatusError
+			var se *cas.ServiceError
 			require.ErrorAs(t, err, &se)
-			assert.Equal(t, &cas.StatusError{Operation: "HandleUserTask", Code: cas.CodeError, Message: "Error", HTTPStatus: http.StatusNotFound}, se)
+			assert.Equal(t, &cas.ServiceError{Operation: "HandleUserTask", Code: cas.CodeError, Message: "Error", HTTPStatus: http.StatusNotFound}, se)
 			assert.NotContains(t, err.Error(), "wrong-password-e2e")
 
 			h, _ := s.Household(42)
@@ -177,8 +200,9 @@ func TestE2EBadCredentials(t *testing.T) {
 func TestE2EWrongEndpoint(t *testing.T) {
 	for _, form := range wireForms {
 		t.Run(form.String(), func(t *testing.T) {
-			s := startServer(t, seeded()...)
-			c, err := cas.New(s.URL+"/ws_cas.asmx", s.Credentials(), cas.WithWireForm(form), cas.WithHTTPClient(s.HTTPClient()))
+			s := castest.NewServer(seeded()) // the wrong URL is a violation: not startServer
+			t.Cleanup(s.Close)
+			c, err := cas.New(baseURL(s)+"/ws_cas.asmx", s.Credentials(), form.option(), cas.WithHTTPClient(s.HTTPClient()))
 			require.NoError(t, err)
 
 			_, err = c.DeleteUser(t.Context(), 42, "bob")
@@ -190,13 +214,16 @@ func TestE2EWrongEndpoint(t *testing.T) {
 			assert.Contains(t, err.Error(), "endpoint URL is probably wrong")
 			assert.NotErrorIs(t, err, cas.ErrAuthentication)
 			assert.NotErrorIs(t, err, cas.ErrNotFound)
+			v := s.Violations()
+			require.Len(t, v, 1)
+			assert.Contains(t, v[0].Reason, "no such resource")
 		})
 	}
 }
 
 func TestE2EContextCanceled(t *testing.T) {
-	s := startServer(t, seeded()...)
-	c := serverClient(t, s, cas.SOAP11)
+	s := startServer(t, seeded())
+	c := serverClient(t, s, soap11)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := c.DeleteUser(ctx, 42, "bob")
@@ -214,10 +241,10 @@ func TestE2EConcurrent(t *testing.T) {
 	for i := range n {
 		users = append(users, fmt.Sprintf("user-%02d", i))
 	}
-	s := startServer(t, castest.WithHouseholds(
-		castest.Household{ID: 42, Users: users, MasterUsers: []string{"master"}, Recordings: 5},
-	))
-	clients := map[cas.WireForm]*cas.Client{}
+	s := startServer(t, castest.Options{Households: []castest.Household{
+		{ID: 42, Users: users, MasterUsers: []string{"master"}, Recordings: 5},
+	}})
+	clients := map[wireForm]*cas.Client{}
 	for _, f := range wireForms {
 		clients[f] = serverClient(t, s, f)
 	}
@@ -242,9 +269,9 @@ func TestE2EConcurrent(t *testing.T) {
 	assert.Equal(t, []string{"master"}, h.Users)
 	assert.Zero(t, h.Recordings)
 	assert.Len(t, s.Requests(), n+n/4)
-	perForm := map[cas.WireForm]int{}
+	perForm := map[wireForm]int{}
 	for _, r := range s.Requests() {
-		perForm[r.WireForm]++
+		perForm[formOf(r)]++
 		assert.Equal(t, http.StatusOK, r.HTTPStatus)
 	}
 	assert.Len(t, perForm, 3, "all three wire forms were used")

@@ -11,18 +11,17 @@ import (
 	"github.com/offboard-go/offboard/cas/castest"
 )
 
-// A server message echoing the password is quoted with %q in StatusError.Error, which escapes
+// A server message echoing the password is quoted with %q in ServiceError.Error, which escapes
 // quotes and backslashes: the client's scrubber must recognise the password in that form too
 // (found by internal/leaktest).
 func TestPasswordEchoedInQuotedMessage(t *testing.T) {
 	creds := cas.Credentials{WSUserName: "u", WSPassword: `pa"ss\word`}
-	s := castest.NewServer(castest.WithCredentials(creds), castest.WithHouseholds(castest.Household{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}}))
+	s := castest.NewServer(castest.Options{Credentials: creds, Households: []castest.Household{{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}}}})
 	t.Cleanup(s.Close)
-	c, err := s.NewClient()
-	require.NoError(t, err)
-	s.FailNext(cas.Code(4321), "refused sWSPassword "+creds.WSPassword)
-	_, err = c.DeleteUser(t.Context(), 1, "m")
-	var se *cas.StatusError
+	c := s.NewClient(t)
+	s.FailNext(castest.Failure{Code: cas.Code(4321), Message: "refused sWSPassword " + creds.WSPassword})
+	_, err := c.DeleteUser(t.Context(), 1, "m")
+	var se *cas.ServiceError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "refused sWSPassword [REDACTED]", se.Message, "the field is scrubbed too")
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {

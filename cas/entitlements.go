@@ -66,7 +66,7 @@ type CAStatus string
 const (
 	// CAStatusAnonymous is the server's "Annonymus" (sic): no user (an empty or "0" user id).
 	// It is also what the server answers, with HTTP 404, to refused web-service credentials;
-	// GetUserCAStatus reports that as a *StatusError (ErrAuthentication), never as this value.
+	// GetUserCAStatus reports that as a *ServiceError (ErrAuthentication), never as this value.
 	CAStatusAnonymous      CAStatus = "Annonymus"
 	CAStatusNeverPurchased CAStatus = "NeverPurchased" // nothing bought, ever
 	CAStatusExPPV          CAStatus = "ExPPV"          // only expired PPV purchases
@@ -170,7 +170,7 @@ const firstEntitlementPage = 0
 //
 // The server does not check that the household exists: an unknown household answers an empty
 // list ("no permitted items"), which for offboarding means nothing is left. A status other
-// than 0 inside the answer is a *StatusError.
+// than 0 inside the answer is a *ServiceError.
 func (c *Client) DomainEntitlements(ctx context.Context, domainID int, q EntitlementQuery, pageIndex, pageSize int) (*EntitlementPage, error) {
 	if err := c.soapOnly(opGetDomainEntitlements); err != nil {
 		return nil, err
@@ -197,7 +197,7 @@ func (c *Client) DomainEntitlements(ctx context.Context, domainID int, q Entitle
 	tt := caswsdl.ETransactionType(q.Type)
 	ob := caswsdl.EntitlementOrderBy(q.OrderBy)
 	req := &caswsdl.GetDomainEntitlements{
-		SWSUserName: c.creds.WSUserName, SWSPassword: c.creds.WSPassword,
+		SWSUserName: c.creds().WSUserName, SWSPassword: c.creds().WSPassword,
 		DomainId: int32(domainID), Type_: &tt, IsExpired: q.Expired,
 		PageSize: int32(pageSize), PageIndex: int32(pageIndex), OrderBy: &ob,
 	}
@@ -284,7 +284,7 @@ func (c *Client) DomainPermittedSubscriptions(ctx context.Context, domainID int)
 	if err := checkDomain("domainID", domainID); err != nil {
 		return nil, err
 	}
-	req := &caswsdl.GetDomainPermittedSubscriptions{SWSUserName: c.creds.WSUserName, SWSPassword: c.creds.WSPassword, NDomainID: int32(domainID)}
+	req := &caswsdl.GetDomainPermittedSubscriptions{SWSUserName: c.creds().WSUserName, SWSPassword: c.creds().WSPassword, NDomainID: int32(domainID)}
 	return guardedOp(ctx, c, opGetDomainPermittedSubscriptions, func(ctx context.Context) ([]PermittedSubscription, error) {
 		ctx, captured := soapx.CaptureResponse(ctx)
 		resp, err := c.stub.GetDomainPermittedSubscriptions(ctx, req)
@@ -307,7 +307,7 @@ func (c *Client) UserPermittedSubscriptions(ctx context.Context, userID string) 
 	if err := checkUserID(userID); err != nil {
 		return nil, err
 	}
-	req := &caswsdl.GetUserPermittedSubscriptions{SWSUserName: c.creds.WSUserName, SWSPassword: c.creds.WSPassword, SSiteGUID: userID}
+	req := &caswsdl.GetUserPermittedSubscriptions{SWSUserName: c.creds().WSUserName, SWSPassword: c.creds().WSPassword, SSiteGUID: userID}
 	return guardedOp(ctx, c, opGetUserPermittedSubscriptions, func(ctx context.Context) ([]PermittedSubscription, error) {
 		ctx, captured := soapx.CaptureResponse(ctx)
 		resp, err := c.stub.GetUserPermittedSubscriptions(ctx, req)
@@ -328,7 +328,7 @@ func (c *Client) UserCAStatus(ctx context.Context, userID string) (CAStatus, err
 	if err := checkUserID(userID); err != nil {
 		return "", err
 	}
-	req := &caswsdl.GetUserCAStatus{SWSUserName: c.creds.WSUserName, SWSPassword: c.creds.WSPassword, SSiteGUID: userID}
+	req := &caswsdl.GetUserCAStatus{SWSUserName: c.creds().WSUserName, SWSPassword: c.creds().WSPassword, SSiteGUID: userID}
 	return guardedOp(ctx, c, opGetUserCAStatus, func(ctx context.Context) (CAStatus, error) {
 		ctx, captured := soapx.CaptureResponse(ctx)
 		resp, err := c.stub.GetUserCAStatus(ctx, req)
@@ -363,7 +363,7 @@ type RenewalCancelOptions struct {
 // it does not renew any more), 3000 InvalidPurchase (ErrNotFound: the household has no such
 // purchase), 3081 SubscriptionDoesNotExist and 1006 DomainNotExists (ErrNotFound). 3074
 // (blocked) and 3069 (a downgrade is pending) are ErrCancellationRefused; 1009 is
-// ErrPermissionDenied. Every other code is a *StatusError with the server's code and message.
+// ErrPermissionDenied. Every other code is a *ServiceError with the server's code and message.
 func (c *Client) CancelSubscriptionRenewal(ctx context.Context, domainID int, subscriptionCode string, opts *RenewalCancelOptions) (*Result, error) {
 	if err := c.soapOnly(opCancelSubscriptionRenewal); err != nil {
 		return nil, err
@@ -383,7 +383,7 @@ func (c *Client) CancelSubscriptionRenewal(ctx context.Context, domainID int, su
 		return nil, err
 	}
 	req := &caswsdl.CancelSubscriptionRenewal{
-		SWSUserName: c.creds.WSUserName, SWSPassword: c.creds.WSPassword,
+		SWSUserName: c.creds().WSUserName, SWSPassword: c.creds().WSPassword,
 		NDomainId: int32(domainID), SSubscriptionCode: subscriptionCode,
 		UserId: o.UserID, Udid: o.UDID, UserIp: o.UserIP,
 	}
@@ -419,7 +419,7 @@ type CancelServiceOptions struct {
 // (ErrNotFound), 1009 (ErrPermissionDenied), 3001 outside the cancellation window, 3005
 // content already consumed, 3068 a downgrade is pending, 3074 blocked (also the server's
 // answer for an unknown subscription): ErrCancellationRefused; every other code is a
-// *StatusError with the server's code and message.
+// *ServiceError with the server's code and message.
 func (c *Client) CancelServiceNow(ctx context.Context, domainID, assetID int, t TransactionType, opts *CancelServiceOptions) (*Result, error) {
 	if err := c.soapOnly(opCancelServiceNow); err != nil {
 		return nil, err
@@ -442,7 +442,7 @@ func (c *Client) CancelServiceNow(ctx context.Context, domainID, assetID int, t 
 	}
 	tt := caswsdl.ETransactionType(t)
 	req := &caswsdl.CancelServiceNow{
-		SWSUserName: c.creds.WSUserName, SWSPassword: c.creds.WSPassword,
+		SWSUserName: c.creds().WSUserName, SWSPassword: c.creds().WSPassword,
 		NDomainId: int32(domainID), NAssetID: int32(assetID), TransactionType: &tt, BIsForce: o.Force, Udid: o.UDID,
 	}
 	return guardedOp(ctx, c, opCancelServiceNow, func(ctx context.Context) (*Result, error) {
@@ -477,8 +477,8 @@ func (e *NullResultError) Is(target error) bool {
 
 // soapOnly: the new operations are implemented over SOAP 1.1 and 1.2 only.
 func (c *Client) soapOnly(op string) error {
-	if c.form == HTTPPost {
-		return &soapx.InputError{Field: "wire form", Reason: op + " is sent over SOAP only (WithWireForm(SOAP11) or SOAP12); this client is HTTPPost"}
+	if c.form == formHTTPPost {
+		return &soapx.InputError{Field: "WithHTTPPost", Reason: op + " is sent over SOAP only (SOAP 1.1 or 1.2); this client was made WithHTTPPost"}
 	}
 	return nil
 }
@@ -497,8 +497,14 @@ func checkUserID(userID string) error {
 	return soapx.CheckText("userID", userID)
 }
 
-// wrapOp is wrap for operation op.
+// wrapOp names the operation on runtime errors, turns a SOAP Fault into a *ServiceError and
+// a 404 that carried no SOAP answer into an *EndpointError, since that 404 means the URL is
+// wrong, not the credentials.
 func (c *Client) wrapOp(op string, err error) error {
+	var f *soapx.Fault
+	if errors.As(err, &f) {
+		return &ServiceError{Operation: op, Message: f.Reason, HTTPStatus: f.HTTPStatus, Fault: f}
+	}
 	var he *soapx.HTTPError
 	if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
 		return &EndpointError{Operation: op, URL: c.requestURL(), Err: err}
@@ -507,8 +513,8 @@ func (c *Client) wrapOp(op string, err error) error {
 }
 
 // checkAnswer applies the rules every answer of the module follows: a non-2xx HTTP status
-// (404: refused credentials) is a *StatusError whatever the body says; a Status other than 0
-// is a *StatusError; a missing result element is a *NullResultError. It returns the status
+// (404: refused credentials) is a *ServiceError whatever the body says; a Status other than 0
+// is a *ServiceError; a missing result element is a *NullResultError. It returns the status
 // message, scrubbed.
 func (c *Client) checkAnswer(op string, st *caswsdl.Status, hasResult bool, captured *soapx.Response) (string, error) {
 	httpStatus := captured.StatusCode
@@ -520,7 +526,7 @@ func (c *Client) checkAnswer(op string, st *caswsdl.Status, hasResult bool, capt
 		if code == CodeOK {
 			code = CodeError
 		}
-		return "", &StatusError{Operation: op, Code: code, Message: msg, HTTPStatus: httpStatus}
+		return "", &ServiceError{Operation: op, Code: code, Message: msg, HTTPStatus: httpStatus}
 	}
 	if !hasResult {
 		return "", &NullResultError{Operation: op, HTTPStatus: httpStatus}
@@ -544,7 +550,7 @@ func (c *Client) statusResult(op string, st *caswsdl.Status, captured *soapx.Res
 }
 
 func withOperation(err error, op string) error {
-	var se *StatusError
+	var se *ServiceError
 	if errors.As(err, &se) {
 		se.Operation = op
 	}
@@ -638,14 +644,14 @@ func runGuardedOp[T any](ctx context.Context, c *Client, op string, call func(co
 	var callErr error
 	_, led, err := c.sessions.GetOwn(ctx, func(ctx context.Context) (verified, error) {
 		res, callErr = call(ctx)
-		var se *StatusError
+		var se *ServiceError
 		var ne *NullResultError
 		switch {
 		case callErr == nil:
 			return verified{}, nil
 		case errors.Is(callErr, ErrAuthentication):
 			return verified{}, callErr // refused: remembered
-		case errors.As(callErr, &se), errors.As(callErr, &ne):
+		case errors.As(callErr, &se) && se.answered(), errors.As(callErr, &ne):
 			return verified{}, nil // the server answered: the credentials passed
 		}
 		return verified{}, engine.Inconclusive(callErr)

@@ -13,23 +13,23 @@ import (
 	"github.com/offboard-go/offboard/cas/castest"
 )
 
-var soapForms = []cas.WireForm{cas.SOAP11, cas.SOAP12}
+var soapForms = []wireForm{soap11, soap12}
 
 // The leaving household: 500 with master 1001 and member 1002, two renewing subscriptions
 // ("101" bought by 1001, "202" by 1002) and an expired PPV of 1002; 600 is suspended; 700
 // holds a subscription with every obstacle to cancelling it.
-func leavingHousehold() []castest.Option {
+func leavingHousehold() castest.Options {
 	now := time.Now().UTC().Truncate(time.Second)
-	return []castest.Option{castest.WithHouseholds(
-		castest.Household{ID: 500, Users: []string{"1001", "1002"}, MasterUsers: []string{"1001"}, Recordings: 4,
+	return castest.Options{Households: []castest.Household{
+		{ID: 500, Users: []string{"1001", "1002"}, MasterUsers: []string{"1001"}, Recordings: 4,
 			Entitlements: []castest.Entitlement{
 				{Code: "101", UserID: "1001", Renewing: true, PurchaseDate: now.AddDate(0, -2, 0)},
 				{Code: "202", UserID: "1002", Renewing: true, PurchaseDate: now.AddDate(0, -1, 0), InCancelWindow: true},
 				{Type: cas.TransactionPPV, MediaFileID: 77, UserID: "1002", PurchaseDate: now.AddDate(0, -3, 0), EndDate: now.AddDate(0, 0, -1)},
 			}},
-		castest.Household{ID: 600, Users: []string{"2001"}, MasterUsers: []string{"2001"}, Suspended: true,
+		{ID: 600, Users: []string{"2001"}, MasterUsers: []string{"2001"}, Suspended: true,
 			Entitlements: []castest.Entitlement{{Code: "101", UserID: "2001", Renewing: true}}},
-		castest.Household{ID: 700, Users: []string{"3001"}, MasterUsers: []string{"3001"},
+		{ID: 700, Users: []string{"3001"}, MasterUsers: []string{"3001"},
 			Entitlements: []castest.Entitlement{
 				{Code: "303", UserID: "3001", Renewing: true, CancellationBlocked: true},
 				{Code: "404", UserID: "3001", Renewing: true, DowngradePending: true},
@@ -37,7 +37,7 @@ func leavingHousehold() []castest.Option {
 				{Type: cas.TransactionPPV, MediaFileID: 88, UserID: "3001", Consumed: true, InCancelWindow: true},
 				{Type: cas.TransactionPPV, MediaFileID: 99, UserID: "3001"},
 			}},
-	), castest.WithSubscriptionCodes("909")}
+	}, SubscriptionCodes: []string{"909"}}
 }
 
 func renewing(t *testing.T, ctx context.Context, c *cas.Client, domain int) []string {
@@ -58,7 +58,7 @@ func renewing(t *testing.T, ctx context.Context, c *cas.Client, domain int) []st
 func TestE2EHouseholdLeaves(t *testing.T) {
 	for _, form := range soapForms {
 		t.Run(form.String(), func(t *testing.T) {
-			s := startServer(t, leavingHousehold()...)
+			s := startServer(t, leavingHousehold())
 			c := serverClient(t, s, form)
 			ctx := t.Context()
 
@@ -138,7 +138,7 @@ func TestE2EHouseholdLeaves(t *testing.T) {
 func TestE2ECancelServiceNow(t *testing.T) {
 	for _, form := range soapForms {
 		t.Run(form.String(), func(t *testing.T) {
-			s := startServer(t, leavingHousehold()...)
+			s := startServer(t, leavingHousehold())
 			c := serverClient(t, s, form)
 			ctx := t.Context()
 			res, err := c.CancelServiceNow(ctx, 500, 202, cas.TransactionSubscription, nil)
@@ -224,13 +224,13 @@ func TestE2EEntitlementFailures(t *testing.T) {
 	for _, form := range soapForms {
 		for _, tt := range tests {
 			t.Run(form.String()+"/"+tt.name, func(t *testing.T) {
-				s := startServer(t, leavingHousehold()...)
+				s := startServer(t, leavingHousehold())
 				c := serverClient(t, s, form)
 				if tt.fail != 0 {
-					s.FailNext(tt.fail, "injected")
+					s.FailNext(castest.Failure{Code: tt.fail, Message: "injected"})
 				}
 				err := tt.call(t.Context(), c)
-				var se *cas.StatusError
+				var se *cas.ServiceError
 				require.ErrorAs(t, err, &se)
 				assert.Equal(t, tt.code, se.Code)
 				assert.Equal(t, tt.message, se.Message)
@@ -285,11 +285,11 @@ func TestE2EReadFailures(t *testing.T) {
 	for _, form := range soapForms {
 		for op, call := range calls {
 			t.Run(form.String()+"/refused credentials/"+op, func(t *testing.T) {
-				s := startServer(t, leavingHousehold()...)
-				c, err := cas.New(s.Endpoint(), wrong, cas.WithHTTPClient(s.HTTPClient()), cas.WithWireForm(form))
+				s := startServer(t, leavingHousehold())
+				c, err := cas.New(s.URL, wrong, cas.WithHTTPClient(s.HTTPClient()), form.option())
 				require.NoError(t, err)
 				err = call(t.Context(), c)
-				var se *cas.StatusError
+				var se *cas.ServiceError
 				require.ErrorAs(t, err, &se)
 				assert.ErrorIs(t, err, cas.ErrAuthentication)
 				assert.Equal(t, http.StatusNotFound, se.HTTPStatus)
@@ -305,8 +305,8 @@ func TestE2EReadFailures(t *testing.T) {
 		}
 	}
 	t.Run("user id that is no user", func(t *testing.T) {
-		s := startServer(t, leavingHousehold()...)
-		c := serverClient(t, s, cas.SOAP11)
+		s := startServer(t, leavingHousehold())
+		c := serverClient(t, s, soap11)
 		for _, id := range []string{"not-a-number", "123456"} {
 			_, err := c.UserPermittedSubscriptions(t.Context(), id)
 			var ne *cas.NullResultError
@@ -316,9 +316,9 @@ func TestE2EReadFailures(t *testing.T) {
 		}
 	})
 	t.Run("null domain result", func(t *testing.T) {
-		s := startServer(t, leavingHousehold()...)
-		c := serverClient(t, s, cas.SOAP12)
-		s.FailNext(cas.CodeError, "")
+		s := startServer(t, leavingHousehold())
+		c := serverClient(t, s, soap12)
+		s.FailNext(castest.Failure{Code: cas.CodeError})
 		_, err := c.DomainPermittedSubscriptions(t.Context(), 500)
 		var ne *cas.NullResultError
 		require.ErrorAs(t, err, &ne)
@@ -328,9 +328,9 @@ func TestE2EReadFailures(t *testing.T) {
 
 // Bad input is refused before anything is sent, naming the field.
 func TestEntitlementInput(t *testing.T) {
-	s := startServer(t, leavingHousehold()...)
-	c := serverClient(t, s, cas.SOAP11)
-	post := serverClient(t, s, cas.HTTPPost)
+	s := startServer(t, leavingHousehold())
+	c := serverClient(t, s, soap11)
+	post := serverClient(t, s, httpPost)
 	ctx := t.Context()
 	tests := []struct {
 		field string
@@ -358,7 +358,7 @@ func TestEntitlementInput(t *testing.T) {
 		{"domainID", func() error { _, err := c.CancelSubscriptionRenewal(ctx, 1<<40, "101", nil); return err }},
 		{"assetID", func() error { _, err := c.CancelServiceNow(ctx, 1, 0, cas.TransactionPPV, nil); return err }},
 		{"transactionType", func() error { _, err := c.CancelServiceNow(ctx, 1, 1, "Refund", nil); return err }},
-		{"wire form", func() error { _, err := post.UserCAStatus(ctx, "1"); return err }},
+		{"WithHTTPPost", func() error { _, err := post.UserCAStatus(ctx, "1"); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field, func(t *testing.T) {
@@ -381,8 +381,8 @@ func TestEntitlementReadsConcurrentFirstCalls(t *testing.T) {
 		requests int
 	}{{"refused", "wrong", 1}, {"accepted", castest.DefaultWSPassword, 32}} {
 		t.Run(tt.name, func(t *testing.T) {
-			s := startServer(t, leavingHousehold()...)
-			c, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: tt.password},
+			s := startServer(t, leavingHousehold())
+			c, err := cas.New(s.URL, cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: tt.password},
 				cas.WithHTTPClient(s.HTTPClient()))
 			require.NoError(t, err)
 			errs := make(chan error, 32)

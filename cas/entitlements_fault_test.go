@@ -20,24 +20,29 @@ import (
 func TestFaultMatrixEntitlements(t *testing.T) {
 	envStart := `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>`
 	envEnd := `</soap:Body></soap:Envelope>`
-	ok := envelopeOf(cas.SOAP11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"><GetDomainEntitlementsResult><status><Code>0</Code><Message>no permitted items</Message></status><entitelments /><totalItems>0</totalItems></GetDomainEntitlementsResult></GetDomainEntitlementsResponse>`)
+	ok := envelopeOf(soap11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"><GetDomainEntitlementsResult><status><Code>0</Code><Message>no permitted items</Message></status><entitelments /><totalItems>0</totalItems></GetDomainEntitlementsResult></GetDomainEntitlementsResponse>`)
 	refused := strings.Replace(strings.Replace(ok, "<Code>0</Code>", "<Code>1</Code>", 1), "no permitted items", "Error", 1)
 	protocol := faultnet.Want[*cas.ProtocolError](cas.ErrProtocol)
 
 	cases := append(faultnet.SharedRows(faultnet.Service{ContentType: ct11, OK: ok, EnvStart: envStart, EnvEnd: envEnd}), []faultnet.Case{
 		{Name: "wrong Content-Type", Handler: faultnet.Reply(200, "application/json", `{"totalItems":0}`), Check: protocol},
-		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: faultnet.Reply(200, ct12, envelopeOf(cas.SOAP12, "<x/>")), Check: protocol},
+		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: faultnet.Reply(200, ct12, envelopeOf(soap12, "<x/>")), Check: protocol},
 		{Name: "404 with the refusal body", Handler: faultnet.Reply(404, ct11, refused),
-			Check: faultnet.Want[*cas.StatusError](cas.ErrAuthentication)},
+			Check: faultnet.Want[*cas.ServiceError](cas.ErrAuthentication)},
 		{Name: "404 with a success body is still refused", Handler: faultnet.Reply(404, ct11, ok),
-			Check: faultnet.Want[*cas.StatusError](cas.ErrAuthentication)},
+			Check: faultnet.Want[*cas.ServiceError](cas.ErrAuthentication)},
 		{Name: "404 without a SOAP body", Handler: faultnet.Reply(404, fmHTML, "<html>Not Found</html>"),
 			Check: faultnet.Want[*cas.EndpointError](cas.ErrProtocol)},
 		{Name: "500 with a Fault", Handler: faultnet.Reply(500, ct11, fmFault),
-			Check: faultnet.Want[*cas.Fault]().Not(cas.ErrNotFound, cas.ErrAuthentication)},
-		{Name: "answer without a result", Handler: faultnet.Reply(200, ct11, envelopeOf(cas.SOAP11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"/>`)),
+			Check: faultnet.Want[*cas.Fault]().Not(cas.ErrNotFound, cas.ErrAuthentication).And(func(t *testing.T, err error) {
+				var se *cas.ServiceError
+				require.ErrorAs(t, err, &se)
+				assert.Equal(t, "GetDomainEntitlements", se.Operation)
+				assert.NotNil(t, se.Fault)
+			})},
+		{Name: "answer without a result", Handler: faultnet.Reply(200, ct11, envelopeOf(soap11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"/>`)),
 			Check: faultnet.Want[*cas.NullResultError]().Not(cas.ErrNotFound)},
-		{Name: "the answer of another operation", Handler: faultnet.Reply(200, ct11, envelopeOf(cas.SOAP11, `<HandleUserTaskResponse xmlns="http://ca.tvinci.com/"/>`)),
+		{Name: "the answer of another operation", Handler: faultnet.Reply(200, ct11, envelopeOf(soap11, `<HandleUserTaskResponse xmlns="http://ca.tvinci.com/"/>`)),
 			Check: protocol},
 		{Name: "a date that is not one", Handler: faultnet.Reply(200, ct11, strings.Replace(ok, "<entitelments />",
 			"<entitelments><Entitlement><endDate>tomorrow</endDate></Entitlement></entitelments>", 1)), Check: protocol},
@@ -59,7 +64,7 @@ func TestFaultMatrixEntitlements(t *testing.T) {
 func entitlementShapes(echo string) []faultnet.Shape {
 	const ct = "text/xml; charset=utf-8"
 	entitlements := func(code, msg string) string {
-		return envelopeOf(cas.SOAP11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"><GetDomainEntitlementsResult><status><Code>`+code+`</Code><Message>`+msg+`</Message>`+
+		return envelopeOf(soap11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"><GetDomainEntitlementsResult><status><Code>`+code+`</Code><Message>`+msg+`</Message>`+
 			`<Args><KeyValuePair><key>`+echo+`</key><value>`+echo+`</value></KeyValuePair></Args></status><entitelments><Entitlement><entitlementId>`+echo+`</entitlementId>`+
 			`<deviceUDID>`+echo+`</deviceUDID><deviceName>`+echo+`</deviceName></Entitlement></entitelments><totalItems>1</totalItems></GetDomainEntitlementsResult></GetDomainEntitlementsResponse>`)
 	}
@@ -85,7 +90,7 @@ func TestHostileServerEchoesSecretsEntitlements(t *testing.T) {
 				for _, wf := range soapForms {
 					var log faultnet.LogBuffer
 					c, err := cas.New(srv.URL+castest.Path, cas.Credentials{WSUserName: "ws", WSPassword: faultnet.HostilePassword},
-						cas.WithLogger(log.Logger()), cas.WithWireForm(wf))
+						cas.WithLogger(log.Logger()), wf.option())
 					if !assert.NoError(t, err) {
 						return
 					}

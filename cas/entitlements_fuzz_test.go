@@ -33,14 +33,14 @@ func FuzzEntitlementsAnswer(f *testing.F) {
 		f.Add(uint8(form), 200, envelopeOf(form, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"/>`))
 	}
 	f.Fuzz(func(t *testing.T, form uint8, status int, answer string) {
-		wf := cas.WireForm(form%2 + 1)
+		wf := wireForm(form%2 + 1)
 		if status < 100 || status > 599 {
 			status = 200
 		}
-		ct := map[cas.WireForm]string{cas.SOAP11: ct11, cas.SOAP12: ct12}[wf]
+		ct := map[wireForm]string{soap11: ct11, soap12: ct12}[wf]
 		hc := &http.Client{Transport: fuzzTransport{status: status, ct: ct, body: answer}}
 		c, err := cas.New(mockEndpoint, cas.Credentials{WSUserName: "fuzz-user", WSPassword: fuzzPassword},
-			cas.WithHTTPClient(hc), cas.WithWireForm(wf))
+			cas.WithHTTPClient(hc), wf.option())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func FuzzEntitlementsAnswer(f *testing.F) {
 			t.Fatalf("both a page %+v and an error %v", page, err)
 		}
 		var (
-			se    *cas.StatusError
+			se    *cas.ServiceError
 			ne    *cas.NullResultError
 			ee    *cas.EndpointError
 			fault *cas.Fault
@@ -68,7 +68,7 @@ func FuzzEntitlementsAnswer(f *testing.F) {
 		switch {
 		case errors.As(err, &se):
 			if se.Code == cas.CodeOK && se.HTTPStatus >= 200 && se.HTTPStatus <= 299 {
-				t.Fatalf("StatusError for a success: %+v", se)
+				t.Fatalf("ServiceError for a success: %+v", se)
 			}
 		case errors.As(err, &ne), errors.As(err, &ee), errors.As(err, &fault), errors.As(err, &he), errors.As(err, &pe):
 		default:

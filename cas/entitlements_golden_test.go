@@ -57,8 +57,8 @@ var goldenOps = []struct {
 }
 
 // envelopeOf wraps a body element in the envelope ASMX's help pages show for the version.
-func envelopeOf(form cas.WireForm, body string) string {
-	if form == cas.SOAP12 {
+func envelopeOf(form wireForm, body string) string {
+	if form == soap12 {
 		return `<?xml version="1.0" encoding="utf-8"?>` + "\n" + `<soap12:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap12="http://www.w3.org/2003/05/soap-envelope">` +
 			"<soap12:Body>" + body + "</soap12:Body></soap12:Envelope>"
 	}
@@ -73,7 +73,7 @@ func TestGoldenEntitlementRequests(t *testing.T) {
 		for _, g := range goldenOps {
 			t.Run(form.String()+"/"+g.op, func(t *testing.T) {
 				ct := ct11
-				if form == cas.SOAP12 {
+				if form == soap12 {
 					ct = ct12
 				}
 				hc, m := newMock(t, http.StatusOK, ct, envelopeOf(form, readTestdata(t, g.op+"Response.body.xml")))
@@ -86,7 +86,7 @@ func TestGoldenEntitlementRequests(t *testing.T) {
 				assert.Equal(t, http.MethodPost, r.Method)
 				assert.Equal(t, mockEndpoint, r.URL)
 				action := "http://ca.tvinci.com/" + g.op
-				if form == cas.SOAP12 {
+				if form == soap12 {
 					assert.Equal(t, []string{ct12 + `; action="` + action + `"`}, r.Header.Values("Content-Type"))
 					assert.Empty(t, r.Header.Values("SOAPAction"))
 				} else {
@@ -111,7 +111,7 @@ func TestGoldenEntitlementAnswers(t *testing.T) {
 	maxValue := time.Date(9999, 12, 31, 23, 59, 59, 999999900, time.UTC)
 	for _, form := range soapForms {
 		t.Run(form.String(), func(t *testing.T) {
-			ct := map[cas.WireForm]string{cas.SOAP11: ct11, cas.SOAP12: ct12}[form]
+			ct := map[wireForm]string{soap11: ct11, soap12: ct12}[form]
 
 			hc, _ := newMock(t, http.StatusOK, ct, envelopeOf(form, readTestdata(t, "GetDomainEntitlementsResponse.body.xml")))
 			page, err := newClient(t, hc, form).DomainEntitlements(t.Context(), 1, cas.EntitlementQuery{}, 0, 10)
@@ -301,7 +301,7 @@ func TestEntitlementsAgainstVendorWSDL(t *testing.T) {
 	for _, form := range soapForms {
 		for _, g := range goldenOps {
 			t.Run(form.String()+"/"+g.op, func(t *testing.T) {
-				ct := map[cas.WireForm]string{cas.SOAP11: ct11, cas.SOAP12: ct12}[form]
+				ct := map[wireForm]string{soap11: ct11, soap12: ct12}[form]
 				hc, m := newMock(t, http.StatusOK, ct, envelopeOf(form, readTestdata(t, g.op+"Response.body.xml")))
 				require.NoError(t, g.call(t.Context(), newClient(t, hc, form)))
 				sent := children(t, []byte(m.requests()[0].Body), g.op)
@@ -387,7 +387,7 @@ func TestAllDomainEntitlementsOneBasedServer(t *testing.T) {
 		for _, c := range codes {
 			items.WriteString(`<Entitlement><type>Subscription</type><entitlementId>` + c + `</entitlementId><recurringStatus>true</recurringStatus></Entitlement>`)
 		}
-		return envelopeOf(cas.SOAP11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"><GetDomainEntitlementsResult><status><Code>0</Code><Message>OK</Message></status><entitelments>`+
+		return envelopeOf(soap11, `<GetDomainEntitlementsResponse xmlns="http://ca.tvinci.com/"><GetDomainEntitlementsResult><status><Code>0</Code><Message>OK</Message></status><entitelments>`+
 			items.String()+`</entitelments><totalItems>3</totalItems></GetDomainEntitlementsResult></GetDomainEntitlementsResponse>`)
 	}
 	answers := map[string]string{"0": page(), "1": page("101", "202"), "2": page("303")}

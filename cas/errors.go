@@ -20,7 +20,9 @@ var (
 	ErrTaskFailed = errors.New("cas: the server could not complete the task (1 Error)")
 )
 
-// StatusError is a Status whose Code is not 0: what the server said, all of it.
+// ServiceError is the service's answer to an operation that failed: a Status whose Code is
+// not 0 (or that came with a non-2xx HTTP status), or a SOAP Fault (Fault set, Code 0,
+// Message the fault's reason). It keeps what the server said, all of it.
 //
 // errors.Is answers the shared categories:
 //   - 1006 DomainNotExists, 1020 UserNotExistsInDomain, 2000 UserDoesNotExist and
@@ -28,20 +30,33 @@ var (
 //   - 1009 DomainSuspended and 2001 UserSuspended are ErrPermissionDenied;
 //   - 1036 MasterUserNotFound is ErrMasterUserNotFound;
 //   - 1 Error is ErrTaskFailed;
-//   - the cancellations' codes as cancellationCodeIs says (3000 and 3081 ErrNotFound, 3002
-//     ErrNotRenewing, 3001/3005/3068/3069/3074 ErrCancellationRefused);
+//   - the cancellations' codes: 3000 InvalidPurchase and 3081 SubscriptionDoesNotExist are
+//     ErrNotFound, 3002 SubscriptionNotRenewable is ErrNotRenewing, and 3001, 3005, 3068,
+//     3069 and 3074 are ErrCancellationRefused;
 //   - a Status that comes with HTTP 404 is how the server rejects the web-service credentials
 //     (sWSUserName/sWSPassword): that is ErrAuthentication, and only that, whatever the code;
+//   - a SOAP Fault matches no category (errors.As reaches the *Fault through Unwrap);
 //   - any other code matches no category and keeps its Code and Message.
-type StatusError struct {
-	Operation  string     // wire operation, "HandleUserTask"
-	Code       Code       // Status.Code, never 0 here
-	Message    string     // Status.Message, as sent
-	Args       []KeyValue // Status.Args, as sent (usually empty)
-	HTTPStatus int        // HTTP status of the answer (200, or 404 for bad credentials)
+type ServiceError struct {
+	// Operation is the wire operation, e.g. "HandleUserTask" or "CancelSubscriptionRenewal".
+	Operation string
+	// Code is Status.Code, the server's eResponseStatus (an open set); 0 for a SOAP Fault.
+	Code Code
+	// Message is Status.Message as sent, or the SOAP Fault's reason (scrubbed of secrets).
+	Message string
+	// HTTPStatus is the HTTP status of the answer (200, or 404 for refused credentials, 500
+	// for a Fault).
+	HTTPStatus int
+	// Fault is the SOAP Fault when the server answered with one; nil otherwise.
+	Fault *Fault
+	// Args is Status.Args as sent (usually empty; scrubbed of secrets).
+	Args []KeyValue
 }
 
-func (e *StatusError) Error() string {
+func (e *ServiceError) Error() string {
+	if e.Fault != nil {
+		return fmt.Sprintf("cas: %s: %v", e.Operation, e.Fault)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "cas: %s: ", e.Operation)
 	if e.authentication() {
@@ -60,8 +75,24 @@ func (e *StatusError) Error() string {
 	return b.String()
 }
 
-// Is reports whether the server's answer falls in the category target; see StatusError.
-func (e *StatusError) Is(target error) bool {
+// GoString shows every field (the Fault as its own GoString, which redacts as Error does).
+func (e *ServiceError) GoString() string {
+	if e == nil {
+		return "(*cas.ServiceError)(nil)"
+	}
+	fault := "nil"
+	if e.Fault != nil {
+		fault = e.Fault.GoString()
+	}
+	return fmt.Sprintf("&cas.ServiceError{Operation:%q, Code:%d, Message:%q, HTTPStatus:%d, Fault:%s, Args:%#v}",
+		e.Operation, int(e.Code), e.Message, e.HTTPStatus, fault, e.Args)
+}
+
+// Is reports whether the server's answer falls in the category target; see ServiceError.
+func (e *ServiceError) Is(target error) bool {
+	if e.Fault != nil {
+		return false
+	}
 	if e.authentication() {
 		return target == ErrAuthentication
 	}
@@ -78,9 +109,21 @@ func (e *StatusError) Is(target error) bool {
 	return cancellationCodeIs(e.Code, target)
 }
 
+// Unwrap returns the SOAP Fault when the answer was one, nil otherwise.
+func (e *ServiceError) Unwrap() error {
+	if e.Fault == nil {
+		return nil
+	}
+	return e.Fault
+}
+
+// answered reports whether the server ran the operation far enough to check the credentials:
+// a Status was answered (a Fault is answered before).
+func (e *ServiceError) answered() bool { return e.Fault == nil }
+
 // authentication: the ASMX module sets HTTP 404 on the response, with a normal Status body,
 // exactly when it cannot map (sWSUserName, sWSPassword) to a partner.
-func (e *StatusError) authentication() bool { return e.HTTPStatus == http.StatusNotFound }
+func (e *ServiceError) authentication() bool { return e.HTTPStatus == http.StatusNotFound }
 
 // EndpointError is an HTTP 404 that carries no SOAP answer: nothing is listening at that URL,
 // so the endpoint is probably wrong (the service lives at …/ws_cas_module.asmx). It is not a

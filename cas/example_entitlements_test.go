@@ -11,10 +11,10 @@ import (
 
 // A household leaves: stop the renewals of its subscriptions, then read again.
 func ExampleClient_CancelSubscriptionRenewal() {
-	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"1001"}, MasterUsers: []string{"1001"},
-		Entitlements: []castest.Entitlement{{Code: "101", UserID: "1001", Renewing: true}, {Code: "202", UserID: "1001", Renewing: true}}}))
+	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"1001"}, MasterUsers: []string{"1001"},
+		Entitlements: []castest.Entitlement{{Code: "101", UserID: "1001", Renewing: true}, {Code: "202", UserID: "1001", Renewing: true}}}}})
 	defer s.Close()
-	c, err := s.NewClient()
+	c, err := cas.New(s.URL, s.Credentials(), cas.WithHTTPClient(s.HTTPClient()))
 	if err != nil {
 		panic(err)
 	}

@@ -11,9 +11,9 @@ import (
 
 // fake starts the in-process fake with household 42: alice (master user) and bob.
 func fake() *castest.Server {
-	return castest.NewServer(castest.WithHouseholds(castest.Household{
+	return castest.NewServer(castest.Options{Households: []castest.Household{{
 		ID: 42, Users: []string{"alice", "bob"}, MasterUsers: []string{"alice"}, Recordings: 7,
-	}))
+	}}})
 }
 
 func ExampleClient_DeleteUser() {
@@ -22,7 +22,7 @@ func ExampleClient_DeleteUser() {
 
 	// In production: cas.New("https://extws.<region>.ott.kaltura.com/ws_cas_module.asmx",
 	// cas.Credentials{WSUserName: …, WSPassword: …}) with the CAS module's credentials.
-	c, err := cas.New(s.Endpoint(), s.Credentials())
+	c, err := cas.New(s.URL, s.Credentials())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -43,7 +43,7 @@ func ExampleClient_DeleteUser() {
 func ExampleClient_DeleteHouseholdRecordings() {
 	s := fake()
 	defer s.Close()
-	c, err := cas.New(s.Endpoint(), s.Credentials(), cas.WithWireForm(cas.SOAP12))
+	c, err := cas.New(s.URL, s.Credentials(), cas.WithSOAPVersion(cas.SOAP12))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -58,16 +58,16 @@ func ExampleClient_DeleteHouseholdRecordings() {
 }
 
 // Errors carry what the server said and answer errors.Is with the shared categories.
-func ExampleStatusError() {
+func ExampleServiceError() {
 	s := fake()
 	defer s.Close()
-	c, err := cas.New(s.Endpoint(), s.Credentials(), cas.WithWireForm(cas.HTTPPost))
+	c, err := cas.New(s.URL, s.Credentials(), cas.WithHTTPPost())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	_, err = c.DeleteUser(context.Background(), 7, "bob")
-	var se *cas.StatusError
+	var se *cas.ServiceError
 	switch {
 	case errors.Is(err, cas.ErrNotFound) && errors.As(err, &se):
 		fmt.Printf("nothing to delete: code %d %s\n", se.Code, se.Code)
@@ -78,10 +78,10 @@ func ExampleStatusError() {
 }
 
 // The service answers wrong web-service credentials with HTTP 404 and a Status.
-func ExampleStatusError_credentials() {
+func ExampleServiceError_credentials() {
 	s := fake()
 	defer s.Close()
-	c, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: "someone", WSPassword: "wrong"})
+	c, err := cas.New(s.URL, cas.Credentials{WSUserName: "someone", WSPassword: "wrong"})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -33,9 +33,9 @@ const fmFault = `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap
 // behind. Sessions: cas has none (the credentials travel in every request), so "session
 // expiring between two calls" becomes "credentials refused between two calls".
 func TestFaultMatrix(t *testing.T) {
-	_, ok11 := statusBody(cas.SOAP11, fmOK)
-	_, ok12 := statusBody(cas.SOAP12, fmOK)
-	_, badCreds := statusBody(cas.SOAP11, `<Code>1</Code><Message>Error</Message>`)
+	_, ok11 := statusBody(soap11, fmOK)
+	_, ok12 := statusBody(soap12, fmOK)
+	_, badCreds := statusBody(soap11, `<Code>1</Code><Message>Error</Message>`)
 	envStart := `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>`
 	envEnd := `</soap:Body></soap:Envelope>`
 	protocol := faultnet.Want[*cas.ProtocolError](cas.ErrProtocol)
@@ -45,16 +45,20 @@ func TestFaultMatrix(t *testing.T) {
 		{Name: "wrong Content-Type", Handler: faultnet.Reply(200, "application/json", `{"Code":0}`), Check: protocol},
 		{Name: "SOAP 1.2 answer to a 1.1 request", Handler: faultnet.Reply(200, ct12, ok12), Check: protocol},
 		{Name: "404 with a SOAP body", Handler: faultnet.Reply(404, ct11, badCreds),
-			Check: faultnet.Want[*cas.StatusError](cas.ErrAuthentication)},
+			Check: faultnet.Want[*cas.ServiceError](cas.ErrAuthentication)},
 		{Name: "404 without a SOAP body", Handler: faultnet.Reply(404, fmHTML, "<html>Not Found</html>"),
 			Check: faultnet.Want[*cas.EndpointError](cas.ErrProtocol)},
 		{Name: "500 with a Fault", Handler: faultnet.Reply(500, ct11, fmFault),
 			Check: faultnet.Want[*cas.Fault]().Not(cas.ErrNotFound, cas.ErrAuthentication, cas.ErrUnavailable).And(func(t *testing.T, err error) {
 				assert.Contains(t, err.Error(), "Object reference not set")
+				var se *cas.ServiceError // the service's failure, with its Fault
+				require.ErrorAs(t, err, &se)
+				assert.NotNil(t, se.Fault)
+				assert.Contains(t, se.Message, "Object reference not set")
 			})},
 		{Name: "invalid UTF-8", Handler: faultnet.Reply(200, ct11, strings.Replace(ok11, "OK", "O\xff\xfeK", 1)), Check: protocol},
 		{Name: "credentials refused between two calls", Scenario: fmCredentialsRevoked,
-			Check: faultnet.Want[*cas.StatusError](cas.ErrAuthentication)},
+			Check: faultnet.Want[*cas.ServiceError](cas.ErrAuthentication)},
 		{Name: "rate limited (HTTP 429)", Handler: faultnet.Reply(429, fmHTML, "Too Many Requests", "Retry-After", "7"),
 			Check: faultnet.Want[*cas.HTTPError](cas.ErrRateLimited).Not(cas.ErrProtocol).And(func(t *testing.T, err error) {
 				var he *cas.HTTPError
@@ -76,7 +80,7 @@ func TestFaultMatrix(t *testing.T) {
 		{Name: "SOAP 1.2 billion laughs", Handler: faultnet.Reply(200, ct12, strings.Replace(faultnet.BillionLaughs,
 			"http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope", 1)), Check: protocol},
 	}, func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
-		c, err := cas.New(url+castest.Path, goldenCreds, cas.WithHTTPClient(hc), cas.WithWireForm(cas.SOAP12))
+		c, err := cas.New(url+castest.Path, goldenCreds, cas.WithHTTPClient(hc), cas.WithSOAPVersion(cas.SOAP12))
 		require.NoError(t, err)
 		_, err = c.DeleteUser(ctx, 42, "bob")
 		return err
@@ -86,7 +90,7 @@ func TestFaultMatrix(t *testing.T) {
 		{Name: "HTTP POST form: HTML 503", Handler: faultnet.Reply(503, fmHTML, "<html>busy</html>"),
 			Check: faultnet.Want[*cas.HTTPError](cas.ErrUnavailable)},
 	}, func(ctx context.Context, t *testing.T, url string, hc *http.Client) error {
-		c, err := cas.New(url+castest.Path, goldenCreds, cas.WithHTTPClient(hc), cas.WithWireForm(cas.HTTPPost))
+		c, err := cas.New(url+castest.Path, goldenCreds, cas.WithHTTPClient(hc), cas.WithHTTPPost())
 		require.NoError(t, err)
 		_, err = c.DeleteUser(ctx, 42, "bob")
 		return err
@@ -96,16 +100,15 @@ func TestFaultMatrix(t *testing.T) {
 // fmCredentialsRevoked: a first call succeeds against the fake, then the module's
 // credentials change on the server; the next call is refused as the real server refuses it.
 func fmCredentialsRevoked(ctx context.Context, t *testing.T, hc *http.Client) error {
-	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}))
+	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}}})
 	defer s.Close()
-	c, err := cas.New(s.Endpoint(), s.Credentials(), cas.WithHTTPClient(hc))
+	c, err := cas.New(s.URL, s.Credentials(), cas.WithHTTPClient(hc))
 	require.NoError(t, err)
 	_, err = c.DeleteUser(ctx, 42, "bob")
 	require.NoError(t, err)
-	revoked := castest.NewServer(castest.WithCredentials(cas.Credentials{WSUserName: "other", WSPassword: "rotated"}),
-		castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"alice", "carol"}, MasterUsers: []string{"alice"}}))
+	revoked := castest.NewServer(castest.Options{Credentials: cas.Credentials{WSUserName: "other", WSPassword: "rotated"}, Households: []castest.Household{{ID: 42, Users: []string{"alice", "carol"}, MasterUsers: []string{"alice"}}}})
 	defer revoked.Close()
-	c, err = cas.New(revoked.Endpoint(), s.Credentials(), cas.WithHTTPClient(hc))
+	c, err = cas.New(revoked.URL, s.Credentials(), cas.WithHTTPClient(hc))
 	require.NoError(t, err)
 	_, err = c.DeleteUser(ctx, 42, "carol")
 	return err

@@ -23,13 +23,13 @@ import (
 // namespace by namespace, with the exact HTTP headers ASMX routes on.
 func TestGoldenRequest(t *testing.T) {
 	tests := []struct {
-		form        cas.WireForm
+		form        wireForm
 		golden      string
 		contentType string
 		soapAction  []string // nil: header must be absent
 	}{
-		{cas.SOAP11, "HandleUserTask.soap11.xml", ct11, []string{`"` + action + `"`}},
-		{cas.SOAP12, "HandleUserTask.soap12.xml", ct12Action, nil},
+		{soap11, "HandleUserTask.soap11.xml", ct11, []string{`"` + action + `"`}},
+		{soap12, "HandleUserTask.soap12.xml", ct12Action, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.form.String(), func(t *testing.T) {
@@ -55,9 +55,9 @@ func TestGoldenRequest(t *testing.T) {
 // The HTTP POST form sends the spec's five fields with the same values; ASMX reads them
 // by name, so the order does not matter.
 func TestGoldenPostForm(t *testing.T) {
-	ct, body := statusBody(cas.HTTPPost, `<Code>0</Code><Message>OK</Message>`)
+	ct, body := statusBody(httpPost, `<Code>0</Code><Message>OK</Message>`)
 	hc, m := newMock(t, http.StatusOK, ct, body)
-	c := newClient(t, hc, cas.HTTPPost)
+	c := newClient(t, hc, httpPost)
 
 	_, err := c.HandleUserTask(t.Context(), goldenDomain, goldenUserID, cas.ActionDelete)
 	require.NoError(t, err)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -32,8 +33,41 @@ const (
 
 var (
 	goldenCreds = cas.Credentials{WSUserName: goldenUser, WSPassword: goldenPassword}
-	wireForms   = []cas.WireForm{cas.SOAP11, cas.SOAP12, cas.HTTPPost}
+	wireForms   = []wireForm{soap11, soap12, httpPost}
 )
+
+// wireForm is one of the three ways a request travels (cas.WithSOAPVersion(cas.SOAP11),
+// cas.WithSOAPVersion(cas.SOAP12), cas.WithHTTPPost()), as the tests iterate over them.
+type wireForm int
+
+const (
+	soap11 wireForm = iota + 1
+	soap12
+	httpPost
+)
+
+func (f wireForm) String() string {
+	switch f {
+	case soap11:
+		return "SOAP 1.1"
+	case soap12:
+		return "SOAP 1.2"
+	case httpPost:
+		return "HTTP POST"
+	}
+	return "wireForm(" + strconv.Itoa(int(f)) + ")"
+}
+
+// option is the client option that selects f.
+func (f wireForm) option() cas.Option {
+	switch f {
+	case soap12:
+		return cas.WithSOAPVersion(cas.SOAP12)
+	case httpPost:
+		return cas.WithHTTPPost()
+	}
+	return cas.WithSOAPVersion(cas.SOAP11)
+}
 
 // sent is what the mock saw of one request.
 type sent struct {
@@ -83,12 +117,12 @@ func (m *mock) requests() []sent {
 }
 
 // statusBody renders a Status answer in the wire form's own shape.
-func statusBody(form cas.WireForm, inner string) (contentType, body string) {
+func statusBody(form wireForm, inner string) (contentType, body string) {
 	switch form {
-	case cas.SOAP12:
+	case soap12:
 		return ct12, `<?xml version="1.0" encoding="utf-8"?><soap12:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap12="http://www.w3.org/2003/05/soap-envelope"><soap12:Body>` +
 			`<HandleUserTaskResponse xmlns="http://ca.tvinci.com/"><HandleUserTaskResult>` + inner + `</HandleUserTaskResult></HandleUserTaskResponse></soap12:Body></soap12:Envelope>`
-	case cas.HTTPPost:
+	case httpPost:
 		return ct11, `<?xml version="1.0" encoding="utf-8"?>` + "\n" + `<Status xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns="http://ca.tvinci.com/">` + inner + `</Status>`
 	}
 	return ct11, `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
@@ -124,9 +158,9 @@ func sharedDir(t *testing.T) string {
 	return shared
 }
 
-func newClient(t *testing.T, hc *http.Client, form cas.WireForm, opts ...cas.Option) *cas.Client {
+func newClient(t *testing.T, hc *http.Client, form wireForm, opts ...cas.Option) *cas.Client {
 	t.Helper()
-	all := append([]cas.Option{cas.WithHTTPClient(hc), cas.WithWireForm(form)}, opts...)
+	all := append([]cas.Option{cas.WithHTTPClient(hc), form.option()}, opts...)
 	c, err := cas.New(mockEndpoint, goldenCreds, all...)
 	require.NoError(t, err)
 	return c

@@ -41,10 +41,10 @@ func TestHostileServerEchoesSecrets(t *testing.T) {
 			t.Run(form.Name+"/"+sh.Name, func(t *testing.T) {
 				srv := httptest.NewServer(sh.Handler())
 				defer srv.Close()
-				for _, wf := range []cas.WireForm{cas.SOAP11, cas.SOAP12, cas.HTTPPost} {
+				for _, wf := range []wireForm{soap11, soap12, httpPost} {
 					var log faultnet.LogBuffer
 					c, err := cas.New(srv.URL+castest.Path, cas.Credentials{WSUserName: "ws", WSPassword: faultnet.HostilePassword},
-						cas.WithLogger(log.Logger()), cas.WithWireForm(wf))
+						cas.WithLogger(log.Logger()), wf.option())
 					if !assert.NoError(t, err) {
 						return
 					}

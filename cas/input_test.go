@@ -13,40 +13,37 @@ import (
 // Input the wire would alter (control characters, invalid UTF-8, U+FFFE) is refused with
 // an *InputError naming the field, and nothing is sent.
 func TestInputRefusedBeforeSending(t *testing.T) {
-	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}}))
+	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}}}})
 	t.Cleanup(s.Close)
 	for _, tc := range []struct {
 		name, field string
 		call        func() error
 	}{
 		{"user with NUL", "userID", func() error {
-			c, err := s.NewClient()
-			require.NoError(t, err)
-			_, err = c.DeleteUser(t.Context(), 1, "bo\x00b")
+			c := s.NewClient(t)
+			_, err := c.DeleteUser(t.Context(), 1, "bo\x00b")
 			return err
 		}},
 		{"user with invalid UTF-8", "userID", func() error {
-			c, err := s.NewClient()
-			require.NoError(t, err)
-			_, err = c.DeleteUser(t.Context(), 1, "bo\xffb")
+			c := s.NewClient(t)
+			_, err := c.DeleteUser(t.Context(), 1, "bo\xffb")
 			return err
 		}},
 		{"user with U+FFFE", "userID", func() error {
-			c, err := s.NewClient()
-			require.NoError(t, err)
-			_, err = c.DeleteUser(t.Context(), 1, "bob\uFFFE")
+			c := s.NewClient(t)
+			_, err := c.DeleteUser(t.Context(), 1, "bob\uFFFE")
 			return err
 		}},
-		{"password with ESC", "WSPassword", func() error {
-			_, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: "u", WSPassword: "pa\x1bss"})
+		{"password with ESC", "Credentials.WSPassword", func() error {
+			_, err := cas.New(s.URL, cas.Credentials{WSUserName: "u", WSPassword: "pa\x1bss"})
 			return err
 		}},
-		{"user name with C1", "WSUserName", func() error {
-			_, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: "u\u0085", WSPassword: "pass"})
+		{"user name with C1", "Credentials.WSUserName", func() error {
+			_, err := cas.New(s.URL, cas.Credentials{WSUserName: "u\u0085", WSPassword: "pass"})
 			return err
 		}},
 		{"endpoint with user info", "endpoint", func() error {
-			_, err := cas.New("http://u:pw@"+s.URL[len("http://"):]+castest.Path, s.Credentials())
+			_, err := cas.New("http://u:pw@"+s.URL[len("http://"):], s.Credentials())
 			return err
 		}},
 	} {

@@ -16,12 +16,12 @@ import (
 // a call costs nothing more. See CallInfo, CallEvent and CallResult.
 func WithObserver(o Observer) Option { return func(opts *options) { opts.observer = o } }
 
-func newHook(o Observer, form WireForm, endpoint string, secrets *scrub.Set) *soapx.Hook {
+func newHook(o Observer, form wireForm, endpoint string, secrets *scrub.Set) *soapx.Hook {
 	var v soapx.Version
 	switch form {
-	case SOAP11:
+	case formSOAP11:
 		v = soapx.SOAP11
-	case SOAP12:
+	case formSOAP12:
 		v = soapx.SOAP12
 	}
 	return soapx.NewHook(o, "cas", v, endpoint, secrets)
@@ -35,7 +35,7 @@ func (c *Client) startOp(ctx context.Context, op string) (context.Context, *soap
 	}
 	action := "" // the HTTP POST form has no SOAP action
 	switch {
-	case c.form == HTTPPost:
+	case c.form == formHTTPPost:
 	case op == opHandleUserTask:
 		action = caswsdl.ActionHandleUserTask // the most frequent call: no concatenation
 	default:
@@ -48,17 +48,17 @@ func (c *Client) startOp(ctx context.Context, op string) (context.Context, *soap
 const actionNS = "http://ca.tvinci.com/"
 
 // endCall ends the observation of a call with its Status Code: res's for an answer with a
-// Result, the *StatusError's for a failure.
+// Result, the *ServiceError's for a failure.
 func (c *Client) endCall(call *soapx.Call, res *Result, err error) {
 	if call == nil {
 		return
 	}
 	code := ""
-	var se *StatusError
+	var se *ServiceError
 	switch {
 	case res != nil:
 		code = strconv.Itoa(int(res.Code))
-	case errors.As(err, &se):
+	case errors.As(err, &se) && se.Fault == nil:
 		code = strconv.Itoa(int(se.Code))
 	}
 	call.End(err, code)

@@ -17,14 +17,12 @@ import (
 // credentials), an error code, an HTTP POST call, refused credentials and their memory.
 func TestObserver(t *testing.T) {
 	const wrongPassword = "not-the-castest-password"
-	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}))
+	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}}})
 	defer s.Close()
 	var rec observetest.Recorder
-	c, err := s.NewClient(cas.WithObserver(&rec))
-	require.NoError(t, err)
-	post, err := s.NewClient(cas.WithObserver(&rec), cas.WithWireForm(cas.HTTPPost))
-	require.NoError(t, err)
-	wrong, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: wrongPassword},
+	c := s.NewClient(t, cas.WithObserver(&rec))
+	post := s.NewClient(t, cas.WithObserver(&rec), cas.WithHTTPPost())
+	wrong, err := cas.New(s.URL, cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: wrongPassword},
 		cas.WithHTTPClient(s.HTTPClient()), cas.WithObserver(&rec))
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -37,7 +35,7 @@ func TestObserver(t *testing.T) {
 		{"the first request is the login", func() error { _, err := c.DeleteUser(ctx, 42, "bob"); return err },
 			"cas HandleUserTask: ok code=0 attempts=1 [login.started attempt#1:200:ok login.succeeded]"},
 		{"a status code", func() error {
-			s.FailNext(cas.CodeUserSuspended, "")
+			s.FailNext(castest.Failure{Code: cas.CodeUserSuspended})
 			_, err := c.DeleteUser(ctx, 42, "carol")
 			return err
 		}, "cas HandleUserTask: permission_denied code=2001 attempts=1 [attempt#1:200:ok]"},
@@ -67,13 +65,13 @@ func TestObserver(t *testing.T) {
 		require.NotContains(t, text, castest.DefaultWSPassword, st.name)
 		require.NotContains(t, text, wrongPassword, st.name)
 		if st.name == "HTTP POST" {
-			require.Equal(t, observe.CallInfo{Service: "cas", Operation: "HandleUserTask", Host: host(t, s.Endpoint())}, got.Info)
+			require.Equal(t, observe.CallInfo{Service: "cas", Operation: "HandleUserTask", Host: host(t, s.URL)}, got.Info)
 			require.Equal(t, "HandleUserTask", got.Events[1].Action)
 			require.Empty(t, got.Events[1].SOAPVersion)
 			continue
 		}
 		require.Equal(t, observe.CallInfo{Service: "cas", Operation: got.Info.Operation, Action: "http://ca.tvinci.com/" + got.Info.Operation,
-			SOAPVersion: "1.1", Host: host(t, s.Endpoint())}, got.Info)
+			SOAPVersion: "1.1", Host: host(t, s.URL)}, got.Info)
 	}
 }
 

@@ -47,21 +47,22 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	creds := cas.Credentials{WSUserName: "leak-test-user", WSPassword: secret}
 	for _, form := range wireForms {
 		t.Run(form.String(), func(t *testing.T) {
-			s := startServer(t, append(seeded(), castest.WithCredentials(creds))...)
+			s := castest.NewServer(withCredentials(seeded(), creds))
+			t.Cleanup(s.Close)
 			logger, logs := debugLogger()
-			c, err := cas.New(s.Endpoint(), creds, cas.WithWireForm(form), cas.WithLogger(logger), cas.WithHTTPClient(s.HTTPClient()))
+			c, err := cas.New(s.URL, creds, form.option(), cas.WithLogger(logger), cas.WithHTTPClient(s.HTTPClient()))
 			require.NoError(t, err)
-			bad, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: "leak-test-user", WSPassword: secret + "-wrong"},
-				cas.WithWireForm(form), cas.WithLogger(logger), cas.WithHTTPClient(s.HTTPClient()))
+			bad, err := cas.New(s.URL, cas.Credentials{WSUserName: "leak-test-user", WSPassword: secret + "-wrong"},
+				form.option(), cas.WithLogger(logger), cas.WithHTTPClient(s.HTTPClient()))
 			require.NoError(t, err)
-			lost, err := cas.New(s.URL+"/nowhere.asmx", creds, cas.WithWireForm(form), cas.WithLogger(logger), cas.WithHTTPClient(s.HTTPClient()))
+			lost, err := cas.New(baseURL(s)+"/nowhere.asmx", creds, form.option(), cas.WithLogger(logger), cas.WithHTTPClient(s.HTTPClient()))
 			require.NoError(t, err)
 
 			var printed []string
 			res, err := c.DeleteUser(t.Context(), 42, "bob")
 			require.NoError(t, err)
 			printed = append(printed, fmt.Sprintf("%v %+v %#v", res, res, res))
-			s.FailNext(cas.CodeUserSuspended, "")
+			s.FailNext(castest.Failure{Code: cas.CodeUserSuspended})
 			_, err = c.DeleteUser(t.Context(), 42, "alice")
 			require.Error(t, err)
 			printed = append(printed, err.Error(), fmt.Sprintf("%+v %#v", err, err))
@@ -71,7 +72,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 			_, err = lost.DeleteUser(t.Context(), 42, "alice")
 			require.Error(t, err)
 			printed = append(printed, err.Error(), fmt.Sprintf("%+v %#v", err, err))
-			for _, v := range []any{c, *c, bad, creds, cas.WithWireForm(form)} {
+			for _, v := range []any{c, *c, bad, creds, form.option()} {
 				printed = append(printed, fmt.Sprintf("%v|%+v|%#v|%s|%q|%x|%d", v, v, v, v, v, v, v))
 			}
 			for _, r := range s.Requests() {

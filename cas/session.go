@@ -22,7 +22,7 @@ func (c *Client) guarded(ctx context.Context, call func(context.Context) (*Resul
 
 // ResetRefusal forgets that the server refused the web-service credentials, so that the next
 // call sends them again. Until then (or until WithRefusalCooldown has passed) every call fails
-// at once with the remembered *StatusError (ErrAuthentication) and sends nothing.
+// at once with the remembered *ServiceError (ErrAuthentication) and sends nothing.
 func (c *Client) ResetRefusal() { c.sessions.Reset() }
 
 // Close releases the idle connections of the transport the client made for itself (one given

@@ -35,14 +35,14 @@ func (f fuzzTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // error of this package's types in a known category, and no error shows the password.
 func FuzzStatus(f *testing.F) {
 	for _, s := range []struct {
-		form   cas.WireForm
+		form   wireForm
 		status int
 		file   string
 	}{
-		{cas.SOAP11, 200, "HandleUserTaskResponse.soap11.xml"},
-		{cas.SOAP12, 200, "HandleUserTaskResponse.soap12.xml"},
-		{cas.HTTPPost, 200, "HandleUserTaskResponse.post.xml"},
-		{cas.SOAP11, 404, "HandleUserTaskResponse.soap11.xml"},
+		{soap11, 200, "HandleUserTaskResponse.soap11.xml"},
+		{soap12, 200, "HandleUserTaskResponse.soap12.xml"},
+		{httpPost, 200, "HandleUserTaskResponse.post.xml"},
+		{soap11, 404, "HandleUserTaskResponse.soap11.xml"},
 	} {
 		b, err := os.ReadFile(filepath.Join("testdata", s.file))
 		if err != nil {
@@ -53,20 +53,20 @@ func FuzzStatus(f *testing.F) {
 			f.Add(uint8(s.form), s.status, strings.Replace(string(b), "<Code>0</Code>", "<Code>"+code+"</Code>", 1))
 		}
 	}
-	f.Add(uint8(cas.SOAP11), 500, `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode>`+
+	f.Add(uint8(soap11), 500, `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode>`+
 		`<faultstring>Server did not recognize the value of HTTP Header SOAPAction: x.</faultstring><detail /></soap:Fault></soap:Body></soap:Envelope>`)
-	f.Add(uint8(cas.HTTPPost), 500, "System.InvalidOperationException: Missing parameter: sWSPassword "+fuzzPassword)
-	f.Add(uint8(cas.SOAP11), 404, "<html><body>404</body></html>")
+	f.Add(uint8(httpPost), 500, "System.InvalidOperationException: Missing parameter: sWSPassword "+fuzzPassword)
+	f.Add(uint8(soap11), 404, "<html><body>404</body></html>")
 
 	f.Fuzz(func(t *testing.T, form uint8, status int, body string) {
-		wf := cas.WireForm(form%3 + 1)
+		wf := wireForm(form%3 + 1)
 		if status < 100 || status > 599 {
 			status = 200
 		}
-		ct := map[cas.WireForm]string{cas.SOAP11: ct11, cas.SOAP12: ct12, cas.HTTPPost: ct11}[wf]
+		ct := map[wireForm]string{soap11: ct11, soap12: ct12, httpPost: ct11}[wf]
 		hc := &http.Client{Transport: fuzzTransport{status: status, ct: ct, body: body}}
 		c, err := cas.New(mockEndpoint, cas.Credentials{WSUserName: "fuzz-user", WSPassword: fuzzPassword},
-			cas.WithHTTPClient(hc), cas.WithWireForm(wf))
+			cas.WithHTTPClient(hc), wf.option())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func FuzzStatus(f *testing.F) {
 			t.Fatalf("both a result %+v and an error %v", res, err)
 		}
 		var (
-			se    *cas.StatusError
+			se    *cas.ServiceError
 			ee    *cas.EndpointError
 			fault *cas.Fault
 			he    *cas.HTTPError
@@ -90,7 +90,7 @@ func FuzzStatus(f *testing.F) {
 		switch {
 		case errors.As(err, &se):
 			if se.Code == cas.CodeOK && se.HTTPStatus >= 200 && se.HTTPStatus <= 299 {
-				t.Fatalf("StatusError for a success: %+v", se)
+				t.Fatalf("ServiceError for a success: %+v", se)
 			}
 		case errors.As(err, &ee), errors.As(err, &fault), errors.As(err, &he), errors.As(err, &pe):
 		default:

@@ -37,7 +37,7 @@ type KeyValue struct {
 
 // Result is the server's answer to a task that succeeded (Code 0).
 type Result struct {
-	Code       Code       // always CodeOK in a Result; any other code is a *StatusError
+	Code       Code       // always CodeOK in a Result; any other code is a *ServiceError
 	Message    string     // Status.Message, "OK" from current servers
 	Args       []KeyValue // Status.Args (empty from current servers; xsi:nil entries left out)
 	HTTPStatus int        // HTTP status of the answer
@@ -45,14 +45,14 @@ type Result struct {
 
 // HandleUserTask runs one user task on the server: wire operation HandleUserTask of
 // ws_cas_module.asmx, SOAPAction "http://ca.tvinci.com/HandleUserTask" (or the HTTP POST
-// form, see WithWireForm).
+// form, see WithHTTPPost).
 //
 // domainID is the household id and must be positive. userID is required by ActionDelete; for
 // ActionDeleteDomain it may be empty and is sent as given (the server ignores it). Bad input
 // is refused with an *InputError before anything is sent.
 //
-// A Status with Code 0 is returned as a *Result. Any other code is a *StatusError; bad
-// web-service credentials are a *StatusError that is ErrAuthentication; a 404 without a SOAP
+// A Status with Code 0 is returned as a *Result. Any other code is a *ServiceError; bad
+// web-service credentials are a *ServiceError that is ErrAuthentication; a 404 without a SOAP
 // body is an *EndpointError. Nothing is retried: a failed Delete may have been done.
 func (c *Client) HandleUserTask(ctx context.Context, domainID int, userID string, action Action) (*Result, error) {
 	if err := validate(domainID, userID, action); err != nil {
@@ -60,8 +60,8 @@ func (c *Client) HandleUserTask(ctx context.Context, domainID int, userID string
 	}
 	at := caswsdl.UserTaskType(action)
 	req := &caswsdl.HandleUserTask{
-		SWSUserName: c.creds.WSUserName,
-		SWSPassword: c.creds.WSPassword,
+		SWSUserName: c.creds().WSUserName,
+		SWSPassword: c.creds().WSPassword,
 		DomainId:    int32(domainID),
 		UserId:      userID,
 		ActionType:  &at,
@@ -111,12 +111,12 @@ func validate(domainID int, userID string, action Action) error {
 	return soapx.CheckText("userID", userID)
 }
 
-// result turns the server's Status into a Result or a *StatusError. A Status that arrives
+// result turns the server's Status into a Result or a *ServiceError. A Status that arrives
 // with a non-2xx HTTP status is an error even if its code is 0: the server sets 404 only
 // when it rejected the credentials.
 func result(st *caswsdl.Status, httpStatus int, secrets *scrub.Set) (*Result, error) {
 	// What the server says is free text that may echo a secret: scrubbed before it reaches a
-	// Result or a StatusError.
+	// Result or a ServiceError.
 	msg := secrets.String(st.Message)
 	var args []KeyValue
 	if st.Args != nil {
@@ -130,7 +130,7 @@ func result(st *caswsdl.Status, httpStatus int, secrets *scrub.Set) (*Result, er
 	}
 	code := Code(st.Code)
 	if code != CodeOK || httpStatus < 200 || httpStatus > 299 {
-		return nil, &StatusError{Operation: opHandleUserTask, Code: code, Message: msg, Args: args, HTTPStatus: httpStatus}
+		return nil, &ServiceError{Operation: opHandleUserTask, Code: code, Message: msg, Args: args, HTTPStatus: httpStatus}
 	}
 	return &Result{Code: code, Message: msg, Args: args, HTTPStatus: httpStatus}, nil
 }

@@ -19,7 +19,7 @@ import (
 // ErrUnavailable: waiting does not fix it) before the request, credentials included, leaves;
 // WithRootCAs with the server's CA makes it work.
 func TestTLSVerification(t *testing.T) {
-	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 1, Users: []string{"m", "a"}, MasterUsers: []string{"m"}}))
+	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 1, Users: []string{"m", "a"}, MasterUsers: []string{"m"}}}})
 	t.Cleanup(s.Close)
 	front := faultnet.TLSFront(t, s.URL)
 	endpoint := front.URL + castest.Path

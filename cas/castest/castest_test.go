@@ -2,6 +2,7 @@ package castest_test
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,7 +45,7 @@ type answer struct {
 
 func post(t *testing.T, s *castest.Server, path, contentType string, headers map[string]string, body string) answer {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+path, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base(s)+path, strings.NewReader(body))
 	require.NoError(t, err)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -60,9 +61,14 @@ func post(t *testing.T, s *castest.Server, path, contentType string, headers map
 	return answer{resp.StatusCode, resp.Header.Get("Content-Type"), string(b)}
 }
 
+// base is the server's scheme and host: URL without the module's path.
+func base(s *castest.Server) string { return strings.TrimSuffix(s.URL, castest.Path) }
+
+var household42 = castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"alice", "bob"}, MasterUsers: []string{"alice"}}}}
+
 func newServer(t *testing.T) *castest.Server {
 	t.Helper()
-	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"alice", "bob"}, MasterUsers: []string{"alice"}}))
+	s := castest.NewServer(household42)
 	t.Cleanup(s.Close)
 	return s
 }
@@ -94,7 +100,7 @@ func TestSOAPWire(t *testing.T) {
 		body     string
 		want     answer // body compared as XML when the answer is XML
 		bobGone  bool
-		wireForm cas.WireForm
+		wireForm cas.SOAPVersion
 	}{
 		{"1.1 ok", ct11, map[string]string{"Soapaction": `"` + action + `"`}, envelope(ns11, okTask("bob")),
 			answer{200, ct11, statusAnswer(ns11, 0, "OK")}, true, cas.SOAP11},
@@ -158,7 +164,11 @@ func TestSOAPWire(t *testing.T) {
 			reqs := s.Requests()
 			require.Len(t, reqs, 1)
 			assert.Equal(t, tt.want.status, reqs[0].HTTPStatus)
-			assert.Equal(t, tt.wireForm, reqs[0].WireForm)
+			assert.Equal(t, tt.wireForm, reqs[0].SOAPVersion)
+			if reqs[0].Refusal != "" {
+				assert.NotEmpty(t, reqs[0].Violations, "whatever the server refused is a violation")
+			}
+			assert.Equal(t, reqs[0].Violations, s.Violations())
 		})
 	}
 }
@@ -226,14 +236,35 @@ func TestHTTPPostWire(t *testing.T) {
 			}
 			h, _ := s.Household(42)
 			assert.Equal(t, tt.bobGone, !contains(h.Users, "bob"))
+			reqs := s.Requests()
+			require.Len(t, reqs, 1)
+			assert.Equal(t, tt.text != "", len(reqs[0].Violations) > 0, "a refusal is a violation: %v", reqs[0].Violations)
+			if tt.text == "" {
+				assert.True(t, reqs[0].HTTPPost)
+				assert.Equal(t, "HandleUserTask", reqs[0].Operation)
+				assert.Equal(t, "42", reqs[0].Params["domainId"])
+			}
 		})
 	}
+}
+
+// A form field the server does not know is ignored by it: a violation, not a refusal.
+func TestHTTPPostUnknownField(t *testing.T) {
+	s := newServer(t)
+	body := url.Values{"sWSUserName": {castest.DefaultWSUserName}, "sWSPassword": {castest.DefaultWSPassword},
+		"domainId": {"42"}, "userId": {"bob"}, "actionType": {"Delete"}, "force": {"true"}}.Encode()
+	got := post(t, s, castest.Path+"/HandleUserTask", "application/x-www-form-urlencoded", nil, body)
+	assert.Equal(t, 200, got.status)
+	v := s.Violations()
+	require.Len(t, v, 1)
+	assert.Equal(t, "HandleUserTask", v[0].Operation)
+	assert.Contains(t, v[0].String(), `"force" is not a parameter of HandleUserTask`)
 }
 
 func TestOtherRequests(t *testing.T) {
 	s := newServer(t)
 	get := func(path string) (int, string) {
-		resp, err := s.HTTPClient().Get(s.URL + path)
+		resp, err := s.HTTPClient().Get(base(s) + path)
 		require.NoError(t, err)
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
@@ -247,21 +278,22 @@ func TestOtherRequests(t *testing.T) {
 	code, _ = get(castest.Path + "/HandleUserTask")
 	assert.Equal(t, 500, code, "HttpGet is not enabled")
 
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, s.Endpoint(), strings.NewReader("x"))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, s.URL, strings.NewReader("x"))
 	require.NoError(t, err)
 	resp, err := s.HTTPClient().Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 	assert.Len(t, s.Requests(), 4)
+	assert.Len(t, s.Violations(), 4, "none of them runs an operation")
 }
 
 func TestFailNextQueue(t *testing.T) {
-	castest.Test(t, func(ctx context.Context, c *cas.Client, s *castest.Server) {
-		s.FailNext(cas.CodeUserSuspended, "")
-		s.FailNext(cas.Code(3021), "custom")
+	castest.Test(t, household42, func(ctx context.Context, c *cas.Client, s *castest.Server) {
+		s.FailNext(castest.Failure{Code: cas.CodeUserSuspended})
+		s.FailNext(castest.Failure{Code: cas.Code(3021), Message: "custom"})
 		_, err := c.DeleteUser(ctx, 42, "bob")
-		var se *cas.StatusError
+		var se *cas.ServiceError
 		require.ErrorAs(t, err, &se)
 		assert.Equal(t, cas.CodeUserSuspended, se.Code)
 		assert.Equal(t, "UserSuspended", se.Message)
@@ -271,63 +303,61 @@ func TestFailNextQueue(t *testing.T) {
 		assert.Equal(t, "custom", se.Message)
 		_, err = c.DeleteUser(ctx, 42, "bob")
 		require.NoError(t, err)
-	}, castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"alice", "bob"}, MasterUsers: []string{"alice"}}))
+	})
 }
 
 func TestFailNextNeedsCredentials(t *testing.T) {
 	s := newServer(t)
-	s.FailNext(cas.CodeUserSuspended, "")
-	c, err := cas.New(s.Endpoint(), cas.Credentials{WSUserName: "x", WSPassword: "y"}, cas.WithHTTPClient(s.HTTPClient()))
+	s.FailNext(castest.Failure{Code: cas.CodeUserSuspended})
+	c, err := cas.New(s.URL, cas.Credentials{WSUserName: "x", WSPassword: "y"}, cas.WithHTTPClient(s.HTTPClient()))
 	require.NoError(t, err)
 	_, err = c.DeleteUser(t.Context(), 42, "bob")
 	require.ErrorIs(t, err, cas.ErrAuthentication, "bad credentials win over an injected failure")
-	good, err := s.NewClient()
-	require.NoError(t, err)
+	good := s.NewClient(t)
 	_, err = good.DeleteUser(t.Context(), 42, "bob")
 	require.ErrorIs(t, err, cas.ErrPermissionDenied, "the failure is still queued")
+	assert.Equal(t, 2, s.Logins(), "both requests presented credentials")
+	assert.Empty(t, s.Violations(), "refused credentials are an answer, not a deviation")
 }
 
 func TestUserNotInHouseholdCode(t *testing.T) {
-	for _, tt := range []struct {
-		opts []castest.Option
-		want cas.Code
-	}{
-		{nil, cas.CodeOK}, // the real Delete does not check membership (FACTS §1)
-		{[]castest.Option{castest.WithUserNotInHouseholdCode(cas.CodeUserNotInDomain)}, cas.CodeUserNotInDomain},
-		{[]castest.Option{castest.WithUserNotInHouseholdCode(cas.CodeUserNotExistsInDomain)}, cas.CodeUserNotExistsInDomain},
+	for _, want := range []cas.Code{
+		cas.CodeOK, // the real Delete does not check membership
+		cas.CodeUserNotInDomain,
+		cas.CodeUserNotExistsInDomain,
 	} {
-		t.Run(tt.want.String(), func(t *testing.T) {
-			opts := append([]castest.Option{castest.WithHouseholds(castest.Household{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}})}, tt.opts...)
-			castest.Test(t, func(ctx context.Context, c *cas.Client, s *castest.Server) {
+		t.Run(want.String(), func(t *testing.T) {
+			opts := castest.Options{Households: []castest.Household{{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}}}, UserNotInHouseholdCode: want}
+			castest.Test(t, opts, func(ctx context.Context, c *cas.Client, s *castest.Server) {
 				res, err := c.DeleteUser(ctx, 1, "stranger")
-				if tt.want == cas.CodeOK {
+				if want == cas.CodeOK {
 					require.NoError(t, err)
 					assert.Equal(t, cas.CodeOK, res.Code)
 				} else {
-					var se *cas.StatusError
+					var se *cas.ServiceError
 					require.ErrorAs(t, err, &se)
-					assert.Equal(t, tt.want, se.Code)
+					assert.Equal(t, want, se.Code)
 				}
 				h, _ := s.Household(1)
 				assert.Equal(t, []string{"m"}, h.Users)
-			}, opts...)
+			})
 		})
 	}
 }
 
 func TestDeleteMasterUser(t *testing.T) {
-	castest.Test(t, func(ctx context.Context, c *cas.Client, s *castest.Server) {
+	castest.Test(t, castest.Options{Households: []castest.Household{{ID: 1, Users: []string{"m1", "m2", "u"}, MasterUsers: []string{"m1", "m2"}}}}, func(ctx context.Context, c *cas.Client, s *castest.Server) {
 		_, err := c.DeleteUser(ctx, 1, "m1")
 		require.NoError(t, err)
 		h, _ := s.Household(1)
 		assert.Equal(t, []string{"m2", "u"}, h.Users)
 		assert.Equal(t, []string{"m2"}, h.MasterUsers)
-	}, castest.WithHouseholds(castest.Household{ID: 1, Users: []string{"m1", "m2", "u"}, MasterUsers: []string{"m1", "m2"}}))
+	})
 }
 
 func TestStateIsCopied(t *testing.T) {
 	users := []string{"a", "b"}
-	s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 1, Users: users, MasterUsers: []string{"a"}}))
+	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 1, Users: users, MasterUsers: []string{"a"}}}})
 	defer s.Close()
 	users[0] = "changed"
 	h, ok := s.Household(1)
@@ -346,21 +376,65 @@ func TestStateIsCopied(t *testing.T) {
 
 func TestPrintingHidesPassword(t *testing.T) {
 	const secret = "castest-secret-pw"
-	s := castest.NewServer(castest.WithCredentials(cas.Credentials{WSUserName: "u", WSPassword: secret}),
-		castest.WithHouseholds(castest.Household{ID: 1, Users: []string{"a"}, MasterUsers: []string{"a"}}))
+	s := castest.NewServer(castest.Options{Credentials: cas.Credentials{WSUserName: "u", WSPassword: secret},
+		Households: []castest.Household{{ID: 1, Users: []string{"a"}, MasterUsers: []string{"a"}}}})
 	defer s.Close()
-	c, err := s.NewClient()
-	require.NoError(t, err)
-	_, err = c.DeleteUser(t.Context(), 1, "a")
+	c := s.NewClient(t)
+	_, err := c.DeleteUser(t.Context(), 1, "a")
 	require.NoError(t, err)
 	reqs := s.Requests()
 	require.Len(t, reqs, 1)
-	require.NotNil(t, reqs[0].Body)
-	assert.Equal(t, secret, reqs[0].Body.SWSPassword, "the record keeps what was received")
+	assert.Equal(t, secret, reqs[0].Params["sWSPassword"], "the record keeps what was received")
 	for _, v := range []any{reqs[0], s} {
 		out := fmt.Sprintf("%v %+v %#v %s", v, v, v, v)
 		assert.NotContains(t, out, secret)
 		assert.NotEmpty(t, out)
 	}
-	assert.Contains(t, fmt.Sprint(reqs[0]), "domainId:1")
+	assert.Contains(t, fmt.Sprint(reqs[0]), `domainId="1"`)
+}
+
+// Options.TLS serves https; the server's HTTPClient, and so NewClient and Test, trust it.
+func TestTLS(t *testing.T) {
+	castest.Test(t, castest.Options{TLS: true, Households: household42.Households}, func(ctx context.Context, c *cas.Client, s *castest.Server) {
+		assert.True(t, strings.HasPrefix(s.URL, "https://"), s.URL)
+		assert.True(t, strings.HasSuffix(s.URL, castest.Path), s.URL)
+		_, err := c.DeleteUser(ctx, 42, "bob")
+		require.NoError(t, err)
+		plain, err := cas.New(s.URL, s.Credentials()) // does not trust the fake's certificate
+		require.NoError(t, err)
+		_, err = plain.DeleteUser(ctx, 42, "alice")
+		require.Error(t, err)
+		assert.Len(t, s.Requests(), 1)
+	}, cas.WithSOAPVersion(cas.SOAP12))
+}
+
+// recorder is a testing.TB that keeps what Test reports instead of failing the test.
+type recorder struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+// Test fails the test, listing them, when a request deviated from the wire contract.
+func TestTestReportsViolations(t *testing.T) {
+	rec := &recorder{TB: t}
+	castest.Test(rec, household42, func(ctx context.Context, c *cas.Client, s *castest.Server) {
+		_, err := c.DeleteUser(ctx, 42, "bob")
+		require.NoError(t, err)
+		// A request with its members out of order: the server reads it, but not as meant.
+		body := envelope(ns11, `<HandleUserTask xmlns="http://ca.tvinci.com/"><sWSUserName>`+castest.DefaultWSUserName+`</sWSUserName><sWSPassword>`+castest.DefaultWSPassword+
+			`</sWSPassword><userId>alice</userId><domainId>42</domainId><actionType>Delete</actionType></HandleUserTask>`)
+		post(t, s, castest.Path, "text/xml; charset=utf-8", map[string]string{"Soapaction": action}, body)
+		assert.Equal(t, 2, s.Logins())
+		require.Len(t, s.Violations(), 1)
+		assert.Equal(t, castest.Violation{Operation: "HandleUserTask", Path: "HandleUserTask/domainId",
+			Element: xml.Name{Space: "http://ca.tvinci.com/", Local: "domainId"},
+			Reason:  "<domainId> comes after <userId>: the WSDL order is sWSUserName, sWSPassword, domainId, userId, actionType"}, s.Violations()[0])
+	})
+	require.Len(t, rec.errors, 1)
+	assert.Contains(t, rec.errors[0], "violations of the wire contract: 1")
+	assert.Contains(t, rec.errors[0], "HandleUserTask/domainId: <domainId> comes after <userId>")
 }

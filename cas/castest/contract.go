@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,6 +71,26 @@ var contracts = map[string][]member{
 		enum("transactionType", "ApiObjects.eTransactionType", transactionTypes), req("bIsForce", kBool), opt("udid")},
 }
 
+// Violation is one deviation of a request from the wire contract as this fake states it:
+// something the real server would silently read otherwise than the caller meant, or refuse.
+type Violation struct {
+	Operation string   // wire operation, e.g. "HandleUserTask" ("" when the request was refused before routing)
+	Path      string   // where, e.g. "HandleUserTask/domainId"; "" for a request-level deviation
+	Element   xml.Name // the element as sent (namespace and local name); zero for a request-level deviation
+	Reason    string   // what the server does with it
+}
+
+func (v Violation) String() string {
+	where := v.Path
+	if where == "" {
+		where = v.Operation
+	}
+	if where == "" {
+		return v.Reason
+	}
+	return where + ": " + v.Reason
+}
+
 // params is a request as the contract reads it: the value of each member present, by name.
 type params map[string]string
 
@@ -88,12 +110,17 @@ func (e *readFault) Error() string { return e.reason }
 // readParams reads body, the raw XML of the Body's element, as operation op against its
 // contract. It returns the values (defaults filled in as XmlSerializer fills them), the
 // deviations from the contract, and a *readFault for a value that cannot be read.
-func readParams(op string, body []byte) (params, []string, error) {
+func readParams(op string, body []byte) (params, []Violation, error) {
 	contract := contracts[op]
 	p := params{}
-	var violations []string
+	var violations []Violation
+	var at xml.Name // the element being read
 	violate := func(format string, args ...any) {
-		violations = append(violations, op+": "+fmt.Sprintf(format, args...))
+		path := op
+		if at.Local != "" && at.Local != op {
+			path += "/" + at.Local
+		}
+		violations = append(violations, Violation{Operation: op, Path: path, Element: at, Reason: fmt.Sprintf(format, args...)})
 	}
 	d := xml.NewDecoder(bytes.NewReader(body))
 	depth := 0
@@ -112,6 +139,9 @@ func readParams(op string, body []byte) (params, []string, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
+			if depth <= 2 {
+				at = t.Name
+			}
 			switch depth {
 			case 1:
 				if t.Name.Space != tns || t.Name.Local != op {
@@ -162,6 +192,7 @@ func readParams(op string, body []byte) (params, []string, error) {
 	}
 	for _, m := range contract {
 		if m.required && !seen[m.name] {
+			at = xml.Name{Space: tns, Local: m.name}
 			violate("required <%s> is missing: the server reads %s", m.name, defaultOf(m))
 		}
 	}
@@ -223,4 +254,69 @@ func names(contract []member) string {
 		b.WriteString(m.name)
 	}
 	return b.String()
+}
+
+// readForm reads the fields of an HTTP POST request as operation op against its contract, the
+// way ASMX's HttpPost protocol binds them: by name, case-insensitively, every member required,
+// an int by Int32.Parse and an enum by Enum.Parse (its name or its number). It returns the
+// values, the fields the server ignores (unknown ones) as violations, and the text of the
+// .NET exception for a request the server refuses ("" when it reads it).
+func readForm(op string, form url.Values) (params, []Violation, string) {
+	contract := contracts[op]
+	var violations []Violation
+	for _, k := range slices.Sorted(maps.Keys(form)) {
+		known := slices.ContainsFunc(contract, func(m member) bool { return strings.EqualFold(m.name, k) })
+		switch {
+		case !known:
+			violations = append(violations, Violation{Operation: op, Path: op + "/" + k, Reason: "form field " + strconv.Quote(k) + " is not a parameter of " + op + ": the server ignores it"})
+		case len(form[k]) > 1:
+			violations = append(violations, Violation{Operation: op, Path: op + "/" + k, Reason: "form field " + strconv.Quote(k) + " is sent " + strconv.Itoa(len(form[k])) + " times: the server reads them joined with commas"})
+		}
+	}
+	// NameValueCollection lookups are case-insensitive; a repeated field reads as its values
+	// joined with commas.
+	get := func(name string) (string, bool) {
+		var vals []string
+		for _, k := range slices.Sorted(maps.Keys(form)) {
+			if strings.EqualFold(k, name) {
+				vals = append(vals, form[k]...)
+			}
+		}
+		return strings.Join(vals, ","), len(vals) > 0
+	}
+	p := params{}
+	for _, m := range contract {
+		v, ok := get(m.name)
+		if !ok {
+			return nil, violations, "System.InvalidOperationException: Missing parameter: " + m.name + "."
+		}
+		switch m.kind {
+		case kInt:
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
+			if err != nil {
+				return nil, violations, "System.ArgumentException: Cannot convert " + v + " to System.Int32.\r\nParameter name: type ---> System.FormatException: Input string was not in a correct format."
+			}
+			v = strconv.FormatInt(n, 10)
+		case kBool:
+			switch strings.ToLower(strings.TrimSpace(v)) {
+			case "true":
+				v = "true"
+			case "false":
+				v = "false"
+			default:
+				return nil, violations, "System.ArgumentException: Cannot convert " + v + " to System.Boolean.\r\nParameter name: type ---> System.FormatException: String was not recognized as a valid Boolean."
+			}
+		case kEnum:
+			name := strings.TrimSpace(v)
+			if n, err := strconv.Atoi(name); err == nil && n >= 0 && n < len(m.enum) {
+				name = m.enum[n]
+			}
+			if !slices.Contains(m.enum, name) {
+				return nil, violations, "System.ArgumentException: Cannot convert " + v + " to " + m.enumType + ".\r\nParameter name: type ---> System.ArgumentException: Requested value '" + v + "' was not found."
+			}
+			v = name
+		}
+		p[m.name] = v
+	}
+	return p, violations, ""
 }

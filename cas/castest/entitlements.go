@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/offboard-go/offboard/cas"
-	"github.com/offboard-go/offboard/cas/internal/caswsdl"
-	"github.com/offboard-go/offboard/internal/soapx"
 )
 
 // Entitlement is a purchase a household holds, as the fake keeps it.
@@ -64,15 +62,6 @@ func (s *Server) Entitlements(id int) []Entitlement {
 	return slices.Clone(s.households[id].Entitlements)
 }
 
-// Violations returns every deviation from the wire contract seen so far (element order,
-// namespaces, unknown, repeated or missing members), one line each: what the real server would
-// silently read otherwise than the client meant.
-func (s *Server) Violations() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.violations)
-}
-
 // seedEntitlements fills in what the server sets itself; with s.mu held.
 func (s *Server) seedEntitlements(h *Household) {
 	h.Entitlements = slices.Clone(h.Entitlements)
@@ -103,107 +92,85 @@ func (s *Server) seedEntitlements(h *Household) {
 
 func (s *Server) now() time.Time { return time.Now().UTC() }
 
-func dt(t time.Time) soapx.DateTime { return soapx.DateTime{Time: t} }
-
-// WithSubscriptionCodes adds subscription codes to the catalogue besides those the seeded
-// households bought: a code no household holds answers 3000 InvalidPurchase rather than 3081
-// SubscriptionDoesNotExist.
-func WithSubscriptionCodes(codes ...string) Option {
-	return func(s *Server) {
-		for _, c := range codes {
-			s.catalogue[c] = true
-		}
-	}
-}
-
-// answer is what an operation answers: the HTTP status and the response body.
+// answer is what an operation answers: the HTTP status, the response body (the Body's
+// element, from the fake's own templates) and the Status in it, if any.
 type answer struct {
 	status int
-	body   any
+	body   []byte
+	st     *status
+}
+
+func withStatus(httpStatus int, body []byte, st status) answer {
+	return answer{status: httpStatus, body: body, st: &st}
 }
 
 // runOp runs one operation of the entitlement reads or cancellations that got past the
 // protocol checks; with s.mu not held.
-func (s *Server) runOp(op string, p params) (answer, caswsdl.Status, bool) {
+func (s *Server) runOp(op string, p params) answer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Credentials first: HTTP 404 and each operation's own body.
-	if p["sWSUserName"] != s.creds.WSUserName || p["sWSPassword"] != s.creds.WSPassword {
+	if !s.authenticated(p) {
 		return s.refused(op)
 	}
-	var fail *caswsdl.Status
-	if len(s.failures) > 0 {
-		f := s.failures[0]
-		s.failures = s.failures[1:]
-		fail = &f
-	}
+	fail, failed := s.nextFailure()
 	switch op {
 	case "GetDomainEntitlements":
-		if fail != nil {
-			return answer{http.StatusOK, &caswsdl.GetDomainEntitlementsResponse{GetDomainEntitlementsResult: &caswsdl.Entitlements{
-				Status: fail, Entitelments: &caswsdl.ArrayOfEntitlement{}}}}, *fail, true
+		if failed {
+			return withStatus(http.StatusOK, entitlementsResponse(fail, nil, 0, time.Time{}), fail)
 		}
 		return s.domainEntitlements(p)
 	case "GetDomainPermittedSubscriptions":
-		if fail != nil { // an exception: the server answers null
-			return answer{http.StatusOK, &caswsdl.GetDomainPermittedSubscriptionsResponse{}}, caswsdl.Status{}, false
+		if failed { // an exception: the server answers null
+			return answer{status: http.StatusOK, body: emptyResponse(op)}
 		}
 		// No household validation: an unknown household has no users, so nothing.
 		var list []Entitlement
 		if h, ok := s.households[p.int("nDomainID")]; ok {
 			list = h.Entitlements
 		}
-		return answer{http.StatusOK, &caswsdl.GetDomainPermittedSubscriptionsResponse{
-			GetDomainPermittedSubscriptionsResult: s.permitted(list, func(Entitlement) bool { return true })}}, caswsdl.Status{}, false
+		return answer{status: http.StatusOK, body: s.permitted(op, list, func(Entitlement) bool { return true })}
 	case "GetUserPermittedSubscriptions":
 		user := p["sSiteGUID"]
-		if _, err := strconv.Atoi(user); err != nil || !s.users[user] || fail != nil {
-			return answer{http.StatusOK, &caswsdl.GetUserPermittedSubscriptionsResponse{}}, caswsdl.Status{}, false
+		if _, err := strconv.Atoi(user); err != nil || !s.users[user] || failed {
+			return answer{status: http.StatusOK, body: emptyResponse(op)}
 		}
 		var list []Entitlement
 		for _, id := range s.householdIDs() {
 			list = append(list, s.households[id].Entitlements...)
 		}
-		return answer{http.StatusOK, &caswsdl.GetUserPermittedSubscriptionsResponse{
-			GetUserPermittedSubscriptionsResult: s.permitted(list, func(e Entitlement) bool { return e.UserID == user })}}, caswsdl.Status{}, false
+		return answer{status: http.StatusOK, body: s.permitted(op, list, func(e Entitlement) bool { return e.UserID == user })}
 	case "GetUserCAStatus":
-		st := s.caStatus(p["sSiteGUID"])
-		return answer{http.StatusOK, &caswsdl.GetUserCAStatusResponse{GetUserCAStatusResult: &st}}, caswsdl.Status{}, false
+		return answer{status: http.StatusOK, body: caStatusResponse(s.caStatus(p["sSiteGUID"]))}
 	case "CancelSubscriptionRenewal":
 		st := s.cancelRenewal(p)
-		if fail != nil {
-			st = *fail
+		if failed {
+			st = fail
 		}
-		return answer{http.StatusOK, &caswsdl.CancelSubscriptionRenewalResponse{CancelSubscriptionRenewalResult: &st}}, st, true
+		return withStatus(http.StatusOK, statusResponse(op, st), st)
 	case "CancelServiceNow":
 		st := s.cancelNow(p)
-		if fail != nil {
-			st = *fail
+		if failed {
+			st = fail
 		}
-		return answer{http.StatusOK, &caswsdl.CancelServiceNowResponse{CancelServiceNowResult: &st}}, st, true
+		return withStatus(http.StatusOK, statusResponse(op, st), st)
 	}
 	panic("castest: no operation " + op)
 }
 
 // refused is each operation's answer to bad web-service credentials.
-func (s *Server) refused(op string) (answer, caswsdl.Status, bool) {
-	invalid := caswsdl.Status{Code: int32(cas.CodeError), Message: "Invalid request"}
+func (s *Server) refused(op string) answer {
+	invalid := status{Code: cas.CodeError, Message: "Invalid request"}
 	switch op {
 	case "GetDomainEntitlements":
-		st := caswsdl.Status{Code: int32(cas.CodeError), Message: "Error"}
-		return answer{http.StatusNotFound, &caswsdl.GetDomainEntitlementsResponse{GetDomainEntitlementsResult: &caswsdl.Entitlements{
-			Status: &st, Entitelments: &caswsdl.ArrayOfEntitlement{}}}}, st, true
-	case "GetDomainPermittedSubscriptions":
-		return answer{http.StatusNotFound, &caswsdl.GetDomainPermittedSubscriptionsResponse{}}, caswsdl.Status{}, false
-	case "GetUserPermittedSubscriptions":
-		return answer{http.StatusNotFound, &caswsdl.GetUserPermittedSubscriptionsResponse{}}, caswsdl.Status{}, false
+		st := status{Code: cas.CodeError, Message: "Error"}
+		return withStatus(http.StatusNotFound, entitlementsResponse(st, nil, 0, time.Time{}), st)
+	case "GetDomainPermittedSubscriptions", "GetUserPermittedSubscriptions":
+		return answer{status: http.StatusNotFound, body: emptyResponse(op)}
 	case "GetUserCAStatus":
-		a := caswsdl.UserCAStatusAnnonymus
-		return answer{http.StatusNotFound, &caswsdl.GetUserCAStatusResponse{GetUserCAStatusResult: &a}}, caswsdl.Status{}, false
-	case "CancelSubscriptionRenewal":
-		return answer{http.StatusNotFound, &caswsdl.CancelSubscriptionRenewalResponse{CancelSubscriptionRenewalResult: &invalid}}, invalid, true
+		return answer{status: http.StatusNotFound, body: caStatusResponse(string(cas.CAStatusAnonymous))}
 	}
-	return answer{http.StatusNotFound, &caswsdl.CancelServiceNowResponse{CancelServiceNowResult: &invalid}}, invalid, true
+	return withStatus(http.StatusNotFound, statusResponse(op, invalid), invalid)
 }
 
 func (s *Server) householdIDs() []int {
@@ -215,7 +182,7 @@ func (s *Server) householdIDs() []int {
 	return ids
 }
 
-func (s *Server) domainEntitlements(p params) (answer, caswsdl.Status, bool) {
+func (s *Server) domainEntitlements(p params) answer {
 	now := s.now()
 	typ := cas.TransactionType(p["type"])
 	expired := p.bool("isExpired")
@@ -233,67 +200,91 @@ func (s *Server) domainEntitlements(p params) (answer, caswsdl.Status, bool) {
 		}
 		return a.PurchaseDate.Compare(b.PurchaseDate)
 	})
-	st := caswsdl.Status{Code: int32(cas.CodeOK), Message: "OK"}
+	st := status{Code: cas.CodeOK, Message: "OK"}
 	if len(list) == 0 {
 		st.Message = "no permitted items"
 	}
-	res := &caswsdl.Entitlements{Status: &st, Entitelments: &caswsdl.ArrayOfEntitlement{}, TotalItems: int32(len(list))}
+	var page []Entitlement
 	size, index := p.int("pageSize"), p.int("pageIndex") // pages counted from 0 (inferred, as the client)
 	if size > 0 && index >= 0 && index*size < len(list) {
-		for _, e := range list[index*size : min(len(list), (index+1)*size)] {
-			res.Entitelments.Entitlement = append(res.Entitelments.Entitlement, wireEntitlement(e, now))
-		}
+		page = list[index*size : min(len(list), (index+1)*size)]
 	}
-	return answer{http.StatusOK, &caswsdl.GetDomainEntitlementsResponse{GetDomainEntitlementsResult: res}}, st, true
+	return withStatus(http.StatusOK, entitlementsResponse(st, page, len(list), now), st)
 }
 
 // maxValue is .NET's DateTime.MaxValue as the server writes it for "no renewal".
 var maxValue = time.Date(9999, 12, 31, 23, 59, 59, 999999900, time.UTC)
 
-func wireEntitlement(e Entitlement, now time.Time) *caswsdl.Entitlement {
-	tt := caswsdl.ETransactionType(e.Type)
-	pm := caswsdl.EPaymentMethod(e.PaymentMethod)
-	next := maxValue
-	if e.Renewing && !e.Cancelled {
-		next = e.EndDate
+// entitlementsResponse is GetDomainEntitlements' answer: Entitlements {status, entitelments
+// (sic), totalItems}.
+func entitlementsResponse(st status, page []Entitlement, total int, now time.Time) []byte {
+	const op = "GetDomainEntitlements"
+	var d doc
+	d.openNS(op+"Response").open(op+"Result").status("status", st).open("entitelments")
+	for _, e := range page {
+		next := maxValue
+		if e.Renewing && !e.Cancelled {
+			next = e.EndDate
+		}
+		id := e.Code
+		if e.Type == cas.TransactionPPV {
+			id = ""
+		}
+		d.open("Entitlement").
+			int("mediaFileID", int64(e.MediaFileID)).text("type", string(e.Type)).str("entitlementId", id).
+			int("currentUses", 0).date("endDate", e.EndDate).date("currentDate", now).
+			date("lastViewDate", e.PurchaseDate).date("purchaseDate", e.PurchaseDate).
+			int("purchaseID", int64(e.PurchaseID)).text("paymentMethod", string(e.PaymentMethod)).
+			bool("cancelWindow", e.InCancelWindow).int("maxUses", 0).date("nextRenewalDate", next).
+			bool("recurringStatus", e.Renewing && !e.Cancelled).bool("isRenewable", e.Type == cas.TransactionSubscription).
+			int("paymentGatewayId", 0).int("paymentMethodId", 0).bool("IsInGracePeriod", false).
+			bool("IsSuspended", false).int("mediaID", 0).int("UnifiedPaymentId", 0).
+			close("Entitlement")
 	}
-	id := e.Code
-	if e.Type == cas.TransactionPPV {
-		id = ""
-	}
-	return &caswsdl.Entitlement{
-		MediaFileID: int32(e.MediaFileID), Type_: &tt, EntitlementId: id,
-		EndDate: dt(e.EndDate), CurrentDate: dt(now), LastViewDate: dt(e.PurchaseDate), PurchaseDate: dt(e.PurchaseDate),
-		PurchaseID: int32(e.PurchaseID), PaymentMethod: &pm, CancelWindow: e.InCancelWindow,
-		NextRenewalDate: dt(next), RecurringStatus: e.Renewing && !e.Cancelled, IsRenewable: e.Type == cas.TransactionSubscription,
-	}
+	d.close("entitelments").int("totalItems", int64(total)).close(op + "Result").close(op + "Response")
+	return d.Bytes()
 }
 
-func (s *Server) permitted(list []Entitlement, keep func(Entitlement) bool) *caswsdl.ArrayOfPermittedSubscriptionContainer {
+// permitted is the answer of a permitted-subscription read (op): the current subscriptions
+// of list that keep accepts, as PermittedSubscriptionContainer.
+func (s *Server) permitted(op string, list []Entitlement, keep func(Entitlement) bool) []byte {
 	now := s.now()
-	out := &caswsdl.ArrayOfPermittedSubscriptionContainer{}
+	var d doc
+	d.openNS(op + "Response").open(op + "Result")
 	for _, e := range list {
 		if e.Type != cas.TransactionSubscription || !e.current(now) || !keep(e) {
 			continue
 		}
-		pm := caswsdl.EPaymentMethod(e.PaymentMethod)
 		next := maxValue // a non-recurring purchase keeps DateTime.MaxValue
 		if e.Renewing {
 			next = e.EndDate
 		}
-		out.PermittedSubscriptionContainer = append(out.PermittedSubscriptionContainer, &caswsdl.PermittedSubscriptionContainer{
-			M_sSubscriptionCode: e.Code, M_dEndDate: dt(e.EndDate), M_dCurrentDate: dt(now), M_dLastViewDate: dt(e.PurchaseDate),
-			M_dPurchaseDate: dt(e.PurchaseDate), M_dNextRenewalDate: dt(next), M_bRecurringStatus: e.Renewing, M_bIsSubRenewable: true,
-			M_nSubscriptionPurchaseID: int32(e.PurchaseID), M_paymentMethod: &pm, M_bCancelWindow: e.InCancelWindow,
-		})
+		d.open("PermittedSubscriptionContainer").
+			str("m_sSubscriptionCode", e.Code).int("m_nMaxUses", 0).int("m_nCurrentUses", 0).
+			date("m_dEndDate", e.EndDate).date("m_dCurrentDate", now).date("m_dLastViewDate", e.PurchaseDate).
+			date("m_dPurchaseDate", e.PurchaseDate).date("m_dNextRenewalDate", next).
+			bool("m_bRecurringStatus", e.Renewing).bool("m_bIsSubRenewable", true).
+			int("m_nSubscriptionPurchaseID", int64(e.PurchaseID)).text("m_paymentMethod", string(e.PaymentMethod)).
+			bool("m_bCancelWindow", e.InCancelWindow).bool("m_bIsInGracePeriod", false).
+			int("paymentGatewayId", 0).int("paymentMethodId", 0).
+			close("PermittedSubscriptionContainer")
 	}
-	return out
+	d.close(op + "Result").close(op + "Response")
+	return d.Bytes()
+}
+
+// caStatusResponse is GetUserCAStatus' answer, the enum UserCAStatus by name.
+func caStatusResponse(v string) []byte {
+	const op = "GetUserCAStatus"
+	var d doc
+	d.openNS(op+"Response").text(op+"Result", v).close(op + "Response")
+	return d.Bytes()
 }
 
 // caStatus follows BaseConditionalAccess.GetUserCAStatus.
-func (s *Server) caStatus(user string) caswsdl.UserCAStatus {
+func (s *Server) caStatus(user string) string {
 	if user == "" || user == "0" {
-		return caswsdl.UserCAStatusAnnonymus
+		return string(cas.CAStatusAnonymous)
 	}
 	now := s.now()
 	var curSub, curPPV, exSub, exPPV bool
@@ -317,18 +308,18 @@ func (s *Server) caStatus(user string) caswsdl.UserCAStatus {
 	}
 	switch {
 	case curSub:
-		return caswsdl.UserCAStatusCurrentSub
+		return string(cas.CAStatusCurrentSub)
 	case curPPV:
-		return caswsdl.UserCAStatusCurrentPPV
+		return string(cas.CAStatusCurrentPPV)
 	case exSub:
-		return caswsdl.UserCAStatusExSub
+		return string(cas.CAStatusExSub)
 	case exPPV:
-		return caswsdl.UserCAStatusExPPV
+		return string(cas.CAStatusExPPV)
 	}
-	return caswsdl.UserCAStatusNeverPurchased
+	return string(cas.CAStatusNeverPurchased)
 }
 
-func st(c cas.Code, msg string) caswsdl.Status { return caswsdl.Status{Code: int32(c), Message: msg} }
+func st(c cas.Code, msg string) status { return status{Code: c, Message: msg} }
 
 // knownCode: a subscription code the catalogue has (any household's purchase names it).
 func (s *Server) knownCode(code string) bool {
@@ -343,7 +334,7 @@ func (s *Server) knownCode(code string) bool {
 // household validates the household the way the cancellations do (Utils.GetDomainInfo,
 // CheckSuspendStatus): unknown → 1006; suspended → 1009, or 1 when the check needs the
 // user id it was not given.
-func (s *Server) household(id int, userID *string) (*Household, *caswsdl.Status) {
+func (s *Server) household(id int, userID *string) (*Household, *status) {
 	h, ok := s.households[id]
 	switch {
 	case !ok:
@@ -360,7 +351,7 @@ func (s *Server) household(id int, userID *string) (*Household, *caswsdl.Status)
 }
 
 // cancelRenewal follows BaseConditionalAccess.CancelSubscriptionRenewal.
-func (s *Server) cancelRenewal(p params) caswsdl.Status {
+func (s *Server) cancelRenewal(p params) status {
 	id := p.int("nDomainId")
 	user := p["userId"]
 	h, fail := s.household(id, &user)
@@ -391,7 +382,7 @@ func (s *Server) cancelRenewal(p params) caswsdl.Status {
 }
 
 // cancelNow follows BaseConditionalAccess.CancelServiceNow.
-func (s *Server) cancelNow(p params) caswsdl.Status {
+func (s *Server) cancelNow(p params) status {
 	id := p.int("nDomainId")
 	h, fail := s.household(id, nil)
 	if fail != nil {

@@ -6,18 +6,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/offboard-go/offboard/cas"
-	"github.com/offboard-go/offboard/cas/internal/caswsdl"
 )
 
 // Path is where the module lives on a real host; the HTTP POST form appends
 // "/HandleUserTask".
 const Path = "/ws_cas_module.asmx"
 
-// The web-service credentials a Server accepts unless WithCredentials says otherwise.
+// The web-service credentials a Server accepts unless Options.Credentials says otherwise.
 const (
 	DefaultWSUserName = "castest-ws-user"
 	DefaultWSPassword = "castest-ws-password"
@@ -43,36 +43,41 @@ func (h Household) clone() Household {
 	return h
 }
 
-// Option configures a Server.
-type Option func(*Server)
-
-// WithCredentials sets the web-service credentials the server accepts.
-func WithCredentials(c cas.Credentials) Option { return func(s *Server) { s.creds = c } }
-
-// WithHouseholds seeds the server with households (a later one with the same ID wins).
-func WithHouseholds(hs ...Household) Option {
-	return func(s *Server) {
-		for _, h := range hs {
-			h = h.clone()
-			s.seedEntitlements(&h)
-			s.households[h.ID] = h
-		}
-	}
+// Options configure a Server. The zero value works: a server accepting DefaultWSUserName and
+// DefaultWSPassword, with no households.
+type Options struct {
+	// TLS serves https with a self-signed certificate; HTTPClient (and so NewClient and Test)
+	// trusts it.
+	TLS bool
+	// Credentials are the web-service credentials the server accepts; the zero value means
+	// DefaultWSUserName and DefaultWSPassword.
+	Credentials cas.Credentials
+	// Households seed the server (a later one with the same ID wins); see AddHousehold.
+	Households []Household
+	// SubscriptionCodes are subscription codes the catalogue has besides those the seeded
+	// households bought: a code no household holds answers 3000 InvalidPurchase rather than
+	// 3081 SubscriptionDoesNotExist.
+	SubscriptionCodes []string
+	// UserNotInHouseholdCode is the code Delete answers for a user who is not a member of an
+	// existing household. The default, 0 OK, is what the real server does: Delete only
+	// validates the household and then moves the user's recordings, which for a non-member
+	// moves nothing. Set cas.CodeUserNotExistsInDomain (1020) to simulate a server that checks
+	// membership.
+	UserNotInHouseholdCode cas.Code
 }
 
-// WithUserNotInHouseholdCode sets the code Delete answers for a user who is not a member
-// of an existing household. The default is 0 OK, as the real server does: Delete
-// only validates the household and then moves the user's recordings, which for a non-member
-// moves nothing. Pass cas.CodeUserNotExistsInDomain (1020) to simulate a server that checks
-// membership.
-func WithUserNotInHouseholdCode(code cas.Code) Option {
-	return func(s *Server) { s.notMemberCode = code }
+// Failure is what FailNext makes the server answer: a Status with Code (not 0) and Message
+// (empty: the code's name).
+type Failure struct {
+	Code    cas.Code
+	Message string
 }
 
 // Server is an in-process fake of ws_cas_module.asmx. It is safe for concurrent use.
 type Server struct {
-	// URL is the base URL of the server (http://127.0.0.1:port); the module is at
-	// Endpoint().
+	// URL is the module's endpoint, what cas.New wants:
+	// http://127.0.0.1:port/ws_cas_module.asmx (https with Options.TLS). The HTTP POST form
+	// is served at URL+"/HandleUserTask".
 	URL string
 
 	ts            *httptest.Server
@@ -80,55 +85,71 @@ type Server struct {
 	creds         cas.Credentials
 	notMemberCode cas.Code
 	households    map[int]Household
-	failures      []caswsdl.Status
+	failures      []Failure
 	requests      []Request
-	violations    []string
+	violations    []Violation
+	logins        int
 	users         map[string]bool // every user id ever seeded: the users module's users
 	catalogue     map[string]bool // subscription codes that exist besides the purchased ones
 	nextPurchase  int
 }
 
-// NewServer starts a fake. Close it when done.
-func NewServer(opts ...Option) *Server {
+// NewServer starts a fake configured by opts. Close it when done.
+func NewServer(opts Options) *Server {
 	s := &Server{
-		creds:         cas.Credentials{WSUserName: DefaultWSUserName, WSPassword: DefaultWSPassword},
-		notMemberCode: cas.CodeOK,
+		creds:         opts.Credentials,
+		notMemberCode: opts.UserNotInHouseholdCode,
 		households:    make(map[int]Household),
 		users:         make(map[string]bool),
 		catalogue:     make(map[string]bool),
 	}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
+	if s.creds == (cas.Credentials{}) {
+		s.creds = cas.Credentials{WSUserName: DefaultWSUserName, WSPassword: DefaultWSPassword}
 	}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.ts.URL
+	for _, h := range opts.Households {
+		h = h.clone()
+		s.seedEntitlements(&h)
+		s.households[h.ID] = h
+	}
+	for _, c := range opts.SubscriptionCodes {
+		s.catalogue[c] = true
+	}
+	if opts.TLS {
+		s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
+	} else {
+		s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	}
+	s.URL = s.ts.URL + Path
 	return s
 }
 
 // Close shuts the server down and waits for the requests in flight.
 func (s *Server) Close() { s.ts.Close() }
 
-// Endpoint returns the module's URL, what cas.New wants.
-func (s *Server) Endpoint() string { return s.URL + Path }
-
-// Credentials returns the web-service credentials the server accepts.
+// Credentials returns the web-service credentials the server accepts: what a client needs.
 func (s *Server) Credentials() cas.Credentials {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.creds
 }
 
-// HTTPClient returns an *http.Client that reaches the server (pass it with
-// cas.WithHTTPClient; any other client works too, the server listens on loopback).
+// HTTPClient returns an *http.Client that reaches the server and, with Options.TLS, trusts
+// its certificate (pass it with cas.WithHTTPClient).
 func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
 
-// NewClient returns a cas.Client for this server with its credentials; opts come after
-// the server's own, so they can override the wire form, the credentials' HTTP client…
-func (s *Server) NewClient(opts ...cas.Option) (*cas.Client, error) {
+// NewClient returns a cas.Client for this server with its credentials and HTTPClient; opts
+// come after the server's own, so they can override them (cas.WithSOAPVersion,
+// cas.WithHTTPPost, cas.WithHTTPClient…). It fails t if cas.New refuses the options, and closes
+// the client when the test ends.
+func (s *Server) NewClient(t testing.TB, opts ...cas.Option) *cas.Client {
+	t.Helper()
 	all := append([]cas.Option{cas.WithHTTPClient(s.HTTPClient())}, opts...)
-	return cas.New(s.Endpoint(), s.Credentials(), all...)
+	c, err := cas.New(s.URL, s.Credentials(), all...)
+	if err != nil {
+		t.Fatalf("castest: new client: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	return c
 }
 
 // AddHousehold adds h, replacing any household with the same ID.
@@ -149,15 +170,17 @@ func (s *Server) Household(id int) (Household, bool) {
 }
 
 // FailNext makes the next request that passes the protocol and credential checks answer
-// Status{code, message} (HTTP 200) without touching any household. Calls queue up: each
-// queued failure is used once, in order. An empty message becomes the code's name.
-func (s *Server) FailNext(code cas.Code, message string) {
-	if message == "" {
-		message = code.String()
+// Status{f.Code, f.Message} (HTTP 200) without touching any household (the permitted-
+// subscription reads answer no result, as the server does after an exception; GetUserCAStatus
+// is not affected). Calls queue up: each queued failure is used once, in order. An empty
+// Message becomes the code's name.
+func (s *Server) FailNext(f Failure) {
+	if f.Message == "" {
+		f.Message = f.Code.String()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failures = append(s.failures, caswsdl.Status{Code: int32(code), Message: message})
+	s.failures = append(s.failures, f)
 }
 
 // Requests returns every request received so far, in arrival order, refused ones included.
@@ -165,6 +188,24 @@ func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.requests)
+}
+
+// Logins returns how many requests presented web-service credentials (sWSUserName or
+// sWSPassword), accepted or refused. cas has no login operation: every request logs in.
+func (s *Server) Logins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logins
+}
+
+// Violations returns every deviation from the wire contract seen so far, in order: what the
+// real server would silently read otherwise than the client meant (element order, namespaces,
+// unknown, repeated or missing members) or refuse (SOAPAction, content type, malformed XML,
+// an unknown path…).
+func (s *Server) Violations() []Violation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.violations)
 }
 
 // Format keeps the accepted password out of test output.
@@ -176,22 +217,27 @@ func (s *Server) record(r Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, r)
+	s.violations = append(s.violations, r.Violations...)
+	if r.Params["sWSUserName"] != "" || r.Params["sWSPassword"] != "" {
+		s.logins++
+	}
 }
 
-// Test starts a Server with opts, hands f a ready client for it (SOAP 1.1, the server's
-// credentials) and closes the server when the test ends.
-func Test(t testing.TB, f func(ctx context.Context, c *cas.Client, s *Server), opts ...Option) {
+// Test starts a Server with opts (closed when the test ends), hands f a context that ends
+// with the test and a client made by NewClient with clientOpts (SOAP 1.1 by default, the
+// server's credentials), and then fails the test, listing them, if any request deviated from
+// the wire contract (Violations).
+func Test(t testing.TB, opts Options, f func(context.Context, *cas.Client, *Server), clientOpts ...cas.Option) {
 	t.Helper()
-	s := NewServer(opts...)
+	s := NewServer(opts)
 	t.Cleanup(s.Close)
-	c, err := s.NewClient()
-	if err != nil {
-		t.Fatalf("castest: new client: %v", err)
-	}
+	c := s.NewClient(t, clientOpts...)
 	f(t.Context(), c, s)
-	// Every request of the test must have met the wire contract as this fake states it:
-	// anything the real server would ignore or refuse fails the test.
 	if v := s.Violations(); len(v) > 0 {
-		t.Errorf("castest: requests the real server would ignore or refuse: %v", v)
+		var b strings.Builder
+		for _, x := range v {
+			b.WriteString("\n\t" + x.String())
+		}
+		t.Errorf("castest: violations of the wire contract: %d (the real server would ignore or refuse these requests):%s", len(v), b.String())
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/offboard-go/offboard/cas"
-	"github.com/offboard-go/offboard/cas/internal/caswsdl"
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 )
@@ -31,6 +30,8 @@ import (
 //   - XML that is not well-formed gets HTTP 400 with an empty body.
 //   - XmlSerializer ignores elements it does not expect, so a HandleUserTask in another
 //     namespace reads as an empty request (no credentials: HTTP 404 + Status 1 "Error").
+//
+// Every refusal is also a Violation of the request: the real server would refuse it too.
 //   - The HTTP POST form's errors are .NET exceptions, answered as text/plain with
 //     HTTP 500.
 //
@@ -91,7 +92,7 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, base+"/"):
 		s.servePost(w, r, r.URL.Path[len(Path)+1:], &rec)
 	default:
-		rec.Refusal = "no such resource"
+		refuse(&rec, "no such resource: the module is at "+Path)
 		writeText(w, http.StatusNotFound, "text/html; charset=utf-8",
 			"<html><head><title>The resource cannot be found.</title></head><body><h1>Server Error in '/' Application.</h1><h2>The resource cannot be found.</h2><p>HTTP 404.</p></body></html>")
 	}
@@ -104,14 +105,20 @@ func writeText(w http.ResponseWriter, status int, ct, body string) {
 	_, _ = io.WriteString(w, body)
 }
 
+// refuse records that the server refused the request: its Refusal, and a Violation.
+func refuse(rec *Request, reason string) {
+	rec.Refusal = reason
+	rec.Violations = append(rec.Violations, Violation{Operation: rec.Operation, Reason: "refused: " + reason})
+}
+
 // dotnetError answers like an unhandled .NET exception in the HTTP GET/POST protocols.
 func dotnetError(w http.ResponseWriter, rec *Request, msg string) {
-	rec.Refusal = msg
+	refuse(rec, msg)
 	writeText(w, http.StatusInternalServerError, "text/plain; charset=utf-8", msg)
 }
 
 func fault(w http.ResponseWriter, rec *Request, v soapx.Version, code, reason string) {
-	rec.Refusal = reason
+	refuse(rec, reason)
 	_ = soapsrv.WriteFault(w, v, http.StatusInternalServerError, soapsrv.FaultSpec{Code: code, Reason: reason})
 }
 
@@ -119,13 +126,13 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request)
 	switch r.Method {
 	case http.MethodPost:
 	case http.MethodGet, http.MethodHead:
-		rec.Refusal = "help page"
+		refuse(rec, "a "+r.Method+" of the module's URL is answered with its help page, no operation runs")
 		writeText(w, http.StatusOK, "text/html; charset=utf-8",
 			`<html><head><title>module Web Service</title></head><body><h1>module</h1><p>The following operations are supported.</p><ul><li><a href="ws_cas_module.asmx?op=HandleUserTask">HandleUserTask</a></li><li>CancelServiceNow</li><li>CancelSubscriptionRenewal</li><li>GetDomainEntitlements</li><li>GetDomainPermittedSubscriptions</li><li>GetUserCAStatus</li><li>GetUserPermittedSubscriptions</li></ul></body></html>`)
 		return
 	default:
 		// The IIS handler mapping for *.asmx allows GET, HEAD, POST and DEBUG only.
-		rec.Refusal = "verb not allowed"
+		refuse(rec, "verb "+r.Method+" not allowed")
 		writeText(w, http.StatusMethodNotAllowed, "text/html; charset=utf-8", "<html><body><h1>HTTP Error 405.0 - Method Not Allowed</h1></body></html>")
 		return
 	}
@@ -142,7 +149,7 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request)
 	}
 	envNS, bodyName, wellFormed := peek(body)
 	if !wellFormed {
-		rec.Refusal = "malformed XML"
+		refuse(rec, "malformed XML")
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
@@ -177,7 +184,7 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request)
 	case soapx.SOAP12.Namespace():
 		version = soapx.SOAP12
 	default:
-		rec.Refusal = fmt.Sprintf(versionMismatch, envNS)
+		refuse(rec, fmt.Sprintf(versionMismatch, envNS))
 		_ = soapsrv.WriteFault(w, soapx.SOAP11, http.StatusInternalServerError, soapsrv.FaultSpec{Code: "VersionMismatch", Reason: rec.Refusal})
 		return
 	}
@@ -185,9 +192,9 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request)
 		fault(w, rec, version, "Client", fmt.Sprintf("Unsupported Media Type: '%s' for a SOAP 1.1 envelope; expected 'text/xml'.", ct)) // approximate
 		return
 	}
-	rec.WireForm = cas.SOAP11
+	rec.SOAPVersion = cas.SOAP11
 	if version == soapx.SOAP12 {
-		rec.WireForm = cas.SOAP12
+		rec.SOAPVersion = cas.SOAP12
 	}
 
 	// soapsrv checks Content-Type against the envelope strictly; ASMX lets a 1.2 envelope
@@ -206,35 +213,33 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request, rec *Request)
 		return
 	}
 	// The method: the SOAPAction's (1.1), or the action parameter's, else the Body's (1.2).
-	op := opOfAction(unquoteAction(rec.SOAPAction))
+	rec.Action = unquoteAction(rec.SOAPAction)
+	op := opOfAction(rec.Action)
 	if guess == soapx.SOAP12 {
-		action, _ := url.QueryUnescape(params["action"])
-		if op = opOfAction(action); op == "" {
+		rec.Action, _ = url.QueryUnescape(params["action"])
+		if op = opOfAction(rec.Action); op == "" {
 			op = bodyName.Local
 		}
 	}
 	rec.Operation = op
 	p, violations, perr := readParams(op, req.Body)
-	s.violate(violations)
-	if op != opName {
-		s.serveOp(w, rec, version, op, p, perr)
+	rec.Violations = append(rec.Violations, violations...)
+	rec.Params = p
+	if perr != nil {
+		fault(w, rec, version, "Client", unreadable+perr.Error())
 		return
 	}
-	in := new(caswsdl.HandleUserTask)
-	if req.BodyName == (xml.Name{Space: tns, Local: opName}) {
-		if err := req.Decode(in); err != nil {
-			fault(w, rec, version, "Client", unreadable+dotnetReason(err))
-			return
-		}
+	var a answer
+	if op == opName {
+		httpStatus, st := s.run(p)
+		a = answer{status: httpStatus, body: statusResponse(op, st), st: &st}
+	} else {
+		a = s.runOp(op, p)
 	}
-	rec.Body = in
-	if in.ActionType != nil && !validAction(*in.ActionType) {
-		fault(w, rec, version, "Client", unreadable+"Instance validation error: '"+string(*in.ActionType)+"' is not a valid value for UserTaskType.")
-		return
+	if a.st != nil {
+		rec.Answered, rec.Code, rec.Message = true, a.st.Code, a.st.Message
 	}
-	httpStatus, st := s.run(in)
-	rec.Answered, rec.Code, rec.Message = true, cas.Code(st.Code), st.Message
-	_ = soapsrv.WriteResponse(w, version, httpStatus, nil, &caswsdl.HandleUserTaskResponse{HandleUserTaskResult: &st})
+	_ = soapsrv.WriteResponse(w, version, a.status, nil, a.body)
 }
 
 // peek returns the root element's namespace and the name of the Body's first child, and
@@ -291,42 +296,6 @@ func opOfAction(action string) string {
 	return op
 }
 
-// serveOp answers an entitlement read or a cancellation.
-func (s *Server) serveOp(w http.ResponseWriter, rec *Request, version soapx.Version, op string, p params, perr error) {
-	rec.Params = p
-	if perr != nil {
-		fault(w, rec, version, "Client", unreadable+perr.Error())
-		return
-	}
-	a, st, hasStatus := s.runOp(op, p)
-	if hasStatus {
-		rec.Answered, rec.Code, rec.Message = true, cas.Code(st.Code), st.Message
-	}
-	_ = soapsrv.WriteResponse(w, version, a.status, nil, a.body)
-}
-
-func (s *Server) violate(v []string) {
-	if len(v) == 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = append(s.violations, v...)
-}
-
-func validAction(a caswsdl.UserTaskType) bool {
-	return a == caswsdl.UserTaskTypeDelete || a == caswsdl.UserTaskTypeDeleteDomain
-}
-
-// dotnetReason words a decoding error the way XmlSerializer's inner exception would.
-func dotnetReason(err error) string {
-	var ne *strconv.NumError
-	if errors.As(err, &ne) {
-		return "Input string was not in a correct format."
-	}
-	return err.Error()
-}
-
 // servePost is the HTTP POST protocol: <Path>/<method> with form fields, a bare XML answer.
 func (s *Server) servePost(w http.ResponseWriter, r *http.Request, method string, rec *Request) {
 	if !strings.EqualFold(method, opName) {
@@ -339,7 +308,7 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, method string
 		dotnetError(w, rec, "System.InvalidOperationException: Request format is unrecognized for URL unexpectedly ending in '/"+method+"'.")
 		return
 	}
-	rec.WireForm = cas.HTTPPost
+	rec.HTTPPost, rec.Operation = true, opName
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(raw) > maxBody {
 		dotnetError(w, rec, "System.Web.HttpException: Maximum request length exceeded.")
@@ -350,60 +319,14 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, method string
 		dotnetError(w, rec, "System.Web.HttpException: the form data could not be read.") // approximate
 		return
 	}
-	// NameValueCollection lookups are case-insensitive.
-	get := func(name string) (string, bool) {
-		for k, v := range form {
-			if strings.EqualFold(k, name) && len(v) > 0 {
-				return v[0], true
-			}
-		}
-		return "", false
-	}
-	vals := map[string]string{}
-	for _, name := range []string{"sWSUserName", "sWSPassword", "domainId", "userId", "actionType"} {
-		v, ok := get(name)
-		if !ok {
-			dotnetError(w, rec, "System.InvalidOperationException: Missing parameter: "+name+".")
-			return
-		}
-		vals[name] = v
-	}
-	id, err := strconv.ParseInt(strings.TrimSpace(vals["domainId"]), 10, 32)
-	if err != nil {
-		dotnetError(w, rec, "System.ArgumentException: Cannot convert "+vals["domainId"]+" to System.Int32.\r\nParameter name: type ---> System.FormatException: Input string was not in a correct format.")
+	p, violations, refusal := readForm(opName, form)
+	rec.Violations = append(rec.Violations, violations...)
+	if refusal != "" {
+		dotnetError(w, rec, refusal)
 		return
 	}
-	// Enum.Parse takes the member name, or its number.
-	var action caswsdl.UserTaskType
-	switch strings.TrimSpace(vals["actionType"]) {
-	case "Delete", "0":
-		action = caswsdl.UserTaskTypeDelete
-	case "DeleteDomain", "1":
-		action = caswsdl.UserTaskTypeDeleteDomain
-	default:
-		dotnetError(w, rec, "System.ArgumentException: Cannot convert "+vals["actionType"]+" to ApiObjects.UserTaskType.\r\nParameter name: type ---> System.ArgumentException: Requested value '"+vals["actionType"]+"' was not found.")
-		return
-	}
-	in := &caswsdl.HandleUserTask{
-		SWSUserName: vals["sWSUserName"],
-		SWSPassword: vals["sWSPassword"],
-		DomainId:    int32(id),
-		UserId:      vals["userId"],
-		ActionType:  &action,
-	}
-	rec.Body = in
-	httpStatus, st := s.run(in)
-	rec.Answered, rec.Code, rec.Message = true, cas.Code(st.Code), st.Message
-	doc, err := xml.Marshal(statusDocument{Status: st})
-	if err != nil {
-		dotnetError(w, rec, "System.InvalidOperationException: "+err.Error())
-		return
-	}
-	writeText(w, httpStatus, "text/xml; charset=utf-8", xml.Header+string(doc))
-}
-
-// statusDocument is the bare answer of the HTTP POST form.
-type statusDocument struct {
-	XMLName xml.Name `xml:"http://ca.tvinci.com/ Status"`
-	caswsdl.Status
+	rec.Params = p
+	httpStatus, st := s.run(p)
+	rec.Answered, rec.Code, rec.Message = true, st.Code, st.Message
+	writeText(w, httpStatus, "text/xml; charset=utf-8", string(statusDocument(st)))
 }

@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		fmt.Fprintln(stdout, "cas", cli.Version())
 		return cli.ExitOK
 	}
-	forms := map[string]cas.WireForm{"soap11": cas.SOAP11, "soap12": cas.SOAP12, "post": cas.HTTPPost}
+	forms := map[string]cas.Option{"soap11": cas.WithSOAPVersion(cas.SOAP11), "soap12": cas.WithSOAPVersion(cas.SOAP12), "post": cas.WithHTTPPost()}
 	form, ok := forms[*wire]
 	if !ok {
 		return cli.Fail(stderr, "cas", cli.Usagef("unknown -wire %q (soap11, soap12 or post)", *wire))
@@ -69,11 +69,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 
 	endpoint := common.Endpoint
 	if common.Demo {
-		s := castest.NewServer(castest.WithHouseholds(castest.Household{
+		s := castest.NewServer(castest.Options{Households: []castest.Household{{
 			ID: demoHousehold, Users: []string{"demo-master", demoUser}, MasterUsers: []string{"demo-master"},
-		}))
+		}}})
 		defer s.Close()
-		endpoint, creds, *household, *user = s.Endpoint(), s.Credentials(), demoHousehold, demoUser
+		endpoint, creds, *household, *user = s.URL, s.Credentials(), demoHousehold, demoUser
 		fmt.Fprintf(stdout, "DEMO: running against the built-in fake CAS server (castest) at %s, not a real service.\n", endpoint)
 	} else {
 		err := errors.Join(cli.Require("-user", *user), cli.Require("-ws-user (or $CAS_WS_USERNAME)", creds.WSUserName),
@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		}
 	}
 
-	opts := []cas.Option{cas.WithWireForm(form), cas.WithTimeout(common.Timeout)}
+	opts := []cas.Option{form, cas.WithTimeout(common.Timeout)}
 	if l := cli.Logger(common.Debug, stderr); l != nil {
 		opts = append(opts, cas.WithLogger(l))
 	}
@@ -94,12 +94,13 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if err != nil {
 		return cli.Fail(stderr, "cas", &cli.UsageError{Msg: err.Error()})
 	}
+	defer c.Close(context.WithoutCancel(ctx))
 
 	res, err := c.DeleteUser(ctx, *household, *user)
-	var se *cas.StatusError
+	var se *cas.ServiceError
 	switch {
 	case err == nil:
-		fmt.Fprintf(stdout, "removed user %s from household %d (%s): code %d %q\n", *user, *household, form, res.Code, res.Message)
+		fmt.Fprintf(stdout, "removed user %s from household %d (%s): code %d %q\n", *user, *household, *wire, res.Code, res.Message)
 		return cli.ExitOK
 	case errors.Is(err, cas.ErrNotFound) && errors.As(err, &se):
 		fmt.Fprintf(stdout, "already done: household %d / user %s not found (code %d %s)\n", *household, *user, se.Code, se.Code)
