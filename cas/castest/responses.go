@@ -10,8 +10,8 @@ import (
 // The fake writes its answers from its own templates of the wire, the way ASMX's
 // XmlSerializer writes them: the response element declares http://ca.tvinci.com/ as the
 // default namespace and every child inherits it, members in WSDL order, a null string or
-// object left out, dates as .NET writes a DateTime of unspecified kind (no zone, up to 7
-// fraction digits). Nothing here uses the client's generated types.
+// object left out, dates as .NET writes a UTC DateTime (up to 7 fraction digits, "Z"). Nothing
+// here uses the client's generated types.
 
 // doc builds one XML fragment.
 type doc struct{ bytes.Buffer }
@@ -44,9 +44,10 @@ func (d *doc) int(name string, v int64) *doc { return d.text(name, strconv.Forma
 
 func (d *doc) bool(name string, v bool) *doc { return d.text(name, strconv.FormatBool(v)) }
 
-// date writes a DateTime of unspecified kind, as the server's values read from its database.
+// date writes a UTC DateTime. (The server may also write zone-less values, of unspecified
+// kind; the client reads both, which its own tests check.)
 func (d *doc) date(name string, t time.Time) *doc {
-	return d.text(name, t.UTC().Format("2006-01-02T15:04:05.9999999"))
+	return d.text(name, t.UTC().Format("2006-01-02T15:04:05.9999999Z"))
 }
 
 // status writes a Status {Code, Message} as element name.
