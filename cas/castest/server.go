@@ -227,7 +227,7 @@ func (s *Server) record(r Request) {
 // with the test and a client made by NewClient with clientOpts (SOAP 1.1 by default, the
 // server's credentials), and then fails the test, listing them, if any request deviated from
 // the wire contract (Violations).
-func Test(t testing.TB, opts Options, f func(context.Context, *cas.Client, *Server), clientOpts ...cas.Option) {
+func Test(t testing.TB, opts Options, f func(ctx context.Context, c *cas.Client, s *Server), clientOpts ...cas.Option) {
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)

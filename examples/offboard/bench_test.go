@@ -53,13 +53,13 @@ func benchmarkOffboard(b *testing.B, n int) {
 	usersPath := filepath.Join(dir, "users.csv")
 	require.NoError(b, os.WriteFile(usersPath, []byte(csv.String()), 0o600))
 
-	a := f.uds.Admin()
+	a := f.uds.Credentials()
 	pc := f.projector.Credentials()
 	args := []string{
 		"-uds-endpoint", f.uds.URL, "-uds-admin", a.UserID, "-uds-admin-org", a.OrgName,
-		"-cas-endpoint", f.cas.Endpoint(), "-cas-ws-user", f.cas.Credentials().WSUserName,
-		"-projector-endpoint", f.projector.Endpoint(), "-projector-account", pc.AccountCode, "-projector-login", pc.UserName,
-		"-provisioning-endpoint", f.provisioning.URL, "-provisioning-operator", f.provisioning.Operator(), "-provisioning-org", f.org,
+		"-cas-endpoint", f.cas.URL, "-cas-ws-user", f.cas.Credentials().WSUserName,
+		"-projector-endpoint", f.projector.URL, "-projector-account", pc.AccountCode, "-projector-login", pc.UserName,
+		"-provisioning-endpoint", f.provisioning.URL, "-provisioning-operator", f.provisioning.Credentials().OperatorEmail, "-provisioning-org", f.org,
 		"-users", usersPath, "-journal", filepath.Join(dir, "journal.jsonl"), "-report", filepath.Join(dir, "report.json"),
 		"-jsonl", filepath.Join(dir, "rows.jsonl"), "-output", "failures", "-progress", "0",
 	}

@@ -164,7 +164,7 @@ func parseFlags(args []string, env func(string) string, now time.Time, stderr io
 
 	fs.StringVar(&c.udsEndpoint, "uds-endpoint", "", "ArcotUserRegistrySvc `URL`, e.g. https://uds.example.com:8443/arcotuds/services/ArcotUserRegistrySvc")
 	fs.StringVar(&c.udsAdmin, "uds-admin", "", "AnA userID (credential from $"+envUDSCredential+"); empty: AnA off")
-	fs.StringVar(&c.udsAdminOrg, "uds-admin-org", "", "AnA orgName of -uds-admin")
+	fs.StringVar(&c.udsAdminOrg, "uds-admin-org", "", "AnA orgName of -uds-admin (required with -uds-admin)")
 	fs.StringVar(&c.one.UDSOrg, "uds-org", "", "the user's organisation (empty: the server's default)")
 	fs.StringVar(&c.one.UDSUser, "uds-user", "", "the user's name")
 	fs.BoolVar(&c.udsDelete, "uds-delete", false, "delete the user (deleteUser) instead of deactivating it (status INACTIVE); its accounts are deleted either way")
@@ -332,6 +332,7 @@ func (c *config) checkSystems(env func(string) string, single bool) error {
 		if c.udsAdmin != "" {
 			c.udsCredential = env(envUDSCredential)
 			errs = append(errs, need("uds", "$"+envUDSCredential, c.udsCredential, " (the AnA credential of -uds-admin)"))
+			errs = append(errs, need("uds", "-uds-admin-org", c.udsAdminOrg, " (the AnA orgName of -uds-admin)"))
 		}
 		if single {
 			errs = append(errs, need("uds", "-uds-user", c.one.UDSUser, ""))

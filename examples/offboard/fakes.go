@@ -52,7 +52,7 @@ type fakes struct {
 func startFakes(users []user, o fakeOptions) *fakes {
 	f := &fakes{otp: cmp.Or(o.provisioningOTP, provisioningtest.TestOTP), org: cmp.Or(o.provisioningOrg, demoOrg)}
 
-	f.uds = udstest.NewServer(udstest.Config{AnA: true, Admin: udstest.Admin{Credential: o.udsCredential}})
+	f.uds = udstest.NewServer(udstest.Options{AnA: true, Admin: uds.Credentials{Credential: o.udsCredential}})
 	households := map[int]*castest.Household{}
 	var order []int
 	var projectorUsers []projectortest.User
@@ -88,14 +88,14 @@ func startFakes(users []user, o fakeOptions) *fakes {
 		}
 	}
 
-	casOpts := []castest.Option{}
+	casOpts := castest.Options{}
 	for _, id := range order {
-		casOpts = append(casOpts, castest.WithHouseholds(*households[id]))
+		casOpts.Households = append(casOpts.Households, *households[id])
 	}
 	if o.casPassword != "" {
-		casOpts = append(casOpts, castest.WithCredentials(cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: o.casPassword}))
+		casOpts.Credentials = cas.Credentials{WSUserName: castest.DefaultWSUserName, WSPassword: o.casPassword}
 	}
-	f.cas = castest.NewServer(casOpts...)
+	f.cas = castest.NewServer(casOpts)
 
 	f.projector = projectortest.NewServer(projectortest.Options{Password: o.projectorPassword, Users: projectorUsers})
 
@@ -109,7 +109,7 @@ func startFakes(users []user, o fakeOptions) *fakes {
 		f.provisioning.AddToken(f.org, t)
 	}
 	start := time.Now().UTC().Truncate(time.Second)
-	op := f.provisioning.Operator()
+	op := f.provisioning.Credentials().OperatorEmail
 	f.provisioning.AddTask(f.org, provisioningtest.Task{Operator: op, TokenOption: "MobilePASS", Status: "Active",
 		StartDate: start, StopDate: start.AddDate(0, 0, 14), Users: taskUsers})
 	f.provisioning.AddTask(f.org, provisioningtest.Task{Operator: op, TokenOption: "GrIDsure", Status: "Active",
@@ -121,16 +121,16 @@ func startFakes(users []user, o fakeOptions) *fakes {
 
 // configure points c at the fakes, with the credentials they accept.
 func (f *fakes) configure(c *config) {
-	a := f.uds.Admin()
+	a := f.uds.Credentials()
 	c.udsEndpoint, c.udsAdmin, c.udsAdminOrg, c.udsCredential = f.uds.URL, a.UserID, a.OrgName, a.Credential
 
 	cc := f.cas.Credentials()
-	c.casEndpoint, c.casWSUser, c.casPassword = f.cas.Endpoint(), cc.WSUserName, cc.WSPassword
+	c.casEndpoint, c.casWSUser, c.casPassword = f.cas.URL, cc.WSUserName, cc.WSPassword
 
 	pc := f.projector.Credentials()
-	c.projectorEndpoint, c.projectorAccount, c.projectorLogin, c.projectorPassword = f.projector.Endpoint(), pc.AccountCode, pc.UserName, pc.Password
+	c.projectorEndpoint, c.projectorAccount, c.projectorLogin, c.projectorPassword = f.projector.URL, pc.AccountCode, pc.UserName, pc.Password
 
-	c.provisioningEndpoint, c.provisioningOperator, c.provisioningOTP = f.provisioning.URL, f.provisioning.Operator(), f.otp
+	c.provisioningEndpoint, c.provisioningOperator, c.provisioningOTP = f.provisioning.URL, f.provisioning.Credentials().OperatorEmail, f.otp
 	c.provisioningOrg = f.org
 }
 

@@ -43,15 +43,15 @@ func (f *fakes) argsFor(systems ...string) []string {
 	for _, s := range systems {
 		switch s {
 		case "uds":
-			a := f.uds.Admin()
+			a := f.uds.Credentials()
 			args = append(args, "-uds-endpoint", f.uds.URL, "-uds-admin", a.UserID, "-uds-admin-org", a.OrgName)
 		case "cas":
-			args = append(args, "-cas-endpoint", f.cas.Endpoint(), "-cas-ws-user", f.cas.Credentials().WSUserName)
+			args = append(args, "-cas-endpoint", f.cas.URL, "-cas-ws-user", f.cas.Credentials().WSUserName)
 		case "projector":
 			pc := f.projector.Credentials()
-			args = append(args, "-projector-endpoint", f.projector.Endpoint(), "-projector-account", pc.AccountCode, "-projector-login", pc.UserName)
+			args = append(args, "-projector-endpoint", f.projector.URL, "-projector-account", pc.AccountCode, "-projector-login", pc.UserName)
 		case "provisioning":
-			args = append(args, "-provisioning-endpoint", f.provisioning.URL, "-provisioning-operator", f.provisioning.Operator(), "-provisioning-org", f.org)
+			args = append(args, "-provisioning-endpoint", f.provisioning.URL, "-provisioning-operator", f.provisioning.Credentials().OperatorEmail, "-provisioning-org", f.org)
 		}
 	}
 	return args
@@ -166,22 +166,22 @@ func destructive(f *fakes) map[string]int {
 	n := map[string]int{}
 	for _, r := range f.uds.Requests() {
 		switch {
-		case r.Operation == "updateUserStatus" && r.Update != nil:
-			for _, u := range r.Update.UserId {
+		case r.Operation == "updateUserStatus" && r.Call != nil:
+			for _, u := range r.Call.Users {
 				n["uds "+udsTarget(uds.UserID{OrgName: u.OrgName, UserName: u.UserName})]++
 			}
 		case r.Operation == "deleteUser" && r.Call != nil:
-			n["uds "+udsTarget(uds.UserID{OrgName: r.Call.OrgName, UserName: r.Call.UserName})]++
+			n["uds "+udsTarget(r.Call.User())]++
 		case r.Operation == "deleteUserAccount" && r.Call != nil:
-			n["uds "+udsAccountTarget(udsTarget(uds.UserID{OrgName: r.Call.OrgName, UserName: r.Call.UserName}), r.Call.AccountType)]++
+			n["uds "+udsAccountTarget(udsTarget(r.Call.User()), r.Call.AccountType)]++
 		}
 	}
 	for _, r := range f.cas.Requests() {
 		switch {
-		case r.Body != nil && r.Body.ActionType != nil && string(*r.Body.ActionType) == "DeleteDomain":
-			n[fmt.Sprintf("cas household %d", r.Body.DomainId)]++
-		case r.Body != nil:
-			n[fmt.Sprintf("cas household %d user %s", r.Body.DomainId, r.Body.UserId)]++
+		case r.Operation == "HandleUserTask" && r.Params != nil && r.Params["actionType"] == "DeleteDomain":
+			n[fmt.Sprintf("cas household %s", r.Params["domainId"])]++
+		case r.Operation == "HandleUserTask" && r.Params != nil:
+			n[fmt.Sprintf("cas household %s user %s", r.Params["domainId"], r.Params["userId"])]++
 		case r.Operation == "CancelSubscriptionRenewal":
 			n[fmt.Sprintf("cas household %s subscription %s", r.Params["nDomainId"], r.Params["sSubscriptionCode"])]++
 		case r.Operation == "CancelServiceNow":
@@ -189,29 +189,21 @@ func destructive(f *fakes) map[string]int {
 		}
 	}
 	for _, r := range f.projector.Requests() {
-		if r.Operation == "PwsDeleteUser" && r.DeleteUser != nil && r.DeleteUser.ServiceRequest != nil {
-			n["projector "+r.DeleteUser.ServiceRequest.UserIdentity.UserReferenceSystemId]++
+		if r.Operation == "PwsDeleteUser" && r.DeleteUser != nil && r.DeleteUser.UserIdentity != nil {
+			n["projector "+r.DeleteUser.UserIdentity.UserReferenceSystemID]++
 		}
 	}
 	for _, r := range f.provisioning.Requests() {
-		var body struct { // the generated types, through JSON: they are internal to provisioning
-			TaskID       int
-			Organization string
-			UserNames    struct{ Astring []string }
-			UserName     string
-			Serial       string
-		}
-		b, _ := json.Marshal(r.Body)
-		_ = json.Unmarshal(b, &body)
-		switch r.Op {
+		p := r.Params // the members as the fake read them
+		switch r.Operation {
 		case "RemoveUsersFromProvisioningTask":
-			for _, u := range body.UserNames.Astring {
-				n[fmt.Sprintf("provisioning %s/%s task %d", body.Organization, u, body.TaskID)]++
+			for _, u := range r.UserNames {
+				n[fmt.Sprintf("provisioning %s/%s task %s", p["organization"], u, p["taskID"])]++
 			}
 		case "RevokeToken":
-			n[fmt.Sprintf("provisioning %s/%s token %s", body.Organization, body.UserName, body.Serial)]++
+			n[fmt.Sprintf("provisioning %s/%s token %s", p["organization"], p["userName"], p["serial"])]++
 		case "RemoveUser":
-			n[fmt.Sprintf("provisioning %s/%s", body.Organization, body.UserName)]++
+			n[fmt.Sprintf("provisioning %s/%s", p["organization"], p["userName"])]++
 		}
 	}
 	return n

@@ -17,8 +17,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/cas"
+	"github.com/offboard-go/offboard/cas/castest"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/projector/projectortest"
+	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 	"github.com/offboard-go/offboard/uds"
 	"github.com/offboard-go/offboard/uds/udstest"
 )
@@ -37,7 +39,7 @@ func mutations(f *fakes) []string {
 	}
 	for _, r := range f.cas.Requests() {
 		switch {
-		case r.Body != nil:
+		case r.Operation == "HandleUserTask" && r.Params != nil:
 			ops = append(ops, "cas HandleUserTask")
 		case r.Operation == "CancelSubscriptionRenewal", r.Operation == "CancelServiceNow":
 			ops = append(ops, "cas "+r.Operation)
@@ -49,12 +51,12 @@ func mutations(f *fakes) []string {
 		}
 	}
 	for _, r := range f.provisioning.Requests() {
-		switch r.Op {
+		switch r.Operation {
 		case "GetProvisioningTasksForUser", "GetProvisioningTasks", "GetProvisioningTaskDetails",
 			"GetProvisioningTaskCount", "GetProvisioningTasksForUserCount", "Connect", "PingConnection",
 			"GetTokensByOwner", "GetTokens":
 		default:
-			ops = append(ops, "provisioning "+r.Op)
+			ops = append(ops, "provisioning "+r.Operation)
 		}
 	}
 	return ops
@@ -121,7 +123,7 @@ func TestOutputViews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakes(t, jdoe, rroe)
-			f.projector.FailNext(projector.CodeViewPermissionDenied)
+			f.projector.FailNext(projectortest.Failure{Code: projector.CodeViewPermissionDenied})
 			stream := filepath.Join(t.TempDir(), "rows.jsonl")
 			r := runOffboard(t, env(testSecrets), append(append(f.args(), "-users", usersCSV(t, csv...), "-jsonl", stream), tt.args...)...)
 			require.Equal(t, exitFailed, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
@@ -265,7 +267,7 @@ func TestDryRun(t *testing.T) {
 	assert.Empty(t, mutations(f), "a dry run sends no mutating operation")
 	// It did read: the uds status and the provisioning tasks; projector authenticated.
 	require.NotEmpty(t, f.uds.Requests())
-	assert.Equal(t, 1, f.projector.Authentications())
+	assert.Equal(t, 1, f.projector.Logins())
 	st, _ := f.uds.User("ACME", "jdoe")
 	assert.Equal(t, uds.StatusActive, st.Status)
 	h, _ := f.cas.Household(7)
@@ -330,14 +332,16 @@ func TestOneSystemFails(t *testing.T) {
 		code    string // the server's code in the report
 		message string // part of the server's message
 	}{
-		{"uds fault", "uds", func(f *fakes) { f.uds.FailNext(udstest.NotInitializedFault()) },
+		{"uds fault", "uds", func(f *fakes) { f.uds.FailNext(udstest.NotInitialized()) },
 			uds.CodeNotInitialized, "UDS is not initialized."},
-		{"cas status", "cas", func(f *fakes) { f.cas.FailNext(cas.CodeDomainSuspended, "Domain suspended") },
+		{"cas status", "cas", func(f *fakes) {
+			f.cas.FailNext(castest.Failure{Code: cas.CodeDomainSuspended, Message: "Domain suspended"})
+		},
 			"1009 DomainSuspended", "Domain suspended"},
 		{"cas stopped", "cas", func(f *fakes) { f.cas.Close() }, "", "no answer: dial tcp"},
-		{"projector message", "projector", func(f *fakes) { f.projector.FailNext(projector.CodeViewPermissionDenied) },
+		{"projector message", "projector", func(f *fakes) { f.projector.FailNext(projectortest.Failure{Code: projector.CodeViewPermissionDenied}) },
 			"50045 ViewPermissionDenied", ""},
-		{"provisioning fault", "provisioning", func(f *fakes) { f.provisioning.FailNext("Task store is locked") },
+		{"provisioning fault", "provisioning", func(f *fakes) { f.provisioning.FailNext(provisioningtest.Failure{Message: "Task store is locked"}) },
 			"Server", "Task store is locked"},
 	}
 	for _, tt := range tests {
@@ -400,9 +404,9 @@ func TestBatch(t *testing.T) {
 	assert.Equal(t, n*4, total)
 	assert.Equal(t, n*4, r.report.Summary[outcomeDone])
 	assert.LessOrEqual(t, f.projector.MaxInFlight(), projector.DefaultMaxInFlight, "one shared projector client")
-	assert.Equal(t, 1, f.projector.Authentications(), "one session for the whole batch")
-	assert.Equal(t, 1, f.uds.Authentications(), "one AnA authentication, then the token")
-	assert.Equal(t, 1, f.provisioning.Connects(), "one BSIDCA session")
+	assert.Equal(t, 1, f.projector.Logins(), "one session for the whole batch")
+	assert.Equal(t, 1, f.uds.Logins(), "one AnA authentication, then the token")
+	assert.Equal(t, 1, f.provisioning.Logins(), "one BSIDCA session")
 	for _, task := range f.provisioning.Tasks(f.org)[:2] {
 		assert.Empty(t, task.Users)
 	}
@@ -450,8 +454,8 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		}
 	}
 	for _, r := range f.projector.Requests() {
-		if r.DeleteUser != nil && r.DeleteUser.ServiceRequest != nil {
-			secrets = append(secrets, r.DeleteUser.ServiceRequest.SessionTicket)
+		if r.SessionTicket != "" {
+			secrets = append(secrets, r.SessionTicket)
 		}
 	}
 	for _, r := range f.provisioning.Requests() {
@@ -526,9 +530,9 @@ func TestBadUsage(t *testing.T) {
 		{"missing UDS_CREDENTIAL", good, missing(envUDSCredential), "$UDS_CREDENTIAL"},
 		{"missing PROJECTOR_PASSWORD", good, missing(envProjectorPasswd), "$PROJECTOR_PASSWORD"},
 		{"missing PROVISIONING_OTP", good, missing(envProvisioningOTP), "$PROVISIONING_OTP"},
-		{"endpoint without the user", []string{"-projector-endpoint", f.projector.Endpoint(), "-projector-account", "a", "-projector-login", "l", "-uds-user", "jdoe"},
+		{"endpoint without the user", []string{"-projector-endpoint", f.projector.URL, "-projector-account", "a", "-projector-login", "l", "-uds-user", "jdoe"},
 			env(testSecrets), "-projector-ref is missing"},
-		{"endpoint and no user at all", []string{"-cas-endpoint", f.cas.Endpoint()}, env(testSecrets), "nothing to offboard"},
+		{"endpoint and no user at all", []string{"-cas-endpoint", f.cas.URL}, env(testSecrets), "nothing to offboard"},
 		{"bad endpoint", []string{"-cas-endpoint", "::not a url", "-cas-household", "7", "-cas-user", "jdoe", "-cas-ws-user", "u"}, env(testSecrets), "cas:"},
 	}
 	for _, tt := range tests {

@@ -326,7 +326,7 @@ func testStopMidBatch(t *testing.T, sig os.Signal) {
 	// A projector delete held in flight: after the session's PwsAuthenticate, the only
 	// request that stays in flight.
 	require.Eventually(t, func() bool {
-		if f.projector.Authentications() < 1 || f.projector.InFlight() != 1 {
+		if f.projector.Logins() < 1 || f.projector.InFlight() != 1 {
 			return false
 		}
 		// The lane runs one user at a time: a delete received and one request in flight is

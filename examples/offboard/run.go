@@ -410,8 +410,9 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		o.lanes = append(o.lanes, newLane(skipped{"uds", "not configured (no -uds-… flags)"}, 1))
 	} else {
 		opts := []uds.Option{uds.WithTimeout(cfg.timeout)}
+		var creds uds.Credentials // zero: AnA off
 		if cfg.udsAdmin != "" {
-			opts = append(opts, uds.WithCredentials(cfg.udsAdmin, cfg.udsAdminOrg, cfg.udsCredential))
+			creds = uds.Credentials{UserID: cfg.udsAdmin, OrgName: cfg.udsAdminOrg, Credential: cfg.udsCredential}
 		}
 		if hc := h.httpClient(); hc != nil {
 			opts = append(opts, uds.WithHTTPClient(hc))
@@ -422,7 +423,7 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		if cfg.observer != nil {
 			opts = append(opts, uds.WithObserver(cfg.observer))
 		}
-		c, err := uds.New(cfg.udsEndpoint, opts...)
+		c, err := uds.New(cfg.udsEndpoint, creds, opts...)
 		if err != nil {
 			return bad("uds", err)
 		}
@@ -491,7 +492,8 @@ func newEngine(cfg *config, logger *slog.Logger, h hooks) (o *engine, closeAll f
 		}
 		otp := cfg.provisioningOTP
 		source := func(context.Context) (string, error) { return otp, nil }
-		c, err := provisioning.New(cfg.provisioningEndpoint, cfg.provisioningOperator, source, opts...)
+		c, err := provisioning.New(cfg.provisioningEndpoint,
+			provisioning.Credentials{OperatorEmail: cfg.provisioningOperator, OTP: source}, opts...)
 		if err != nil {
 			return bad("provisioning", err)
 		}

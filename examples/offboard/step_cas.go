@@ -279,8 +279,8 @@ func cmpErr(errs ...error) error {
 // casError records the Status the server answered, or the error itself.
 func casError(res *result, err error) {
 	res.Outcome = outcomeFailed
-	var se *cas.StatusError
-	if errors.As(err, &se) {
+	var se *cas.ServiceError
+	if errors.As(err, &se) && se.Fault == nil { // a SOAP Fault: the error itself, below
 		res.Code, res.Message = codeName(int(se.Code), se.Code.String()), se.Message
 		if se.HTTPStatus != 0 && se.HTTPStatus != 200 {
 			res.Message += fmt.Sprintf(" (HTTP %d)", se.HTTPStatus)

@@ -13,7 +13,7 @@ import (
 
 // projectorAPI is what the projector step needs of *projector.Client.
 type projectorAPI interface {
-	Authenticate(ctx context.Context) error
+	Login(ctx context.Context) error
 	DeleteUser(ctx context.Context, user projector.UserRef, opts *projector.DeleteUserOptions) (*projector.DeleteUserResult, error)
 	FindUser(ctx context.Context, user projector.UserRef) (*projector.UserSummary, error)
 }
@@ -72,7 +72,7 @@ func (s *projectorStep) offboard(ctx context.Context, u user, x *stepper) (resul
 	if r, ok := x.recordedResult(); ok {
 		return r, nil
 	}
-	err := s.c.Authenticate(ctx)
+	err := s.c.Login(ctx)
 	x.contact(err)
 	if err != nil {
 		res.Action = "PwsAuthenticate"
@@ -172,9 +172,15 @@ func projectorError(res *result, err error) {
 	for _, m := range se.Messages {
 		codes = append(codes, codeName(m.ErrorNumber, m.ErrorCode))
 	}
-	res.Code, res.Message, res.TransactionID = strings.Join(codes, ", "), messages(se.Messages), responseID(se.ResponseID)
+	res.Code, res.Message = strings.Join(codes, ", "), messages(se.Messages)
+	if se.TransactionID != "" {
+		res.TransactionID = "ResponseId " + se.TransactionID
+	}
 	if len(se.Messages) == 0 {
-		res.Code, res.Message = se.FaultCode, se.FaultReason
+		res.Code, res.Message = "", ""
+		if se.Fault != nil {
+			res.Code, res.Message = se.Fault.Code, se.Fault.Reason
+		}
 		if res.Code == "" {
 			res.Code, res.Message = string(se.Status), errText(err)
 		}

@@ -258,15 +258,15 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 		o := x.send(ctx, provisioningRemoveUser, res.Target, "remove the user from the organization", func(ctx context.Context) stepOutcome {
 			err := s.c.RemoveUser(ctx, s.org, u.ProvisioningUser, &provisioning.RemoveUserOptions{TokenMode: s.mode})
 			o := stepOutcome{Outcome: outcomeDone, Code: string(provisioning.UserDeleted)}
-			var re *provisioning.ResultError
+			var re *provisioning.ServiceError
 			switch {
 			case err == nil:
-			case errors.As(err, &re) && re.Result == string(provisioning.RevokeFail):
+			case errors.As(err, &re) && re.Code == string(provisioning.RevokeFail):
 				// GUESS (FACTS-NEXT §3): Fail is the answer for a user the organization does not
 				// have; this run read no token and no task left for it.
-				o.Outcome, o.Code, o.Message = outcomeAlready, re.Result, "no such user (the server answers Fail for a user it does not have: inferred, not documented)"
+				o.Outcome, o.Code, o.Message = outcomeAlready, re.Code, "no such user (the server answers Fail for a user it does not have: inferred, not documented)"
 				if pending {
-					o.Outcome, o.Message = outcomeDone, detailRepeated(re.Result+" (no such user: inferred, not documented)")
+					o.Outcome, o.Message = outcomeDone, detailRepeated(re.Code+" (no such user: inferred, not documented)")
 				}
 			default:
 				o.Outcome, o.Err = outcomeFailed, err
@@ -331,16 +331,15 @@ func (s *provisioningStep) verify(ctx context.Context, u user, x *stepper, st pr
 // provisioningError records what the service said: the Fault's code and message, the
 // ConnectResult of a refused Connect (never its challenge text), or the error itself.
 func provisioningError(code, msg *string, err error) {
-	var fault *provisioning.Error
+	var fault *provisioning.ServiceError
 	var ce *provisioning.ConnectError
-	var re *provisioning.ResultError
 	switch {
-	case errors.As(err, &re):
-		*code, *msg = re.Result, re.Op+" answered "+re.Result
+	case errors.As(err, &fault) && fault.Fault == nil: // a result code (RevokeToken, RemoveUser)
+		*code, *msg = fault.Code, fault.Operation+" answered "+fault.Code
 	case errors.As(err, &ce):
 		*code, *msg = string(ce.Result), "Connect refused: "+ce.Error()
 	case errors.As(err, &fault):
-		*code, *msg = fault.Code, fault.Message
+		*code, *msg = fault.Fault.Code, fault.Message
 		if fault.HTTPStatus != 0 && fault.HTTPStatus != 200 {
 			*msg += fmt.Sprintf(" (HTTP %d)", fault.HTTPStatus)
 		}

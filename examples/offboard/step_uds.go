@@ -298,11 +298,11 @@ func (s *udsStep) window() string {
 // Fault, or the error itself (network, HTTP, protocol).
 func udsError(res *result, err error) {
 	res.Outcome = outcomeFailed
-	var re *uds.RegistryError
-	if errors.As(err, &re) {
-		res.Code, res.Message, res.TransactionID = re.ErrorNumber, re.ErrorMessage, re.TransactionID
-		if re.ErrorNumber == "" { // a Fault without userRegistryError detail
-			res.Code, res.Message = re.FaultCode, re.FaultReason
+	var se *uds.ServiceError
+	if errors.As(err, &se) {
+		res.Code, res.Message, res.TransactionID = se.Code, se.Message, se.TransactionID
+		if se.Code == "" && se.Fault != nil { // a Fault without userRegistryError detail: Message is its reason
+			res.Code = se.Fault.Code
 		}
 		return
 	}

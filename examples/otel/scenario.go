@@ -31,9 +31,9 @@ type step struct {
 // reports each call to w, one line each. hc, when not nil, is the HTTP client the clients use
 // (an otelhttp-instrumented transport, say).
 func scenario(ctx context.Context, o observe.Observer, hc *http.Client, w io.Writer) error {
-	casSrv := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}))
+	casSrv := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}}})
 	defer casSrv.Close()
-	udsSrv := udstest.NewServer(udstest.Config{AnA: true})
+	udsSrv := udstest.NewServer(udstest.Options{AnA: true})
 	defer udsSrv.Close()
 	udsSrv.AddUser("ACME", "jdoe", uds.StatusActive)
 	pwsSrv := projectortest.NewServer(projectortest.Options{Users: []projectortest.User{{ReferenceSystemID: "jdoe"}, {ReferenceSystemID: "mroe"}}})
@@ -45,20 +45,19 @@ func scenario(ctx context.Context, o observe.Observer, hc *http.Client, w io.Wri
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	casc, err := cas.New(casSrv.Endpoint(), casSrv.Credentials(), cas.WithObserver(o), cas.WithHTTPClient(hc))
+	casc, err := cas.New(casSrv.URL, casSrv.Credentials(), cas.WithObserver(o), cas.WithHTTPClient(hc))
 	if err != nil {
 		return err
 	}
-	admin := udsSrv.Admin()
-	udsc, err := uds.New(udsSrv.URL, uds.WithCredentials(admin.UserID, admin.OrgName, admin.Credential), uds.WithObserver(o), uds.WithHTTPClient(hc))
+	udsc, err := uds.New(udsSrv.URL, udsSrv.Credentials(), uds.WithObserver(o), uds.WithHTTPClient(hc))
 	if err != nil {
 		return err
 	}
-	pwsc, err := projector.New(pwsSrv.Endpoint(), pwsSrv.Credentials(), projector.WithObserver(o), projector.WithHTTPClient(hc))
+	pwsc, err := projector.New(pwsSrv.URL, pwsSrv.Credentials(), projector.WithObserver(o), projector.WithHTTPClient(hc))
 	if err != nil {
 		return err
 	}
-	provc, err := provisioning.New(provSrv.URL, provSrv.Operator(), provSrv.OTPSource(), provisioning.WithObserver(o), provisioning.WithHTTPClient(hc))
+	provc, err := provisioning.New(provSrv.URL, provSrv.Credentials(), provisioning.WithObserver(o), provisioning.WithHTTPClient(hc))
 	if err != nil {
 		return err
 	}
@@ -68,7 +67,7 @@ func scenario(ctx context.Context, o observe.Observer, hc *http.Client, w io.Wri
 		{"cas: first request (the credentials' verdict)", func(ctx context.Context) error { _, err := casc.DeleteUser(ctx, 42, "bob"); return err }, false},
 		{"cas: a second request", func(ctx context.Context) error { _, err := casc.DeleteUser(ctx, 42, "carol"); return err }, false},
 		{"cas: a status code (2001 UserSuspended)", func(ctx context.Context) error {
-			casSrv.FailNext(cas.CodeUserSuspended, "")
+			casSrv.FailNext(castest.Failure{Code: cas.CodeUserSuspended})
 			_, err := casc.DeleteUser(ctx, 42, "alice")
 			return err
 		}, true},
@@ -111,7 +110,7 @@ func scenario(ctx context.Context, o observe.Observer, hc *http.Client, w io.Wri
 			return err
 		}, false},
 		{"provisioning: a Fault", func(ctx context.Context) error {
-			provSrv.FailNext("Organization is locked")
+			provSrv.FailNext(provisioningtest.Failure{Message: "Organization is locked"})
 			_, err := provc.TaskCount(ctx, "Example Org")
 			return err
 		}, true},

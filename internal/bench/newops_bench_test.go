@@ -48,14 +48,14 @@ var casEntitlementsTarget = &target{
 	path: castest.Path,
 	record: func(tb testing.TB, hc *http.Client) {
 		buy := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-		s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"1"}, MasterUsers: []string{"1"},
+		s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"1"}, MasterUsers: []string{"1"},
 			Entitlements: []castest.Entitlement{
 				{Code: "101", UserID: "1", Renewing: true, PurchaseDate: buy, EndDate: buy.AddDate(5, 0, 0)},
 				{Code: "202", UserID: "1", Renewing: true, PurchaseDate: buy.AddDate(0, 1, 0), EndDate: buy.AddDate(5, 0, 0)},
 				{Code: "303", UserID: "1", PurchaseDate: buy.AddDate(0, 2, 0), EndDate: buy.AddDate(5, 0, 0)},
-			}}))
+			}}}})
 		defer s.Close()
-		c, err := cas.New(s.Endpoint(), casCreds, cas.WithHTTPClient(hc))
+		c, err := cas.New(s.URL, casCreds, cas.WithHTTPClient(hc))
 		must(tb, err)
 		_, err = c.DomainEntitlements(context.Background(), 42, cas.EntitlementQuery{}, 0, 10)
 		must(tb, err)
@@ -178,7 +178,7 @@ var provTokensTarget = &target{
 		for _, serial := range []string{"MP-0001", "MP-0002", "KT-0003"} {
 			s.AddToken(provOrg, provisioningtest.Token{Serial: serial, Type: provisioning.TokenMobilePASS, Owner: provUser})
 		}
-		c, err := provisioning.New(s.URL, s.Operator(), provOTP, provisioning.WithHTTPClient(hc))
+		c, err := provisioning.New(s.URL, provCreds, provisioning.WithHTTPClient(hc))
 		must(tb, err)
 		serials, err := c.TokensByOwner(context.Background(), provOrg, provUser)
 		must(tb, err)
@@ -191,7 +191,7 @@ var provTokensTarget = &target{
 		if hc != nil {
 			opts = append(opts, provisioning.WithHTTPClient(hc))
 		}
-		c, err := provisioning.New(endpoint, provisioningtest.TestOperator, provOTP, opts...)
+		c, err := provisioning.New(endpoint, provCreds, opts...)
 		must(tb, err)
 		return func(ctx context.Context) error {
 			serials, err := c.TokensByOwner(ctx, provOrg, provUser)

@@ -98,7 +98,7 @@ func observedSDK(tb testing.TB, service, endpoint string, o observe.Observer) ca
 		if o != nil {
 			opts = append(opts, uds.WithObserver(o))
 		}
-		c, err := uds.New(endpoint, opts...)
+		c, err := uds.New(endpoint, uds.Credentials{}, opts...)
 		must(tb, err)
 		return func(ctx context.Context) error {
 			res, err := c.UpdateUserStatus(ctx, udsUsers, uds.StatusInactive, nil)
@@ -127,7 +127,7 @@ func observedSDK(tb testing.TB, service, endpoint string, o observe.Observer) ca
 		if o != nil {
 			opts = append(opts, provisioning.WithObserver(o))
 		}
-		c, err := provisioning.New(endpoint, provisioningtest.TestOperator, provOTP, opts...)
+		c, err := provisioning.New(endpoint, provisioning.Credentials{OperatorEmail: provisioningtest.TestOperator, OTP: provOTP}, opts...)
 		must(tb, err)
 		return func(ctx context.Context) error {
 			rows, err := c.TasksForUser(ctx, provOrg, provUser, 0, 100)

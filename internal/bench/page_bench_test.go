@@ -116,7 +116,7 @@ func BenchmarkProvisioningPage(b *testing.B) {
 					return nil, nil
 				}
 			} else {
-				c, err := provisioning.New(srv.URL+provisioningtest.Path, provisioningtest.TestOperator, provOTP,
+				c, err := provisioning.New(srv.URL+provisioningtest.Path, provCreds,
 					provisioning.WithBodyLimit(pageBodyLimit))
 				must(b, err)
 				call = func() (any, error) {
@@ -204,7 +204,7 @@ func TestPageStreamsUnderBodyLimit(t *testing.T) {
 	ctx := context.Background()
 	for _, limit := range []int64{size, size - 1} {
 		t.Run(strconv.FormatInt(limit, 10), func(t *testing.T) {
-			c, err := provisioning.New(srv.URL+provisioningtest.Path, provisioningtest.TestOperator, provOTP,
+			c, err := provisioning.New(srv.URL+provisioningtest.Path, provCreds,
 				provisioning.WithBodyLimit(limit))
 			must(t, err)
 			got, err := c.TasksForUser(ctx, provOrg, provUser, 0, rows)

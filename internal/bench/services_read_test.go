@@ -57,12 +57,12 @@ var udsRetrieveTarget = &target{
 	path:   uds.ServicePath,
 	soap12: true,
 	record: func(tb testing.TB, hc *http.Client) {
-		s := udstest.NewServer(udstest.Config{})
+		s := udstest.NewServer(udstest.Options{})
 		defer s.Close()
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
 		s.AddAccount("ACME", "jdoe", udstest.Account{Type: "RADIUS_ID", ID: "jdoe-radius", Status: 10})
 		s.AddAccount("ACME", "jdoe", udstest.Account{Type: "ALT_LOGIN", ID: "j.doe@acme.example", Status: 12})
-		c, err := s.Client(uds.WithHTTPClient(hc))
+		c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(hc))
 		must(tb, err)
 		_, err = c.RetrieveUser(context.Background(), udsRetrieveUser, udsRetrieveOpts)
 		must(tb, err)
@@ -72,7 +72,7 @@ var udsRetrieveTarget = &target{
 		if hc != nil {
 			opts = append(opts, uds.WithHTTPClient(hc))
 		}
-		c, err := uds.New(endpoint, opts...)
+		c, err := uds.New(endpoint, uds.Credentials{}, opts...)
 		must(tb, err)
 		return func(ctx context.Context) error {
 			u, err := c.RetrieveUser(ctx, udsRetrieveUser, udsRetrieveOpts)
@@ -170,7 +170,7 @@ var projectorListTarget = &target{
 		s := projectortest.NewServer(projectortest.Options{Users: []projectortest.User{
 			{ReferenceSystemID: "jdoe", UserID: 1, DisplayName: "J. Doe", EmailAddress: "jdoe@example.com", FirstName: "J.", LastName: "Doe", InUse: true}}})
 		defer s.Close()
-		c, err := projector.New(s.Endpoint(), s.Credentials(), projector.WithHTTPClient(hc))
+		c, err := projector.New(s.URL, s.Credentials(), projector.WithHTTPClient(hc))
 		must(tb, err)
 		_, err = c.FindUser(context.Background(), pwsListUser)
 		must(tb, err)

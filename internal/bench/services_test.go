@@ -74,9 +74,9 @@ var casTarget = &target{
 	name: "cas",
 	path: castest.Path,
 	record: func(tb testing.TB, hc *http.Client) {
-		s := castest.NewServer(castest.WithHouseholds(castest.Household{ID: 42, Users: []string{"user-1", "master"}, MasterUsers: []string{"master"}}))
+		s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"user-1", "master"}, MasterUsers: []string{"master"}}}})
 		defer s.Close()
-		c, err := cas.New(s.Endpoint(), casCreds, cas.WithHTTPClient(hc))
+		c, err := cas.New(s.URL, casCreds, cas.WithHTTPClient(hc))
 		must(tb, err)
 		_, err = c.HandleUserTask(context.Background(), 42, "user-1", cas.ActionDelete)
 		must(tb, err)
@@ -146,10 +146,10 @@ var udsTarget = &target{
 	path:   uds.ServicePath,
 	soap12: true,
 	record: func(tb testing.TB, hc *http.Client) {
-		s := udstest.NewServer(udstest.Config{})
+		s := udstest.NewServer(udstest.Options{})
 		defer s.Close()
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
-		c, err := s.Client(uds.WithHTTPClient(hc))
+		c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(hc))
 		must(tb, err)
 		_, err = c.UpdateUserStatus(context.Background(), udsUsers, uds.StatusInactive, nil)
 		must(tb, err)
@@ -159,7 +159,7 @@ var udsTarget = &target{
 		if hc != nil {
 			opts = append(opts, uds.WithHTTPClient(hc))
 		}
-		c, err := uds.New(endpoint, opts...)
+		c, err := uds.New(endpoint, uds.Credentials{}, opts...)
 		must(tb, err)
 		return func(ctx context.Context) error {
 			res, err := c.UpdateUserStatus(ctx, udsUsers, uds.StatusInactive, nil)
@@ -228,7 +228,7 @@ var projectorTarget = &target{
 		s := projectortest.NewServer(projectortest.Options{Users: []projectortest.User{
 			{ReferenceSystemID: "jdoe", UserID: 1, DisplayName: "J. Doe", InUse: true}}})
 		defer s.Close()
-		c, err := projector.New(s.Endpoint(), s.Credentials(), projector.WithHTTPClient(hc))
+		c, err := projector.New(s.URL, s.Credentials(), projector.WithHTTPClient(hc))
 		must(tb, err)
 		_, err = c.DeleteUser(context.Background(), projector.UserRef{UserReferenceSystemID: "jdoe"},
 			&projector.DeleteUserOptions{EndDateIfInUse: pwsEndDate})
@@ -320,6 +320,9 @@ const (
 
 func provOTP(context.Context) (string, error) { return provisioningtest.TestOTP, nil }
 
+// provCreds log in to provisioningtest with its fixed OTP.
+var provCreds = provisioning.Credentials{OperatorEmail: provisioningtest.TestOperator, OTP: provOTP}
+
 var provisioningTarget = &target{
 	name: "provisioning",
 	path: provisioningtest.Path,
@@ -334,7 +337,7 @@ var provisioningTarget = &target{
 				Users: []provisioningtest.TaskUser{{UserID: "u1", UserName: provUser}},
 			})
 		}
-		c, err := provisioning.New(s.URL, s.Operator(), provOTP, provisioning.WithHTTPClient(hc))
+		c, err := provisioning.New(s.URL, provCreds, provisioning.WithHTTPClient(hc))
 		must(tb, err)
 		rows, err := c.TasksForUser(context.Background(), provOrg, provUser, 0, 100)
 		must(tb, err)
@@ -347,7 +350,7 @@ var provisioningTarget = &target{
 		if hc != nil {
 			opts = append(opts, provisioning.WithHTTPClient(hc))
 		}
-		c, err := provisioning.New(endpoint, provisioningtest.TestOperator, provOTP, opts...)
+		c, err := provisioning.New(endpoint, provCreds, opts...)
 		must(tb, err)
 		return func(ctx context.Context) error {
 			rows, err := c.TasksForUser(ctx, provOrg, provUser, 0, 100)

@@ -29,9 +29,10 @@ var renewals = []struct {
 	start func(tb testing.TB) renewal
 }{
 	{"uds", func(tb testing.TB) renewal {
-		s := udstest.New(tb, udstest.Config{AnA: true})
+		s := udstest.NewServer(udstest.Options{AnA: true})
+		tb.Cleanup(s.Close)
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
-		c, err := s.Client()
+		c, err := uds.New(s.URL, s.Credentials())
 		must(tb, err)
 		return renewal{
 			call: func(ctx context.Context) error {
@@ -39,7 +40,7 @@ var renewals = []struct {
 				return err
 			},
 			expire: s.ExpireTokens,
-			logins: func() int { return s.Authentications() + s.FailedAuthentications() },
+			logins: s.Logins, // accepted and refused
 		}
 	}},
 	{"projector", func(tb testing.TB) renewal {
@@ -54,7 +55,7 @@ var renewals = []struct {
 				return err
 			},
 			expire: s.ExpireTickets,
-			logins: s.Authentications,
+			logins: s.Logins,
 		}
 	}},
 	{"provisioning", func(tb testing.TB) renewal {
@@ -69,7 +70,7 @@ var renewals = []struct {
 				return err
 			},
 			expire: s.ExpireSessions,
-			logins: s.Connects,
+			logins: s.Logins,
 		}
 	}},
 }

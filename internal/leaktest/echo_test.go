@@ -40,12 +40,12 @@ func TestServerEchoesSecrets(t *testing.T) {
 		l := newLeaks(t)
 		creds := cas.Credentials{WSUserName: "u", WSPassword: "cas-echo-pw-1"}
 		l.secret(creds.WSPassword)
-		s := castest.NewServer(castest.WithCredentials(creds), castest.WithHouseholds(castest.Household{ID: 1, Users: []string{"a"}, MasterUsers: []string{"a"}}))
+		s := castest.NewServer(castest.Options{Credentials: creds, Households: []castest.Household{{ID: 1, Users: []string{"a"}, MasterUsers: []string{"a"}}}})
 		defer s.Close()
-		c, err := cas.New(s.Endpoint(), creds, cas.WithHTTPClient(l.httpClient()), cas.WithLogger(l.logger()))
+		c, err := cas.New(s.URL, creds, cas.WithHTTPClient(l.httpClient()), cas.WithLogger(l.logger()))
 		require.NoError(t, err)
 		for _, e := range echoes("sWSPassword", creds.WSPassword) {
-			s.FailNext(cas.Code(9999), e)
+			s.FailNext(castest.Failure{Code: cas.Code(9999), Message: e})
 			_, err = c.DeleteUser(ctx, 1, "a")
 			require.Error(t, l.err(err))
 		}
@@ -56,13 +56,13 @@ func TestServerEchoesSecrets(t *testing.T) {
 		l := newLeaks(t)
 		const cred = "uds-echo-cred-2"
 		l.secret(cred)
-		s := udstest.NewServer(udstest.Config{AnA: true, Admin: udstest.Admin{Credential: cred}})
+		s := udstest.NewServer(udstest.Options{AnA: true, Admin: uds.Credentials{Credential: cred}})
 		defer s.Close()
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
-		c, err := s.Client(uds.WithHTTPClient(l.httpClient()), uds.WithLogger(l.logger()))
+		c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(l.httpClient()), uds.WithLogger(l.logger()))
 		require.NoError(t, err)
 		for _, e := range echoes("credential", cred) {
-			s.FailNext(udstest.Fault{Code: "Sender", Number: "31999", Message: e, Context: e})
+			s.FailNext(udstest.Failure{FaultCode: "Sender", Code: "31999", Message: e, Context: e})
 			_, err = c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "jdoe"}, nil)
 			require.Error(t, l.err(err))
 			c.ResetRefusal() // a fault to the credentials is remembered as a refusal: each echo is sent
@@ -91,7 +91,7 @@ func TestServerEchoesSecrets(t *testing.T) {
 		require.NoError(t, err)
 		for _, e := range echoes("Password", pw) {
 			reason = e
-			require.ErrorIs(t, l.err(c.Authenticate(ctx)), projector.ErrAuthentication)
+			require.ErrorIs(t, l.err(c.Login(ctx)), projector.ErrAuthentication)
 			c.ResetRefusal() // the refusal is remembered: each echo is sent
 		}
 		total.add(l, 4)
@@ -103,11 +103,12 @@ func TestServerEchoesSecrets(t *testing.T) {
 		l.secret(otp)
 		s := provisioningtest.NewServer(provisioningtest.Options{OTP: otp})
 		defer s.Close()
-		c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return otp, nil },
+		c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: s.Credentials().OperatorEmail,
+			OTP: func(context.Context) (string, error) { return otp, nil }},
 			provisioning.WithHTTPClient(l.httpClient()), provisioning.WithLogger(l.logger()))
 		require.NoError(t, err)
 		for _, e := range echoes("OTP", otp) {
-			s.FailNext(e)
+			s.FailNext(provisioningtest.Failure{Message: e})
 			_, err = c.TaskCount(ctx, "Org")
 			require.Error(t, l.err(err))
 		}

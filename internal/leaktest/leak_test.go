@@ -64,22 +64,23 @@ func casFlows(t *testing.T, total *tally) {
 	l.secret(casPassword, casWrongPassword)
 	ctx := context.Background()
 	creds := cas.Credentials{WSUserName: "cas-user", WSPassword: casPassword}
-	s := castest.NewServer(castest.WithCredentials(creds), castest.WithHouseholds(
-		castest.Household{ID: 42, Users: []string{"alice", "bob", "carol", "dave"}, MasterUsers: []string{"alice"}, Recordings: 3},
-		castest.Household{ID: 43, Users: []string{"erin"}, Suspended: true},
-		castest.Household{ID: 44, Users: []string{"frank"}},
-	))
+	s := castest.NewServer(castest.Options{Credentials: creds, Households: []castest.Household{
+		{ID: 42, Users: []string{"alice", "bob", "carol", "dave"}, MasterUsers: []string{"alice"}, Recordings: 3},
+		{ID: 43, Users: []string{"erin"}, Suspended: true},
+		{ID: 44, Users: []string{"frank"}},
+	}})
 	defer s.Close()
-	users := map[cas.WireForm]string{cas.SOAP11: "bob", cas.SOAP12: "carol", cas.HTTPPost: "dave"}
-	for _, form := range []cas.WireForm{cas.SOAP11, cas.SOAP12, cas.HTTPPost} {
-		opts := []cas.Option{cas.WithHTTPClient(l.httpClient()), cas.WithLogger(l.logger()), cas.WithWireForm(form), cas.WithTimeout(10 * time.Second)}
-		c, err := cas.New(s.Endpoint(), creds, opts...)
+	forms := []cas.Option{cas.WithSOAPVersion(cas.SOAP11), cas.WithSOAPVersion(cas.SOAP12), cas.WithHTTPPost()}
+	for i, user := range []string{"bob", "carol", "dave"} {
+		form := forms[i]
+		opts := []cas.Option{cas.WithHTTPClient(l.httpClient()), cas.WithLogger(l.logger()), form, cas.WithTimeout(10 * time.Second)}
+		c, err := cas.New(s.URL, creds, opts...)
 		require.NoError(t, err)
 		l.value(c, *c, creds, &creds, form)
 		for _, o := range opts {
 			l.value(o)
 		}
-		res, err := c.DeleteUser(ctx, 42, users[form]) // success
+		res, err := c.DeleteUser(ctx, 42, user) // success
 		require.NoError(t, l.err(err))
 		l.value(res, *res)
 		_, err = c.DeleteUser(ctx, 4242, "nobody") // 1006 DomainNotExists
@@ -88,7 +89,7 @@ func casFlows(t *testing.T, total *tally) {
 		require.Error(t, l.err(err))
 		_, err = c.DeleteUser(ctx, 44, "frank") // no master user: 1 Error
 		require.ErrorIs(t, l.err(err), cas.ErrTaskFailed)
-		s.FailNext(cas.Code(7777), "injected: sWSPassword="+casPassword) // a server echoing the password
+		s.FailNext(castest.Failure{Code: cas.Code(7777), Message: "injected: sWSPassword=" + casPassword}) // a server echoing the password
 		_, err = c.DeleteUser(ctx, 42, "alice")
 		require.Error(t, l.err(err))
 		res, err = c.DeleteHouseholdRecordings(ctx, 42)
@@ -97,7 +98,7 @@ func casFlows(t *testing.T, total *tally) {
 
 		// Refused credentials.
 		bad := cas.Credentials{WSUserName: "cas-user", WSPassword: casWrongPassword}
-		bc, err := cas.New(s.Endpoint(), bad, opts...)
+		bc, err := cas.New(s.URL, bad, opts...)
 		require.NoError(t, err)
 		l.value(bc, bad)
 		_, err = bc.DeleteUser(ctx, 42, "alice")
@@ -113,14 +114,14 @@ func udsFlows(t *testing.T, total *tally) {
 	l := newLeaks(t)
 	l.secret(udsCredential, udsWrongCred)
 	ctx := context.Background()
-	s := udstest.NewServer(udstest.Config{AnA: true, Admin: udstest.Admin{Credential: udsCredential}})
+	s := udstest.NewServer(udstest.Options{AnA: true, Admin: uds.Credentials{Credential: udsCredential}})
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	s.AddUser("ACME", "asmith", uds.StatusActive)
 	opts := []uds.Option{uds.WithHTTPClient(l.httpClient()), uds.WithLogger(l.logger()), uds.WithTargetOrgs("ACME")}
-	c, err := s.Client(opts...)
+	c, err := uds.New(s.URL, s.Credentials(), opts...)
 	require.NoError(t, err)
-	l.value(c, *c)
+	l.value(c, *c, s.Credentials())
 	for _, o := range opts {
 		l.value(o)
 	}
@@ -141,24 +142,25 @@ func udsFlows(t *testing.T, total *tally) {
 	require.NoError(t, l.err(err))
 	_, err = c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "nobody"}, nil) // fault: not found
 	require.ErrorIs(t, l.err(err), uds.ErrNotFound)
-	expired := udstest.Fault{Code: "Sender", Number: uds.CodeTokenExpired, Message: "authToken expired"}
-	s.FailNext(expired, expired) // still refused after renewing
+	expired := udstest.Failure{FaultCode: "Sender", Code: uds.CodeTokenExpired, Message: "authToken expired"}
+	s.FailNext(expired)
+	s.FailNext(expired) // still refused after renewing
 	_, err = c.GetUserStatus(ctx, jdoe, nil)
 	require.ErrorIs(t, l.err(err), uds.ErrSessionExpired)
 	c.ResetRefusal() // the fault to the credentials is remembered as a refusal
-	s.FailNext(udstest.NotInitializedFault())
+	s.FailNext(udstest.NotInitialized())
 	_, err = c.GetUserStatus(ctx, jdoe, nil)
 	require.ErrorIs(t, l.err(err), uds.ErrUnavailable)
-	require.GreaterOrEqual(t, s.Authentications(), 3)
+	require.GreaterOrEqual(t, s.Logins(), 3)
 
 	// Refused credentials.
-	bad, err := uds.New(s.URL, uds.WithCredentials("udsadmin", "MASTERADMIN", udsWrongCred), uds.WithHTTPClient(l.httpClient()),
-		uds.WithLogger(l.logger()))
+	bad, err := uds.New(s.URL, uds.Credentials{UserID: "udsadmin", OrgName: "MASTERADMIN", Credential: udsWrongCred},
+		uds.WithHTTPClient(l.httpClient()), uds.WithLogger(l.logger()))
 	require.NoError(t, err)
 	l.value(bad)
 	_, err = bad.GetUserStatus(ctx, jdoe, nil)
 	require.ErrorIs(t, l.err(err), uds.ErrAuthentication)
-	_, err = uds.New(s.URL, uds.WithCredentials("", "", udsCredential))
+	_, err = uds.New(s.URL, uds.Credentials{Credential: udsCredential}) // partly filled: refused
 	l.err(err)
 	total.add(l, 10)
 }
@@ -174,14 +176,14 @@ func projectorFlows(t *testing.T, total *tally) {
 	home := projectortest.NewServer(projectortest.Options{Password: projectorPassword, Users: users, SessionFaults: true})
 	defer home.Close()
 	opts := []projector.Option{projector.WithHTTPClient(l.httpClient()), projector.WithLogger(l.logger()),
-		projector.WithRateLimitWait(time.Millisecond), projector.WithAllowedRedirectHosts(home.URL)}
+		projector.WithRateLimitWait(time.Millisecond), projector.WithAllowedRedirectHosts(home.BaseURL())}
 	for _, o := range opts {
 		l.value(o)
 	}
 	creds := s.Credentials()
 	l.value(creds, &creds)
 
-	c, err := projector.New(s.Endpoint(), creds, opts...)
+	c, err := projector.New(s.URL, creds, opts...)
 	require.NoError(t, err)
 	l.value(c, *c, &c)
 	res, err := c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: "u1"}, nil)
@@ -195,7 +197,8 @@ func projectorFlows(t *testing.T, total *tally) {
 	require.NoError(t, l.err(err))
 	_, err = c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: "nobody"}, nil) // 50024
 	require.ErrorIs(t, l.err(err), projector.ErrNotFound)
-	s.FailNext(projector.CodeInvalidSessionTicket, projector.CodeInvalidSessionTicket) // still refused after renewing
+	s.FailNext(projectortest.Failure{Code: projector.CodeInvalidSessionTicket})
+	s.FailNext(projectortest.Failure{Code: projector.CodeInvalidSessionTicket}) // still refused after renewing
 	_, err = c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: "u4"}, nil)
 	require.ErrorIs(t, l.err(err), projector.ErrSessionExpired)
 	s.RateLimit(projectortest.RateLimitWarning, 1)
@@ -207,8 +210,8 @@ func projectorFlows(t *testing.T, total *tally) {
 	require.ErrorIs(t, l.err(err), projector.ErrClosed)
 
 	// A redirect to the account's home server, whose session faults come as PwsFaults.
-	s.RedirectTo(home.URL)
-	rc, err := projector.New(s.Endpoint(), creds, opts...)
+	s.RedirectTo(home.BaseURL())
+	rc, err := projector.New(s.URL, creds, opts...)
 	require.NoError(t, err)
 	l.value(rc)
 	_, err = rc.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: "u1"}, nil)
@@ -221,14 +224,16 @@ func projectorFlows(t *testing.T, total *tally) {
 
 	// Refused credentials, and a refused redirect.
 	bad := projector.Credentials{AccountCode: creds.AccountCode, UserName: creds.UserName, Password: projectorWrongPw}
-	bc, err := projector.New(s.Endpoint(), bad, opts...)
+	bc, err := projector.New(s.URL, bad, opts...)
 	require.NoError(t, err)
 	l.value(bc, bad)
-	require.ErrorIs(t, l.err(bc.Authenticate(ctx)), projector.ErrAuthentication)
+	require.ErrorIs(t, l.err(bc.Login(ctx)), projector.ErrAuthentication)
 	s.RedirectTo("http://evil.example")
-	fc, err := projector.New(s.Endpoint(), creds, opts...)
+	fc, err := projector.New(s.URL, creds, opts...)
 	require.NoError(t, err)
-	require.ErrorIs(t, l.err(fc.Authenticate(ctx)), projector.ErrRedirectRefused)
+	require.ErrorIs(t, l.err(fc.Login(ctx)), projector.ErrRedirectRefused)
+	require.Empty(t, s.Violations())
+	require.Empty(t, home.Violations())
 	total.add(l, 20)
 }
 
@@ -260,9 +265,10 @@ func provisioningFlows(t *testing.T, total *tally) {
 	for _, o := range opts {
 		l.value(o)
 	}
-	c, err := provisioning.New(s.URL, "op@example.com", otp, opts...)
+	creds := provisioning.Credentials{OperatorEmail: "op@example.com", OTP: otp}
+	c, err := provisioning.New(s.URL, creds, opts...)
 	require.NoError(t, err)
-	l.value(c, provisioning.OTPSource(otp))
+	l.value(c, provisioning.OTPSource(otp), creds)
 
 	count, err := c.TaskCount(ctx, "Example Org")
 	require.NoError(t, l.err(err))
@@ -277,29 +283,30 @@ func provisioningFlows(t *testing.T, total *tally) {
 	require.NoError(t, l.err(c.RemoveUsersFromTask(ctx, "Example Org", id, []string{"alice"}, false)))
 	err = c.RemoveUsersFromTask(ctx, "Example Org", id, []string{"nobody"}, false) // answered false
 	require.ErrorIs(t, l.err(err), provisioning.ErrNotChanged)
-	s.FailNext("You are not connected.")
-	s.FailNext("You are not connected.") // still gone after reconnecting
+	s.FailNext(provisioningtest.Failure{Message: "You are not connected."})
+	s.FailNext(provisioningtest.Failure{Message: "You are not connected."}) // still gone after reconnecting
 	_, err = c.TaskCount(ctx, "Example Org")
 	require.ErrorIs(t, l.err(err), provisioning.ErrSessionExpired)
-	s.FailNext("Invalid OTP " + otpPrefix + "echoed")
+	s.FailNext(provisioningtest.Failure{Message: "Invalid OTP " + otpPrefix + "echoed"})
 	_, err = c.TaskCount(ctx, "Example Org")
-	var pe *provisioning.Error
+	var pe *provisioning.ServiceError
 	require.ErrorAs(t, l.err(err), &pe)
 	for task, err := range c.AllTasks(ctx, "Example Org") {
 		l.value(task)
 		require.NoError(t, l.err(err))
 	}
-	require.GreaterOrEqual(t, s.Connects(), 3)
+	require.GreaterOrEqual(t, s.Logins(), 3)
 
 	// A refused Connect, with a challenge.
-	bad, err := provisioning.New(s.URL, "op@example.com", func(context.Context) (string, error) { return wrongOTP, nil }, opts...)
+	bad, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: "op@example.com",
+		OTP: func(context.Context) (string, error) { return wrongOTP, nil }}, opts...)
 	require.NoError(t, err)
 	l.value(bad)
-	res, err := bad.Connect(ctx)
+	err = bad.Login(ctx)
 	var ce *provisioning.ConnectError
 	require.ErrorAs(t, l.err(err), &ce)
 	require.True(t, errors.Is(err, provisioning.ErrAuthentication))
 	assert.Equal(t, connectChallenge, ce.Challenge)
-	l.value(res, ce, *ce)
+	l.value(ce.Result, ce, *ce)
 	total.add(l, 15)
 }

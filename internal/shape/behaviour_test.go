@@ -61,18 +61,20 @@ func TestRefusedCredentialsLoggedAlike(t *testing.T) {
 		start func(t *testing.T, log *slog.Logger) call
 	}{
 		{"cas", func(t *testing.T, log *slog.Logger) call {
-			s := castest.NewServer()
+			s := castest.NewServer(castest.Options{})
 			t.Cleanup(s.Close)
 			creds := s.Credentials()
 			creds.WSPassword = "wrong password"
-			c, err := cas.New(s.Endpoint(), creds, cas.WithHTTPClient(s.HTTPClient()), cas.WithLogger(log))
+			c, err := cas.New(s.URL, creds, cas.WithHTTPClient(s.HTTPClient()), cas.WithLogger(log))
 			require.NoError(t, err)
 			return func(ctx context.Context) error { _, err := c.DeleteHouseholdRecordings(ctx, 42); return err }
 		}},
 		{"uds", func(t *testing.T, log *slog.Logger) call {
-			s := udstest.New(t, udstest.Config{AnA: true})
-			a := s.Admin()
-			c, err := uds.New(s.URL, uds.WithCredentials(a.UserID, a.OrgName, "wrong password"), uds.WithLogger(log))
+			s := udstest.NewServer(udstest.Options{AnA: true})
+			t.Cleanup(s.Close)
+			a := s.Credentials()
+			a.Credential = "wrong password"
+			c, err := uds.New(s.URL, a, uds.WithLogger(log))
 			require.NoError(t, err)
 			return func(ctx context.Context) error {
 				_, err := c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "jdoe"}, nil)
@@ -84,15 +86,16 @@ func TestRefusedCredentialsLoggedAlike(t *testing.T) {
 			t.Cleanup(s.Close)
 			creds := s.Credentials()
 			creds.Password = "wrong password"
-			c, err := projector.New(s.Endpoint(), creds, projector.WithHTTPClient(s.Client()), projector.WithLogger(log))
+			c, err := projector.New(s.URL, creds, projector.WithHTTPClient(s.HTTPClient()), projector.WithLogger(log))
 			require.NoError(t, err)
-			return func(ctx context.Context) error { return c.Authenticate(ctx) }
+			return func(ctx context.Context) error { return c.Login(ctx) }
 		}},
 		{"provisioning", func(t *testing.T, log *slog.Logger) call {
 			s := provisioningtest.NewServer(provisioningtest.Options{})
 			t.Cleanup(s.Close)
-			c, err := provisioning.New(s.URL, s.Operator(), func(context.Context) (string, error) { return "000000", nil },
-				provisioning.WithLogger(log))
+			creds := s.Credentials()
+			creds.OTP = func(context.Context) (string, error) { return "000000", nil }
+			c, err := provisioning.New(s.URL, creds, provisioning.WithLogger(log))
 			require.NoError(t, err)
 			return func(ctx context.Context) error { _, err := c.TaskCount(ctx, "Org"); return err }
 		}},

@@ -44,8 +44,16 @@ func unnamed(ft *ast.FuncType) *ast.FuncType {
 		out := &ast.FieldList{}
 		for _, f := range l.List {
 			n := max(1, len(f.Names))
+			typ := f.Type
+			if ft, ok := typ.(*ast.FuncType); ok { // a callback's parameters, too
+				typ = unnamed(ft)
+			} else if el, ok := typ.(*ast.Ellipsis); ok {
+				if ft, ok := el.Elt.(*ast.FuncType); ok {
+					typ = &ast.Ellipsis{Elt: unnamed(ft)}
+				}
+			}
 			for range n {
-				out.List = append(out.List, &ast.Field{Type: f.Type})
+				out.List = append(out.List, &ast.Field{Type: typ})
 			}
 		}
 		return out

@@ -35,7 +35,7 @@ func (s *Server) NewClient(t testing.TB, opts ...projector.Option) *projector.Cl
 //		res, err := c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: "jdoe"}, nil)
 //		…
 //	})
-func Test(t testing.TB, opts Options, f func(context.Context, *projector.Client, *Server), clientOpts ...projector.Option) {
+func Test(t testing.TB, opts Options, f func(ctx context.Context, c *projector.Client, s *Server), clientOpts ...projector.Option) {
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)

@@ -272,7 +272,7 @@ func (s *Server) NewClient(t testing.TB, opts ...provisioning.Option) *provision
 // Test starts a Server with opts, builds a client for it with NewClient(t, clientOpts...) and
 // calls f with a context that ends with the test. The Server is closed when the test ends;
 // if any request broke the wire contract (Violations), the test fails, listing them.
-func Test(t testing.TB, opts Options, f func(context.Context, *provisioning.Client, *Server), clientOpts ...provisioning.Option) {
+func Test(t testing.TB, opts Options, f func(ctx context.Context, c *provisioning.Client, s *Server), clientOpts ...provisioning.Option) {
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)

@@ -29,7 +29,7 @@ func (s *Server) NewClient(t testing.TB, opts ...uds.Option) *uds.Client {
 // with NewClient(t, clientOpts...), and runs f with a context that ends with the test. Then
 // it fails the test, listing them, if any request broke the fake's statement of the wire
 // contract (Violations).
-func Test(t testing.TB, opts Options, f func(context.Context, *uds.Client, *Server), clientOpts ...uds.Option) {
+func Test(t testing.TB, opts Options, f func(ctx context.Context, c *uds.Client, s *Server), clientOpts ...uds.Option) {
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)

@@ -2,7 +2,7 @@
 // OpenTelemetry: one client span per call and two metrics.
 //
 //	obs, err := otelobserve.New(otel.GetTracerProvider(), otel.GetMeterProvider())
-//	c, err := uds.New(endpoint, uds.WithObserver(obs))
+//	c, err := uds.New(endpoint, creds, uds.WithObserver(obs))
 //
 // Spans follow OpenTelemetry's RPC semantic conventions: the name is "{rpc.service}/{rpc.method}"
 // ("uds/getUserStatus"), the kind is client, and the attributes are rpc.system ("soap"),
