@@ -33,7 +33,7 @@ import (
 //     service: cas's removal from the household (no read of a household's members) and
 //     DeleteDomain (no read of recordings), and BSIDCA's RemoveUser (no read of a user). Such
 //     a step is sent again, which is safe: the server changes nothing the second time (0 OK
-//     again: Delete checks no membership, FACTS §1, DeleteDomain checks nothing; RemoveUser
+//     again: Delete checks no membership (vendor server source), DeleteDomain checks nothing; RemoveUser
 //     answers Fail for a user it no longer has, as inferred from other clients: reported done).
 //
 // Every system reads again at the end of its steps (the verification): residual access none,

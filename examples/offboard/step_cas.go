@@ -38,7 +38,7 @@ type casAPI interface {
 // outcome is re-read (the subscription no longer renewing: done) before it is sent again. The
 // removal from the household and DeleteDomain have no read in cas: such a step is sent again,
 // which is safe because both are idempotent on the server (0 OK again and nothing changed:
-// Delete checks no membership, FACTS §1; DeleteDomain checks nothing).
+// Delete checks no membership, per the vendor's published server source; DeleteDomain checks nothing).
 type casStep struct {
 	c               casAPI
 	householdLeaves bool // cancel the renewals and remove the household too

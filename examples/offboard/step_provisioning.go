@@ -262,8 +262,9 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 			switch {
 			case err == nil:
 			case errors.As(err, &re) && re.Code == string(provisioning.RevokeFail):
-				// GUESS (FACTS-NEXT §3): Fail is the answer for a user the organization does not
-				// have; this run read no token and no task left for it.
+				// Inferred, not documented (README, "What is inferred"): Fail is the answer for
+				// a user the organization does not have; this run read no token and no task
+				// left for it.
 				o.Outcome, o.Code, o.Message = outcomeAlready, re.Code, "no such user (the server answers Fail for a user it does not have: inferred, not documented)"
 				if pending {
 					o.Outcome, o.Message = outcomeDone, detailRepeated(re.Code+" (no such user: inferred, not documented)")
