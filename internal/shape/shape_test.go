@@ -168,6 +168,7 @@ func TestOneShape(t *testing.T) {
 	methods := map[string]string{
 		"(*Client).Close":        "func(ctx context.Context) error",
 		"(*Client).ResetRefusal": "func()",
+		"(*Client).Endpoint":     "func() string",
 	}
 	// The shared error categories, re-exported by every package (the same values).
 	sentinels := []string{"ErrNotFound", "ErrPermissionDenied", "ErrAuthentication", "ErrSessionExpired",
