@@ -411,7 +411,18 @@ func TestTLS(t *testing.T) {
 // recorder is a testing.TB that keeps what Test reports instead of failing the test.
 type recorder struct {
 	testing.TB
-	errors []string
+	errors   []string
+	cleanups []func()
+}
+
+// Cleanup keeps f for end: Test reports the violations in a cleanup.
+func (r *recorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+
+// end runs the cleanups, last in first out, as the test's end would.
+func (r *recorder) end() {
+	for i := len(r.cleanups) - 1; i >= 0; i-- {
+		r.cleanups[i]()
+	}
 }
 
 func (r *recorder) Errorf(format string, args ...any) {
@@ -434,7 +445,8 @@ func TestTestReportsViolations(t *testing.T) {
 			Element: xml.Name{Space: "http://ca.tvinci.com/", Local: "domainId"},
 			Reason:  "<domainId> comes after <userId>: the WSDL order is sWSUserName, sWSPassword, domainId, userId, actionType"}, s.Violations()[0])
 	})
+	rec.end()
 	require.Len(t, rec.errors, 1)
-	assert.Contains(t, rec.errors[0], "violations of the wire contract: 1")
+	assert.Contains(t, rec.errors[0], "castest: 1 request(s) broke the wire contract")
 	assert.Contains(t, rec.errors[0], "HandleUserTask/domainId: <domainId> comes after <userId>")
 }

@@ -3,10 +3,10 @@ package castest
 import (
 	"context"
 	"fmt"
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -223,21 +223,14 @@ func (s *Server) record(r Request) {
 	}
 }
 
-// Test starts a Server with opts (closed when the test ends), hands f a context that ends
-// with the test and a client made by NewClient with clientOpts (SOAP 1.1 by default, the
-// server's credentials), and then fails the test, listing them, if any request deviated from
-// the wire contract (Violations).
+// Test starts a Server with opts and calls f with a client made by NewClient(t, clientOpts...)
+// and a context that ends with the test. When the test ends the client and the Server are
+// closed, and the test fails, listing them, if any request (the client's closing ones
+// included) broke the wire contract (see Violations).
 func Test(t testing.TB, opts Options, f func(ctx context.Context, c *cas.Client, s *Server), clientOpts ...cas.Option) {
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)
-	c := s.NewClient(t, clientOpts...)
-	f(t.Context(), c, s)
-	if v := s.Violations(); len(v) > 0 {
-		var b strings.Builder
-		for _, x := range v {
-			b.WriteString("\n\t" + x.String())
-		}
-		t.Errorf("castest: violations of the wire contract: %d (the real server would ignore or refuse these requests):%s", len(v), b.String())
-	}
+	soapsrv.ReportViolations(t, "castest", s.Violations)
+	f(t.Context(), s.NewClient(t, clientOpts...), s)
 }

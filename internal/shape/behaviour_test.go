@@ -3,7 +3,9 @@ package shape
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -114,6 +116,84 @@ func TestRefusedCredentialsLoggedAlike(t *testing.T) {
 				}
 			}
 			assert.Len(t, refused, 1, "one Warn record for the refusal, none for the calls that followed")
+		})
+	}
+}
+
+// tbRecorder is a testing.TB that keeps what a fake's Test reports instead of failing, and
+// runs its cleanups when told.
+type tbRecorder struct {
+	testing.TB
+	errs     []string
+	cleanups []func()
+}
+
+func (r *tbRecorder) Helper() {}
+func (r *tbRecorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+func (r *tbRecorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+func (r *tbRecorder) end() {
+	for i := len(r.cleanups) - 1; i >= 0; i-- {
+		r.cleanups[i]()
+	}
+}
+
+// TestFakesFailOnViolations: every fake's Test fails the test when a request broke the wire
+// contract, names the fake and the violation, and stays silent when none did.
+func TestFakesFailOnViolations(t *testing.T) {
+	// send posts what no SOAP service accepts to the fake's endpoint: a refusal the real
+	// server would answer, so a violation.
+	send := func(t *testing.T, url string, hc *http.Client) {
+		resp, err := hc.Post(url, "text/plain", strings.NewReader("not a SOAP envelope"))
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+	}
+	cases := []struct {
+		name string
+		run  func(tb testing.TB, bad func(url string, hc *http.Client))
+	}{
+		{"cas", func(tb testing.TB, bad func(string, *http.Client)) {
+			castest.Test(tb, castest.Options{}, func(ctx context.Context, c *cas.Client, s *castest.Server) {
+				_, err := c.DeleteHouseholdRecordings(ctx, 42)
+				require.NoError(t, err)
+				bad(s.URL, s.HTTPClient())
+			})
+		}},
+		{"uds", func(tb testing.TB, bad func(string, *http.Client)) {
+			udstest.Test(tb, udstest.Options{AnA: true}, func(ctx context.Context, c *uds.Client, s *udstest.Server) {
+				s.AddUser("ACME", "jdoe", uds.StatusActive)
+				_, err := c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "jdoe"}, nil)
+				require.NoError(t, err)
+				bad(s.URL, s.HTTPClient())
+			})
+		}},
+		{"projector", func(tb testing.TB, bad func(string, *http.Client)) {
+			projectortest.Test(tb, projectortest.Options{TLS: true}, func(ctx context.Context, c *projector.Client, s *projectortest.Server) {
+				require.NoError(t, c.Login(ctx))
+				bad(s.URL, s.HTTPClient())
+			})
+		}},
+		{"provisioning", func(tb testing.TB, bad func(string, *http.Client)) {
+			provisioningtest.Test(tb, provisioningtest.Options{}, func(ctx context.Context, c *provisioning.Client, s *provisioningtest.Server) {
+				require.NoError(t, c.Login(ctx))
+				bad(s.URL, s.HTTPClient())
+			})
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clean := &tbRecorder{TB: t}
+			tc.run(clean, func(string, *http.Client) {})
+			clean.end()
+			assert.Empty(t, clean.errs, "a client that keeps to the contract passes")
+
+			broken := &tbRecorder{TB: t}
+			tc.run(broken, func(url string, hc *http.Client) { send(t, url, hc) })
+			assert.Empty(t, broken.errs, "reported when the test ends, not before")
+			broken.end()
+			require.Len(t, broken.errs, 1)
+			assert.Contains(t, broken.errs[0], tc.name+"test: 1 request(s) broke the wire contract")
 		})
 	}
 }

@@ -2,7 +2,7 @@ package projectortest
 
 import (
 	"context"
-	"strings"
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 	"testing"
 	"time"
 
@@ -27,9 +27,10 @@ func (s *Server) NewClient(t testing.TB, opts ...projector.Option) *projector.Cl
 	return c
 }
 
-// Test starts a fake server with opts, hands f a client for it (see Server.NewClient, with
-// clientOpts) and the test's context, and shuts both down when the test ends. It then fails
-// the test, listing them, if any request deviated from the wire contract (Violations):
+// Test starts a Server with opts and calls f with a client made by NewClient(t, clientOpts...)
+// and a context that ends with the test. When the test ends the client and the Server are
+// closed, and the test fails, listing them, if any request (the client's closing ones
+// included) broke the wire contract (see Violations).
 //
 //	projectortest.Test(t, projectortest.Options{Users: users}, func(ctx context.Context, c *projector.Client, s *projectortest.Server) {
 //		res, err := c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: "jdoe"}, nil)
@@ -39,18 +40,6 @@ func Test(t testing.TB, opts Options, f func(ctx context.Context, c *projector.C
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)
-	// Every request of the test, the client's closing PwsUnauthenticate included (cleanups run
-	// last in, first out), must have met the wire contract as this fake states it: anything the
-	// real server would ignore or refuse fails the test.
-	t.Cleanup(func() {
-		if v := s.Violations(); len(v) > 0 {
-			var b strings.Builder
-			for _, x := range v {
-				b.WriteString("\n\t" + x.String())
-			}
-			t.Errorf("projectortest: %d deviations from the wire contract the real server would ignore or refuse:%s", len(v), b.String())
-		}
-	})
-	c := s.NewClient(t, clientOpts...)
-	f(t.Context(), c, s)
+	soapsrv.ReportViolations(t, "projectortest", s.Violations)
+	f(t.Context(), s.NewClient(t, clientOpts...), s)
 }

@@ -308,7 +308,7 @@ func TestTestReportsViolations(t *testing.T) {
 		})
 		r.end()
 		require.Len(t, r.errs, 1)
-		assert.Contains(t, r.errs[0], "1 deviations from the wire contract")
+		assert.Contains(t, r.errs[0], "projectortest: 1 request(s) broke the wire contract")
 		assert.Contains(t, r.errs[0], "PwsDeleteUser: PwsDeleteUser: request refused: content type")
 	})
 }

@@ -65,6 +65,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -269,25 +270,16 @@ func (s *Server) NewClient(t testing.TB, opts ...provisioning.Option) *provision
 	return c
 }
 
-// Test starts a Server with opts, builds a client for it with NewClient(t, clientOpts...) and
-// calls f with a context that ends with the test. The Server is closed when the test ends;
-// if any request broke the wire contract (Violations), the test fails, listing them.
+// Test starts a Server with opts and calls f with a client made by NewClient(t, clientOpts...)
+// and a context that ends with the test. When the test ends the client and the Server are
+// closed, and the test fails, listing them, if any request (the client's closing ones
+// included) broke the wire contract (see Violations).
 func Test(t testing.TB, opts Options, f func(ctx context.Context, c *provisioning.Client, s *Server), clientOpts ...provisioning.Option) {
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)
+	soapsrv.ReportViolations(t, "provisioningtest", s.Violations)
 	f(t.Context(), s.NewClient(t, clientOpts...), s)
-	if v := s.Violations(); len(v) > 0 {
-		t.Errorf("provisioningtest: %d request(s) the real server would ignore or refuse:\n%s", len(v), joinViolations(v))
-	}
-}
-
-func joinViolations(v []Violation) string {
-	lines := make([]string, len(v))
-	for i, x := range v {
-		lines[i] = "\t" + x.String()
-	}
-	return strings.Join(lines, "\n")
 }
 
 // ExpireSessions ends every session, as the ASP.NET session timeout would: the next call

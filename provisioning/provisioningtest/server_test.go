@@ -290,6 +290,7 @@ func TestHelperFailsOnViolations(t *testing.T) {
 	provisioningtest.Test(rec, provisioningtest.Options{}, func(ctx context.Context, _ *provisioning.Client, s *provisioningtest.Server) {
 		post(t, s.URL, ct11, `"`+ns+`Connect"`, env11(`<Connect xmlns="`+ns+`"><Operator>x</Operator></Connect>`))
 	})
+	rec.end()
 	require.Len(t, rec.errors, 1)
 	assert.Contains(t, rec.errors[0], "Operator: not a member of Connect")
 }
@@ -297,7 +298,18 @@ func TestHelperFailsOnViolations(t *testing.T) {
 // recorder is a testing.TB that keeps Errorf calls instead of failing.
 type recorder struct {
 	testing.TB
-	errors []string
+	errors   []string
+	cleanups []func()
+}
+
+// Cleanup keeps f for end: Test reports the violations in a cleanup.
+func (r *recorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+
+// end runs the cleanups, last in first out, as the test's end would.
+func (r *recorder) end() {
+	for i := len(r.cleanups) - 1; i >= 0; i-- {
+		r.cleanups[i]()
+	}
 }
 
 func (r *recorder) Errorf(format string, args ...any) {

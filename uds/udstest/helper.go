@@ -2,6 +2,7 @@ package udstest
 
 import (
 	"context"
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 	"testing"
 
 	"github.com/offboard-go/offboard/uds"
@@ -25,22 +26,14 @@ func (s *Server) NewClient(t testing.TB, opts ...uds.Option) *uds.Client {
 	return c
 }
 
-// Test starts a fake configured by opts (closed when the test ends), builds a client for it
-// with NewClient(t, clientOpts...), and runs f with a context that ends with the test. Then
-// it fails the test, listing them, if any request broke the fake's statement of the wire
-// contract (Violations).
+// Test starts a Server with opts and calls f with a client made by NewClient(t, clientOpts...)
+// and a context that ends with the test. When the test ends the client and the Server are
+// closed, and the test fails, listing them, if any request (the client's closing ones
+// included) broke the wire contract (see Violations).
 func Test(t testing.TB, opts Options, f func(ctx context.Context, c *uds.Client, s *Server), clientOpts ...uds.Option) {
 	t.Helper()
 	s := NewServer(opts)
 	t.Cleanup(s.Close)
-	c := s.NewClient(t, clientOpts...)
-	f(t.Context(), c, s)
-	// Every request of the test must have met the wire contract as this fake states it:
-	// anything the real server would ignore or refuse fails the test.
-	if v := s.Violations(); len(v) > 0 {
-		t.Errorf("udstest: %d request element(s) the real server would ignore or refuse:", len(v))
-		for _, x := range v {
-			t.Errorf("  %s", x)
-		}
-	}
+	soapsrv.ReportViolations(t, "udstest", s.Violations)
+	f(t.Context(), s.NewClient(t, clientOpts...), s)
 }

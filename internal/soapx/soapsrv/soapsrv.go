@@ -1,18 +1,21 @@
 // Package soapsrv helps write the in-process fake servers (httptest-based) of the four
-// services. The fakes must speak the real wire protocol and decode requests into the same
-// generated types the client sends, so a fake catches what a mock would not: a wrong
-// namespace, a 1.1 envelope sent to a 1.2-only service, a missing SOAPAction.
+// services: reading a SOAP request's envelope (version, content type, action, headers, the
+// body element as bytes), writing answers and Faults the way the services' stacks do, and
+// failing a test whose requests broke a fake's contract.
 //
-// A handler typically reads, dispatches on the body element and answers:
+// What a request's body means is each fake's business: every fake reads the body element
+// against its own statement of the wire contract (names, namespaces, order, types), never
+// through the client's generated types, so that a mistake in a WSDL is caught rather than
+// agreed with. A handler typically reads, dispatches on the body element and answers:
 //
 //	req, err := soapsrv.ReadRequest(r, 1<<20)
 //	if err != nil {
 //		soapsrv.WriteRequestError(w, err)
 //		return
 //	}
-//	var in caswsdl.HandleUserTask
-//	if err := req.Decode(&in); err != nil { … }
-//	soapsrv.WriteResponse(w, req.Version, http.StatusOK, nil, &caswsdl.HandleUserTaskResponse{…})
+//	values, violations, err := readAgainstContract(req.Body) // the fake's own reader
+//	…
+//	soapsrv.WriteResponse(w, req.Version, http.StatusOK, nil, answer)
 package soapsrv
 
 import (
@@ -25,6 +28,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"testing"
 
 	"github.com/offboard-go/offboard/internal/soapx"
 	"github.com/offboard-go/offboard/internal/soapx/internal/xmlscan"
@@ -250,7 +254,8 @@ func readBody(d *xml.Decoder, s *xmlscan.Scope, start xml.StartElement, req *Req
 	}
 }
 
-// Decode unmarshals the body element into v (a generated request type).
+// Decode unmarshals the body element into v. The fakes do not use it for requests (they read
+// them against their own contract); tests of the runtime do.
 func (r *Request) Decode(v any) error {
 	if len(r.Body) == 0 {
 		return errors.New("soapsrv: empty SOAP Body")
@@ -492,4 +497,23 @@ func WriteRequestError(w http.ResponseWriter, err error) {
 		}
 		_ = WriteFault(w, v, status, FaultSpec{Code: "Client", Reason: re.Reason})
 	}
+}
+
+// ReportViolations makes t fail when it ends if violations() is not empty, listing them one
+// per line: what each fake's Test does. Registered before the fake's client (cleanups run
+// last in, first out), it runs after that client's Close, so a request sent while closing
+// (projector's PwsUnauthenticate) is held to the contract too.
+func ReportViolations[V fmt.Stringer](t testing.TB, fake string, violations func() []V) {
+	t.Helper()
+	t.Cleanup(func() {
+		v := violations()
+		if len(v) == 0 {
+			return
+		}
+		var b strings.Builder
+		for _, x := range v {
+			b.WriteString("\n\t" + x.String())
+		}
+		t.Errorf("%s: %d request(s) broke the wire contract (the real server would ignore or refuse them):%s", fake, len(v), b.String())
+	})
 }
