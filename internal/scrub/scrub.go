@@ -30,11 +30,15 @@ package scrub
 
 import (
 	"context"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,8 +72,42 @@ const (
 type Set struct {
 	mu  sync.Mutex               // serialises Add
 	v   *values                  // guarded by mu
-	cur atomic.Pointer[[]string] // immutable snapshot of v's values, longest first
+	cur atomic.Pointer[snapshot] // immutable snapshot of v's values
 }
+
+// snapshot is the values of a Set, longest first, with the forms of each (same index).
+type snapshot struct {
+	vals  []string
+	forms [][]string
+}
+
+// formsOf gives the forms a secret most often comes back in, written out once: v itself, then
+// its escaped forms that differ from it. They are found by a plain prefix test whatever the
+// text around them, so a text crafted to use up match's work budget (runs of backslashes or
+// ampersands that open escapes which then fail) cannot hide them; match still finds the rarer
+// forms and mixes, within its budget.
+func formsOf(v string) []string {
+	forms := []string{v}
+	add := func(f string) {
+		if f != "" && !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	var x strings.Builder
+	_ = xml.EscapeText(&x, []byte(v)) // Go: &#34; &#39; &#xA;…
+	add(x.String())
+	add(dotnetEscaper.Replace(v)) // .NET: &quot; &apos;
+	add(url.QueryEscape(v))
+	add(url.PathEscape(v))
+	q := strconv.Quote(v)
+	add(q[1 : len(q)-1]) // Go's %q
+	if j, err := json.Marshal(v); err == nil {
+		add(string(j[1 : len(j)-1])) // JSON: \u003c for <
+	}
+	return forms
+}
+
+var dotnetEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
 
 type values struct {
 	pinned []string // from New, kept for the Set's life
@@ -114,45 +152,52 @@ func (s *Set) Add(secret string) {
 
 // publish stores a new snapshot of the Set's values; s.mu is held (or s is not shared yet).
 func (s *Set) publish() {
-	next := make([]string, 0, len(s.v.pinned)+len(s.v.added))
-	next = append(append(next, s.v.pinned...), s.v.added...)
+	vals := make([]string, 0, len(s.v.pinned)+len(s.v.added))
+	vals = append(append(vals, s.v.pinned...), s.v.added...)
 	// Longest first, so a secret that contains another is removed whole.
-	slices.SortStableFunc(next, func(a, b string) int { return len(b) - len(a) })
-	s.cur.Store(&next)
+	slices.SortStableFunc(vals, func(a, b string) int { return len(b) - len(a) })
+	next := &snapshot{vals: vals, forms: make([][]string, len(vals))}
+	for i, v := range vals {
+		next.forms[i] = formsOf(v)
+	}
+	s.cur.Store(next)
 }
 
-func (s *Set) list() []string {
+func (s *Set) list() *snapshot {
 	if s == nil {
 		return nil
 	}
-	if p := s.cur.Load(); p != nil {
-		return *p
-	}
-	return nil
+	return s.cur.Load()
 }
 
 // Format prints the Set without its values, whatever the verb.
 func (s *Set) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "scrub.Set(%d values)", s.Len()) }
 
 // Len returns the number of values the Set scrubs.
-func (s *Set) Len() int { return len(s.list()) }
+func (s *Set) Len() int {
+	if p := s.list(); p != nil {
+		return len(p.vals)
+	}
+	return 0
+}
 
 // String returns text with every registered secret replaced by Redacted, in every form listed
 // in the package comment.
 func (s *Set) String(text string) string {
-	secrets := s.list()
-	if len(secrets) == 0 || text == "" {
+	snap := s.list()
+	if snap == nil || len(snap.vals) == 0 || text == "" {
 		return text
 	}
+	secrets := snap.vals
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(text); {
 		end := -1
-		for _, sec := range secrets {
+		for j, sec := range secrets {
 			if !firstMatches(text, i, sec) {
 				continue
 			}
-			if e := matchAt(text, i, sec); e > end {
+			if e := matchAt(text, i, sec, snap.forms[j]); e > end {
 				end = e
 			}
 		}
@@ -190,13 +235,14 @@ func (s *Set) Value(text string) string {
 
 // Contains reports whether text shows any registered secret (as String would remove it).
 func (s *Set) Contains(text string) bool {
-	secrets := s.list()
-	if len(secrets) == 0 {
+	snap := s.list()
+	if snap == nil || len(snap.vals) == 0 {
 		return false
 	}
+	secrets := snap.vals
 	for i := 0; i < len(text); i++ {
-		for _, sec := range secrets {
-			if firstMatches(text, i, sec) && matchAt(text, i, sec) > i {
+		for j, sec := range secrets {
+			if firstMatches(text, i, sec) && matchAt(text, i, sec, snap.forms[j]) > i {
 				return true
 			}
 		}
@@ -225,9 +271,28 @@ func firstMatches(text string, i int, sec string) bool {
 // matchAt returns the end of an occurrence of sec starting at text[i], or -1. A text that ends
 // inside the occurrence after at least PartialMin bytes of the secret counts as one that runs
 // to the end of the text.
-func matchAt(text string, i int, sec string) int {
+func matchAt(text string, i int, sec string, forms []string) int {
 	budget := 16 * (len(sec) + 4)
-	return match(text, i, sec, 0, &budget)
+	end := match(text, i, sec, 0, &budget)
+	if budget < 0 {
+		return matchForms(text, i, sec, forms, end)
+	}
+	return end // match explored every way: its answer is complete
+}
+
+// matchForms is matchAt once match gave up: the forms written out still hold, whatever the
+// text spent match's budget on.
+func matchForms(text string, i int, sec string, forms []string, end int) int {
+	rest := text[i:]
+	for _, f := range forms {
+		switch {
+		case strings.HasPrefix(rest, f):
+			end = max(end, i+len(f))
+		case f == sec && len(rest) >= PartialMin && len(rest) < len(f) && strings.HasPrefix(f, rest):
+			end = len(text) // cut at the end of the text (an escaped form cut short is match's)
+		}
+	}
+	return end
 }
 
 func match(text string, i int, sec string, k int, budget *int) int {

@@ -316,3 +316,22 @@ func TestValueRemovesOnlyWholeSecrets(t *testing.T) {
 	}
 	assert.Equal(t, "7000"+scrub.Redacted, s.String("7000123"), "String still removes a secret cut at the end of an excerpt")
 }
+
+// A text crafted to spend the matcher's work budget (runs of backslashes or ampersands that
+// open escapes which then fail) cannot hide a secret in its common forms: raw, XML-escaped,
+// URL-encoded or quoted. Found by FuzzString: eleven backslashes stayed in the text.
+func TestBudgetCannotHideCommonForms(t *testing.T) {
+	for _, tc := range []struct{ name, secret, text string }{
+		{"raw backslashes", strings.Repeat(`\`, 11), strings.Repeat(`\`, 11) + "0"},
+		{"raw backslashes, longer", strings.Repeat(`\`, 40), "x" + strings.Repeat(`\`, 41)},
+		{"quoted backslashes", strings.Repeat(`\`, 20), `"` + strings.Repeat(`\\`, 20) + `"`},
+		{"xml-escaped ampersands", strings.Repeat("&", 30), "<a>" + strings.Repeat("&amp;", 30) + "</a>"},
+		{"url-encoded ampersands", strings.Repeat("&", 30), "?p=" + strings.Repeat("%26", 30)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := scrub.New(tc.secret).String(tc.text)
+			assert.Contains(t, out, scrub.Redacted)
+			assert.NotContains(t, strings.ReplaceAll(out, scrub.Redacted, "\x00"), tc.secret)
+		})
+	}
+}
