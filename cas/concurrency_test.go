@@ -24,6 +24,7 @@ func TestSixtyFourCallers(t *testing.T) {
 		members = append(members, fmt.Sprintf("u%03d", i))
 	}
 	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 7, Users: append([]string{"master"}, members...), MasterUsers: []string{"master"}}}})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	t.Cleanup(s.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -17,6 +17,7 @@ import (
 func TestPasswordEchoedInQuotedMessage(t *testing.T) {
 	creds := cas.Credentials{WSUserName: "u", WSPassword: `pa"ss\word`}
 	s := castest.NewServer(castest.Options{Credentials: creds, Households: []castest.Household{{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}}}})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	t.Cleanup(s.Close)
 	c := s.NewClient(t)
 	s.FailNext(castest.Failure{Code: cas.Code(4321), Message: "refused sWSPassword " + creds.WSPassword})

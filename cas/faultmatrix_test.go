@@ -101,12 +101,14 @@ func TestFaultMatrix(t *testing.T) {
 // credentials change on the server; the next call is refused as the real server refuses it.
 func fmCredentialsRevoked(ctx context.Context, t *testing.T, hc *http.Client) error {
 	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}}})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	defer s.Close()
 	c, err := cas.New(s.URL, s.Credentials(), cas.WithHTTPClient(hc))
 	require.NoError(t, err)
 	_, err = c.DeleteUser(ctx, 42, "bob")
 	require.NoError(t, err)
 	revoked := castest.NewServer(castest.Options{Credentials: cas.Credentials{WSUserName: "other", WSPassword: "rotated"}, Households: []castest.Household{{ID: 42, Users: []string{"alice", "carol"}, MasterUsers: []string{"alice"}}}})
+	t.Cleanup(func() { assert.Empty(t, revoked.Violations(), "requests the real server would ignore or refuse") })
 	defer revoked.Close()
 	c, err = cas.New(revoked.URL, s.Credentials(), cas.WithHTTPClient(hc))
 	require.NoError(t, err)

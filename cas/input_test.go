@@ -14,6 +14,7 @@ import (
 // an *InputError naming the field, and nothing is sent.
 func TestInputRefusedBeforeSending(t *testing.T) {
 	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 1, Users: []string{"m"}, MasterUsers: []string{"m"}}}})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	t.Cleanup(s.Close)
 	for _, tc := range []struct {
 		name, field string

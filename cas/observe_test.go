@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/cas"
@@ -18,6 +19,7 @@ import (
 func TestObserver(t *testing.T) {
 	const wrongPassword = "not-the-castest-password"
 	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 42, Users: []string{"alice", "bob", "carol"}, MasterUsers: []string{"alice"}}}})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	defer s.Close()
 	var rec observetest.Recorder
 	c := s.NewClient(t, cas.WithObserver(&rec))

@@ -48,6 +48,11 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	for _, form := range wireForms {
 		t.Run(form.String(), func(t *testing.T) {
 			s := castest.NewServer(withCredentials(seeded(), creds))
+			t.Cleanup(func() {
+				for _, v := range s.Violations() { // only the request sent to a wrong path, on purpose
+					assert.Contains(t, v.Reason, "no such resource", v)
+				}
+			})
 			t.Cleanup(s.Close)
 			logger, logs := debugLogger()
 			c, err := cas.New(s.URL, creds, form.option(), cas.WithLogger(logger), cas.WithHTTPClient(s.HTTPClient()))

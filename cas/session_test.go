@@ -23,6 +23,7 @@ func TestRefusedPasswordSentOnce(t *testing.T) {
 	for _, form := range []wireForm{soap11, soap12, httpPost} {
 		t.Run(form.String(), func(t *testing.T) {
 			s := castest.NewServer(seeded())
+			t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 			defer s.Close()
 			creds := s.Credentials()
 			creds.WSPassword = "wrong password"
@@ -54,6 +55,7 @@ func TestRefusedPasswordSentOnce(t *testing.T) {
 
 func TestAcceptedPasswordCallsRunConcurrently(t *testing.T) {
 	s := castest.NewServer(seeded())
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	defer s.Close()
 	c := s.NewClient(t)
 	// A business answer (household not found) is proof that the credentials passed.
@@ -66,6 +68,7 @@ func TestAcceptedPasswordCallsRunConcurrently(t *testing.T) {
 
 func TestClose(t *testing.T) {
 	s := castest.NewServer(seeded())
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	defer s.Close()
 	c := s.NewClient(t)
 	_, err := c.DeleteHouseholdRecordings(t.Context(), 42)

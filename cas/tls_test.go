@@ -20,6 +20,7 @@ import (
 // WithRootCAs with the server's CA makes it work.
 func TestTLSVerification(t *testing.T) {
 	s := castest.NewServer(castest.Options{Households: []castest.Household{{ID: 1, Users: []string{"m", "a"}, MasterUsers: []string{"m"}}}})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	t.Cleanup(s.Close)
 	front := faultnet.TLSFront(t, s.URL)
 	endpoint := front.URL + castest.Path

@@ -80,6 +80,7 @@ func fmNoError(t *testing.T, err error, _ time.Duration) {
 // again exactly once and succeeds.
 func fmTokenExpires(ctx context.Context, t *testing.T, hc *http.Client) error {
 	s := udstest.NewServer(udstest.Options{AnA: true})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(hc))
@@ -99,6 +100,7 @@ func fmTokenExpires(ctx context.Context, t *testing.T, hc *http.Client) error {
 // fmTokenRefused: the token is refused, and so is the request that authenticates again.
 func fmTokenRefused(ctx context.Context, t *testing.T, hc *http.Client) error {
 	s := udstest.NewServer(udstest.Options{AnA: true})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	defer s.Close()
 	s.AddUser("ACME", "jdoe", uds.StatusActive)
 	c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(hc))

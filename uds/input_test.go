@@ -15,6 +15,7 @@ import (
 // *InputError naming the field, and nothing is sent.
 func TestInputRefusedBeforeSending(t *testing.T) {
 	s := udstest.NewServer(udstest.Options{AnA: true})
+	t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 	t.Cleanup(s.Close)
 	a := s.Credentials()
 	newClient := func(opts ...uds.Option) (*uds.Client, error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/cas"
@@ -41,6 +42,7 @@ func TestServerEchoesSecrets(t *testing.T) {
 		creds := cas.Credentials{WSUserName: "u", WSPassword: "cas-echo-pw-1"}
 		l.secret(creds.WSPassword)
 		s := castest.NewServer(castest.Options{Credentials: creds, Households: []castest.Household{{ID: 1, Users: []string{"a"}, MasterUsers: []string{"a"}}}})
+		t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 		defer s.Close()
 		c, err := cas.New(s.URL, creds, cas.WithHTTPClient(l.httpClient()), cas.WithLogger(l.logger()))
 		require.NoError(t, err)
@@ -57,6 +59,7 @@ func TestServerEchoesSecrets(t *testing.T) {
 		const cred = "uds-echo-cred-2"
 		l.secret(cred)
 		s := udstest.NewServer(udstest.Options{AnA: true, Admin: uds.Credentials{Credential: cred}})
+		t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 		defer s.Close()
 		s.AddUser("ACME", "jdoe", uds.StatusActive)
 		c, err := uds.New(s.URL, s.Credentials(), uds.WithHTTPClient(l.httpClient()), uds.WithLogger(l.logger()))
@@ -102,6 +105,7 @@ func TestServerEchoesSecrets(t *testing.T) {
 		const otp = "prov-echo-otp-4"
 		l.secret(otp)
 		s := provisioningtest.NewServer(provisioningtest.Options{OTP: otp})
+		t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 		defer s.Close()
 		c, err := provisioning.New(s.URL, provisioning.Credentials{OperatorEmail: s.Credentials().OperatorEmail,
 			OTP: func(context.Context) (string, error) { return otp, nil }},

@@ -64,6 +64,7 @@ func TestRefusedCredentialsLoggedAlike(t *testing.T) {
 	}{
 		{"cas", func(t *testing.T, log *slog.Logger) call {
 			s := castest.NewServer(castest.Options{})
+			t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 			t.Cleanup(s.Close)
 			creds := s.Credentials()
 			creds.WSPassword = "wrong password"
@@ -73,6 +74,7 @@ func TestRefusedCredentialsLoggedAlike(t *testing.T) {
 		}},
 		{"uds", func(t *testing.T, log *slog.Logger) call {
 			s := udstest.NewServer(udstest.Options{AnA: true})
+			t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 			t.Cleanup(s.Close)
 			a := s.Credentials()
 			a.Credential = "wrong password"
@@ -85,6 +87,7 @@ func TestRefusedCredentialsLoggedAlike(t *testing.T) {
 		}},
 		{"projector", func(t *testing.T, log *slog.Logger) call {
 			s := projectortest.NewServer(projectortest.Options{})
+			t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 			t.Cleanup(s.Close)
 			creds := s.Credentials()
 			creds.Password = "wrong password"
@@ -94,6 +97,7 @@ func TestRefusedCredentialsLoggedAlike(t *testing.T) {
 		}},
 		{"provisioning", func(t *testing.T, log *slog.Logger) call {
 			s := provisioningtest.NewServer(provisioningtest.Options{})
+			t.Cleanup(func() { assert.Empty(t, s.Violations(), "requests the real server would ignore or refuse") })
 			t.Cleanup(s.Close)
 			creds := s.Credentials()
 			creds.OTP = func(context.Context) (string, error) { return "000000", nil }
