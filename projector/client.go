@@ -212,8 +212,10 @@ func (c *Client) Login(ctx context.Context) error {
 
 // Close ends the session with PwsUnauthenticate (SOAPAction
 // http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsUnauthenticate), if
-// one was opened. After Close every call returns ErrClosed; Close itself may be called again.
-// A ticket the server already considers invalid is not an error.
+// one was opened, and releases the idle connections of the transport the client made for
+// itself (one given with WithHTTPClient is the caller's). After Close every call returns
+// ErrClosed; Close itself may be called again. A ticket the server already considers invalid
+// is not an error.
 func (c *Client) Close(ctx context.Context) error {
 	ctx, call := c.c.startCall(ctx, opUnauthenticate)
 	err := c.c.secrets.Error(c.c.close(ctx))
@@ -222,6 +224,9 @@ func (c *Client) Close(ctx context.Context) error {
 }
 
 func (c *client) close(ctx context.Context) error {
+	// Last, the idle connections of the transport the client made for itself (a redirect
+	// target's client shares it); a caller's own transport is left alone.
+	defer c.soap.CloseIdleConnections()
 	// The engine waits for an authentication in progress, so its ticket is not left open.
 	s, err := c.sessions.Close(ctx)
 	if s == nil {

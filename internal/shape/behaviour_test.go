@@ -5,10 +5,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -198,6 +204,82 @@ func TestFakesFailOnViolations(t *testing.T) {
 			broken.end()
 			require.Len(t, broken.errs, 1)
 			assert.Contains(t, broken.errs[0], tc.name+"test: 1 request(s) broke the wire contract")
+		})
+	}
+}
+
+// TestCloseReleasesIdleConnections: Close ends what the client holds open on the network in
+// every package: the session where there is one, and the idle keep-alive connections of the
+// transport the client made for itself (a process that makes clients per job must not keep
+// sockets open until the server times them out).
+func TestCloseReleasesIdleConnections(t *testing.T) {
+	type closer interface{ Close(context.Context) error }
+	cases := []struct {
+		name  string
+		start func(t *testing.T, via func(endpoint string) string) (closer, func(ctx context.Context) error)
+	}{
+		{"cas", func(t *testing.T, via func(string) string) (closer, func(context.Context) error) {
+			s := castest.NewServer(castest.Options{})
+			t.Cleanup(s.Close)
+			c, err := cas.New(via(s.URL), s.Credentials())
+			require.NoError(t, err)
+			return c, func(ctx context.Context) error { _, err := c.DeleteHouseholdRecordings(ctx, 42); return err }
+		}},
+		{"uds", func(t *testing.T, via func(string) string) (closer, func(context.Context) error) {
+			s := udstest.NewServer(udstest.Options{AnA: true})
+			t.Cleanup(s.Close)
+			s.AddUser("ACME", "jdoe", uds.StatusActive)
+			c, err := uds.New(via(s.URL), s.Credentials())
+			require.NoError(t, err)
+			return c, func(ctx context.Context) error {
+				_, err := c.GetUserStatus(ctx, uds.UserID{OrgName: "ACME", UserName: "jdoe"}, nil)
+				return err
+			}
+		}},
+		{"projector", func(t *testing.T, via func(string) string) (closer, func(context.Context) error) {
+			s := projectortest.NewServer(projectortest.Options{})
+			t.Cleanup(s.Close)
+			c, err := projector.New(via(s.URL), s.Credentials())
+			require.NoError(t, err)
+			return c, c.Login
+		}},
+		{"provisioning", func(t *testing.T, via func(string) string) (closer, func(context.Context) error) {
+			s := provisioningtest.NewServer(provisioningtest.Options{})
+			t.Cleanup(s.Close)
+			c, err := provisioning.New(via(s.URL), s.Credentials())
+			require.NoError(t, err)
+			return c, c.Login
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// A proxy in front of the fake counts the client's open connections.
+			var open atomic.Int32
+			var proxy *httptest.Server
+			via := func(endpoint string) string {
+				u, err := url.Parse(endpoint)
+				require.NoError(t, err)
+				target := &url.URL{Scheme: u.Scheme, Host: u.Host}
+				proxy = httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(target))
+				proxy.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+					switch st {
+					case http.StateNew:
+						open.Add(1)
+					case http.StateClosed, http.StateHijacked:
+						open.Add(-1)
+					}
+				}
+				proxy.Start()
+				t.Cleanup(proxy.Close)
+				return proxy.URL + u.Path
+			}
+			c, call := tc.start(t, via)
+			ctx := t.Context()
+			require.NoError(t, call(ctx))
+			require.Equal(t, int32(1), open.Load(), "one kept-alive connection after the call")
+			require.NoError(t, c.Close(ctx))
+			assert.Eventually(t, func() bool { return open.Load() == 0 }, 5*time.Second, 5*time.Millisecond,
+				"Close released the idle connection (%d still open)", open.Load())
 		})
 	}
 }
