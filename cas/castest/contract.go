@@ -1,16 +1,15 @@
 package castest
 
 import (
-	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv/asmxread"
 )
 
 // The fake's own statement of the wire contract: for each
@@ -21,26 +20,9 @@ import (
 //
 // What the real server does with a deviation is what XmlSerializer does: an element in
 // another namespace, an unknown element or a repeated one is skipped, a missing required int or
-// boolean reads as 0/false and a missing enum as its first member. The fake does the same and
-// records each deviation in Violations, since the server would silently do something else than
-// the caller meant.
-
-type kind int
-
-const (
-	kString kind = iota
-	kInt
-	kBool
-	kEnum
-)
-
-type member struct {
-	name     string
-	required bool // minOccurs 1
-	kind     kind
-	enum     []string // kEnum: the members, the first is XmlSerializer's default
-	enumType string   // kEnum: the .NET type, for the fault text
-}
+// boolean reads as 0/false and a missing enum as its first member. The fake does the same (it
+// reads with asmxread, which holds those rules) and records each deviation in Violations,
+// since the server would silently do something else than the caller meant.
 
 var (
 	transactionTypes = []string{"PPV", "Subscription", "Collection", "ProgramAssetGroupOffer"}
@@ -48,27 +30,31 @@ var (
 	userTaskTypes    = []string{"Delete", "DeleteDomain"}
 )
 
-func opt(name string) member         { return member{name: name} }
-func req(name string, k kind) member { return member{name: name, required: true, kind: k} }
-func enum(name, typ string, vals []string) member {
-	return member{name: name, required: true, kind: kEnum, enum: vals, enumType: typ}
+// opt is an optional string, req a required value type (minOccurs 1), enum a required enum
+// whose first member is XmlSerializer's default; typ is the .NET type, for the fault text.
+func opt(name string) asmxread.Member { return asmxread.Member{Name: name} }
+func req(name string, k asmxread.Kind) asmxread.Member {
+	return asmxread.Member{Name: name, Required: true, Kind: k}
+}
+func enum(name, typ string, vals []string) asmxread.Member {
+	return asmxread.Member{Name: name, Required: true, Kind: asmxread.Enum, Values: vals, Type: typ}
 }
 
 // contracts: request members per operation, in wire order.
-var contracts = map[string][]member{
-	opName: {opt("sWSUserName"), opt("sWSPassword"), req("domainId", kInt), opt("userId"),
+var contracts = map[string][]asmxread.Member{
+	opName: {opt("sWSUserName"), opt("sWSPassword"), req("domainId", asmxread.Int), opt("userId"),
 		enum("actionType", "ApiObjects.UserTaskType", userTaskTypes)},
-	"GetDomainEntitlements": {opt("sWSUserName"), opt("sWSPassword"), req("domainId", kInt),
-		enum("type", "ApiObjects.eTransactionType", transactionTypes), req("isExpired", kBool),
-		req("pageSize", kInt), req("pageIndex", kInt), enum("orderBy", "ApiObjects.EntitlementOrderBy", orderBys)},
-	"GetDomainPermittedSubscriptions": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainID", kInt)},
+	"GetDomainEntitlements": {opt("sWSUserName"), opt("sWSPassword"), req("domainId", asmxread.Int),
+		enum("type", "ApiObjects.eTransactionType", transactionTypes), req("isExpired", asmxread.Bool),
+		req("pageSize", asmxread.Int), req("pageIndex", asmxread.Int), enum("orderBy", "ApiObjects.EntitlementOrderBy", orderBys)},
+	"GetDomainPermittedSubscriptions": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainID", asmxread.Int)},
 	"GetUserPermittedSubscriptions":   {opt("sWSUserName"), opt("sWSPassword"), opt("sSiteGUID")},
 	"GetUserCAStatus":                 {opt("sWSUserName"), opt("sWSPassword"), opt("sSiteGUID")},
 	// userId, udid and userIp are the current server's trailing parameters.
-	"CancelSubscriptionRenewal": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainId", kInt), opt("sSubscriptionCode"),
+	"CancelSubscriptionRenewal": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainId", asmxread.Int), opt("sSubscriptionCode"),
 		opt("userId"), opt("udid"), opt("userIp")},
-	"CancelServiceNow": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainId", kInt), req("nAssetID", kInt),
-		enum("transactionType", "ApiObjects.eTransactionType", transactionTypes), req("bIsForce", kBool), opt("udid")},
+	"CancelServiceNow": {opt("sWSUserName"), opt("sWSPassword"), req("nDomainId", asmxread.Int), req("nAssetID", asmxread.Int),
+		enum("transactionType", "ApiObjects.eTransactionType", transactionTypes), req("bIsForce", asmxread.Bool), opt("udid")},
 }
 
 // Violation is one deviation of a request from the wire contract as this fake states it:
@@ -101,157 +87,70 @@ func (p params) int(name string) int {
 
 func (p params) bool(name string) bool { return p[name] == "true" || p[name] == "1" }
 
-// readFault is a value XmlSerializer cannot read: the request fails with a soap:Client Fault
-// "Server was unable to read request. ---> There is an error in XML document. ---> …".
-type readFault struct{ reason string }
-
-func (e *readFault) Error() string { return e.reason }
-
 // readParams reads body, the raw XML of the Body's element, as operation op against its
 // contract. It returns the values (defaults filled in as XmlSerializer fills them), the
-// deviations from the contract, and a *readFault for a value that cannot be read.
+// deviations from the contract, and the *asmxread.Fault for a value the server cannot read:
+// the request fails with a soap:Client Fault "Server was unable to read request. ---> There
+// is an error in XML document. ---> …".
 func readParams(op string, body []byte) (params, []Violation, error) {
 	contract := contracts[op]
-	p := params{}
+	r := asmxread.Read(asmxread.Contract{Namespace: tns, Operation: op, Members: contract}, body)
 	var violations []Violation
-	var at xml.Name // the element being read
-	violate := func(format string, args ...any) {
-		path := op
-		if at.Local != "" && at.Local != op {
-			path += "/" + at.Local
-		}
-		violations = append(violations, Violation{Operation: op, Path: path, Element: at, Reason: fmt.Sprintf(format, args...)})
+	for _, f := range r.Findings {
+		violations = append(violations, violation(op, contract, f))
 	}
-	d := xml.NewDecoder(bytes.NewReader(body))
-	depth := 0
-	last := -1
-	seen := map[string]bool{}
-	var cur *member
-	var text strings.Builder
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, violations, &readFault{reason: err.Error()}
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth <= 2 {
-				at = t.Name
-			}
-			switch depth {
-			case 1:
-				if t.Name.Space != tns || t.Name.Local != op {
-					violate("the Body's element is {%s}%s, not {%s}%s: the server reads an empty request", t.Name.Space, t.Name.Local, tns, op)
-					return fillDefaults(contract, p), violations, nil
-				}
-			case 2:
-				cur = nil
-				text.Reset()
-				i := slices.IndexFunc(contract, func(m member) bool { return m.name == t.Name.Local })
-				switch {
-				case t.Name.Space != tns:
-					violate("<%s> is in namespace %q, not %q: the server ignores it", t.Name.Local, t.Name.Space, tns)
-				case i < 0:
-					violate("<%s> is not a member of %s: the server ignores it", t.Name.Local, op)
-				case seen[t.Name.Local]:
-					violate("<%s> appears twice: the server reads the last one", t.Name.Local)
-					cur = &contract[i]
-				case i < last:
-					violate("<%s> comes after <%s>: the WSDL order is %s", t.Name.Local, contract[last].name, names(contract))
-					cur = &contract[i]
-				default:
-					cur = &contract[i]
-				}
-				if cur != nil {
-					seen[cur.name] = true
-					last = max(last, i)
-				}
-			default:
-				if depth == 3 && cur != nil {
-					violate("<%s> has a child element <%s>: it is a simple value", cur.name, t.Name.Local)
-				}
-			}
-		case xml.CharData:
-			if depth == 2 && cur != nil {
-				text.Write(t)
-			}
-		case xml.EndElement:
-			if depth == 2 && cur != nil {
-				v, err := value(*cur, text.String())
-				if err != nil {
-					return nil, violations, err
-				}
-				p[cur.name] = v
-			}
-			depth--
-		}
+	if r.Fault != nil {
+		return nil, violations, r.Fault
 	}
+	p := params{}
 	for _, m := range contract {
-		if m.required && !seen[m.name] {
-			at = xml.Name{Space: tns, Local: m.name}
-			violate("required <%s> is missing: the server reads %s", m.name, defaultOf(m))
+		if v, ok := r.Values[m.Name]; ok {
+			p[m.Name] = asmxread.Canonical(m, v)
+		} else if m.Required {
+			p[m.Name] = m.Zero()
 		}
 	}
-	return fillDefaults(contract, p), violations, nil
+	return p, violations, nil
 }
 
-// value checks a member's text the way XmlSerializer reads it.
-func value(m member, s string) (string, error) {
-	switch m.kind {
-	case kInt:
-		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
-		if err != nil {
-			return "", &readFault{reason: "Input string was not in a correct format."}
+// violation says what the server does with f, a deviation of a request for op.
+func violation(op string, contract []asmxread.Member, f asmxread.Finding) Violation {
+	name := f.Element.Local
+	var reason string
+	switch f.Kind {
+	case asmxread.WrongElement:
+		reason = fmt.Sprintf("the Body's element is {%s}%s, not {%s}%s: the server reads an empty request", f.Element.Space, name, tns, op)
+	case asmxread.OtherNamespace:
+		reason = fmt.Sprintf("<%s> is in namespace %q, not %q: the server ignores it", name, f.Element.Space, tns)
+	case asmxread.Unknown:
+		reason = fmt.Sprintf("<%s> is not a member of %s: the server ignores it", name, op)
+	case asmxread.Repeated:
+		reason = fmt.Sprintf("<%s> appears twice: the server reads the first one", name)
+	case asmxread.OutOfOrder:
+		reason = fmt.Sprintf("<%s> comes after <%s>: the WSDL order is %s", name, f.After, names(contract))
+	case asmxread.Missing:
+		zero := f.Member.Zero()
+		if zero == "" {
+			zero = "null"
 		}
-		return strconv.FormatInt(n, 10), nil
-	case kBool:
-		switch strings.TrimSpace(s) {
-		case "true", "1":
-			return "true", nil
-		case "false", "0":
-			return "false", nil
-		}
-		return "", &readFault{reason: "The string '" + s + "' is not a valid Boolean value."}
-	case kEnum:
-		if !slices.Contains(m.enum, s) {
-			return "", &readFault{reason: "Instance validation error: '" + s + "' is not a valid value for " + m.enumType[strings.LastIndex(m.enumType, ".")+1:] + "."}
-		}
+		reason = fmt.Sprintf("required <%s> is missing: the server reads %s", name, zero)
+	default:
+		reason = f.String()
 	}
-	return s, nil
-}
-
-func defaultOf(m member) string {
-	switch m.kind {
-	case kInt:
-		return "0"
-	case kBool:
-		return "false"
-	case kEnum:
-		return m.enum[0]
+	path := op
+	if name != "" && name != op {
+		path += "/" + name
 	}
-	return "null"
+	return Violation{Operation: op, Path: path, Element: f.Element, Reason: reason}
 }
 
-func fillDefaults(contract []member, p params) params {
-	for _, m := range contract {
-		if _, ok := p[m.name]; !ok && m.required {
-			p[m.name] = defaultOf(m)
-		}
-	}
-	return p
-}
-
-func names(contract []member) string {
+func names(contract []asmxread.Member) string {
 	var b strings.Builder
 	for i, m := range contract {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(m.name)
+		b.WriteString(m.Name)
 	}
 	return b.String()
 }
@@ -265,7 +164,7 @@ func readForm(op string, form url.Values) (params, []Violation, string) {
 	contract := contracts[op]
 	var violations []Violation
 	for _, k := range slices.Sorted(maps.Keys(form)) {
-		known := slices.ContainsFunc(contract, func(m member) bool { return strings.EqualFold(m.name, k) })
+		known := slices.ContainsFunc(contract, func(m asmxread.Member) bool { return strings.EqualFold(m.Name, k) })
 		switch {
 		case !known:
 			violations = append(violations, Violation{Operation: op, Path: op + "/" + k, Reason: "form field " + strconv.Quote(k) + " is not a parameter of " + op + ": the server ignores it"})
@@ -286,18 +185,18 @@ func readForm(op string, form url.Values) (params, []Violation, string) {
 	}
 	p := params{}
 	for _, m := range contract {
-		v, ok := get(m.name)
+		v, ok := get(m.Name)
 		if !ok {
-			return nil, violations, "System.InvalidOperationException: Missing parameter: " + m.name + "."
+			return nil, violations, "System.InvalidOperationException: Missing parameter: " + m.Name + "."
 		}
-		switch m.kind {
-		case kInt:
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
+		switch m.Kind {
+		case asmxread.Int:
+			n, err := asmxread.ParseInt(v)
 			if err != nil {
 				return nil, violations, "System.ArgumentException: Cannot convert " + v + " to System.Int32.\r\nParameter name: type ---> System.FormatException: Input string was not in a correct format."
 			}
-			v = strconv.FormatInt(n, 10)
-		case kBool:
+			v = strconv.Itoa(n)
+		case asmxread.Bool:
 			switch strings.ToLower(strings.TrimSpace(v)) {
 			case "true":
 				v = "true"
@@ -306,17 +205,17 @@ func readForm(op string, form url.Values) (params, []Violation, string) {
 			default:
 				return nil, violations, "System.ArgumentException: Cannot convert " + v + " to System.Boolean.\r\nParameter name: type ---> System.FormatException: String was not recognized as a valid Boolean."
 			}
-		case kEnum:
+		case asmxread.Enum:
 			name := strings.TrimSpace(v)
-			if n, err := strconv.Atoi(name); err == nil && n >= 0 && n < len(m.enum) {
-				name = m.enum[n]
+			if n, err := strconv.Atoi(name); err == nil && n >= 0 && n < len(m.Values) {
+				name = m.Values[n]
 			}
-			if !slices.Contains(m.enum, name) {
-				return nil, violations, "System.ArgumentException: Cannot convert " + v + " to " + m.enumType + ".\r\nParameter name: type ---> System.ArgumentException: Requested value '" + v + "' was not found."
+			if !slices.Contains(m.Values, name) {
+				return nil, violations, "System.ArgumentException: Cannot convert " + v + " to " + m.Type + ".\r\nParameter name: type ---> System.ArgumentException: Requested value '" + v + "' was not found."
 			}
 			v = name
 		}
-		p[m.name] = v
+		p[m.Name] = v
 	}
 	return p, violations, ""
 }

@@ -1,15 +1,11 @@
 package provisioningtest
 
 import (
-	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv/asmxread"
 )
 
 // The fake's own statement of every operation's wire contract: the vendor's operation pages
@@ -20,42 +16,30 @@ import (
 //
 // An ASMX server (XmlSerializer) skips an element in another namespace or an unknown one,
 // reads a missing value-type member as its zero value, and refuses (a Fault) a value it
-// cannot convert: each of those is a Violation.
+// cannot convert: each of those is a Violation. Those rules are asmxread's; the contracts and
+// the words of the Violations are the fake's.
 
 // ns is the namespace of every BSIDCA element.
 const ns = "http://www.cryptocard.com/blackshield/"
 
-// xsiNS is the XML Schema instance namespace (xsi:nil).
-const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
-
-// kind is the XML Schema type of a member.
-type kind int
-
-const (
-	text       kind = iota // xs:string
-	integer                // xs:int
-	boolean                // xs:boolean
-	dateTime               // xs:dateTime
-	enum                   // a string enumeration (member.values)
-	stringList             // ArrayOfString: <string> items in the blackshield namespace
-)
-
-type member struct {
-	name     string
-	kind     kind
-	required bool     // minOccurs 1 and a value type: absent is read as its zero value
-	nillable bool     // xsi:nil="true" is a null (the enum type of GetTokens)
-	values   []string // enum: the allowed values, as spelled on the wire
-	enumName string   // enum: the type's name, for the server's message
+// Strings and lists may be left out; value types (required) are read as their zero value when
+// they are. A list is an ArrayOfString: <string> items in the blackshield namespace; a nil item
+// is left out (the server gets a null entry, which matches no user).
+func str(name string) asmxread.Member { return asmxread.Member{Name: name, Kind: asmxread.String} }
+func reqInt(name string) asmxread.Member {
+	return asmxread.Member{Name: name, Kind: asmxread.Int, Required: true}
 }
-
-func str(name string) member     { return member{name: name, kind: text} }
-func reqInt(name string) member  { return member{name: name, kind: integer, required: true} }
-func reqBool(name string) member { return member{name: name, kind: boolean, required: true} }
-func list(name string) member    { return member{name: name, kind: stringList} }
-func reqDate(name string) member { return member{name: name, kind: dateTime, required: true} }
-func revokeSel(name string) member {
-	return member{name: name, kind: enum, required: true, enumName: "RevokeSelection", values: revokeSelections}
+func reqBool(name string) asmxread.Member {
+	return asmxread.Member{Name: name, Kind: asmxread.Bool, Required: true}
+}
+func list(name string) asmxread.Member {
+	return asmxread.Member{Name: name, Kind: asmxread.StringList, Item: "string"}
+}
+func reqDate(name string) asmxread.Member {
+	return asmxread.Member{Name: name, Kind: asmxread.DateTime, Required: true}
+}
+func revokeSel(name string) asmxread.Member {
+	return asmxread.Member{Name: name, Kind: asmxread.Enum, Required: true, Type: "RevokeSelection", Values: revokeSelections}
 }
 
 // revokeSelections are the values of the RevokeSelection enum (revokeMode, tokenOption).
@@ -64,7 +48,7 @@ var revokeSelections = []string{"ReturntoInventory_Initialized", "ReturntoInvent
 // tokenTypes are the values of the TokenType enum (the vendor's AllocateHardware sample).
 var tokenTypes = []string{"KT", "RB", "MP", "LEGACY", "SMS", "OATH", "CUSTOM", "GOLD", "eToken", "MobilePASS", "GoogleAuthenticator"}
 
-var contracts = map[string][]member{
+var contracts = map[string][]asmxread.Member{
 	// The session and the provisioning tasks, from the vendor's operation pages: the members
 	// are the .NET method's parameters in order; value types (Int32, Boolean, DateTime) are
 	// always present, strings and lists may be left out. Connect's challenge is an out
@@ -84,7 +68,7 @@ var contracts = map[string][]member{
 	// The token operations, as other clients send them.
 	"GetTokensByOwner": {str("userName"), str("organization")},
 	// type is minOccurs 1 but nillable: absent or nil reads as null, which is "any type".
-	"GetTokens": {str("state"), {name: "type", kind: enum, nillable: true, enumName: "TokenType", values: tokenTypes},
+	"GetTokens": {str("state"), {Name: "type", Kind: asmxread.Enum, Nillable: true, Type: "TokenType", Values: tokenTypes},
 		str("serial"), str("container"), str("organization"), reqInt("startRecord"), reqInt("pageSize")},
 	"RevokeToken": {str("serial"), str("userName"), str("comment"), revokeSel("revokeMode"),
 		reqBool("revokeStaticPassword"), str("organization")},
@@ -127,17 +111,17 @@ func (c *call) str(name string) string { return c.values[name] }
 
 // int, bool and time give a member read by readCall (so convertible), or its zero value.
 func (c *call) int(name string) int {
-	n, _ := strconv.ParseInt(strings.TrimSpace(c.values[name]), 10, 32)
-	return int(n)
+	n, _ := asmxread.ParseInt(c.values[name])
+	return n
 }
 
 func (c *call) bool(name string) bool {
-	v := strings.TrimSpace(c.values[name])
-	return v == "true" || v == "1"
+	b, _ := asmxread.ParseBool(c.values[name])
+	return b
 }
 
 func (c *call) time(name string) time.Time {
-	t, _ := parseDateTime(c.values[name])
+	t, _ := asmxread.ParseDateTime(c.values[name])
 	return t
 }
 
@@ -150,221 +134,39 @@ func (c *call) list(name string) ([]string, bool) {
 // readCall reads body, the raw XML of the Body's element, as operation op against its
 // contract. The Body's element itself has been checked by the caller.
 func readCall(op string, body []byte) *call {
-	contract := contracts[op]
-	c := &call{op: op, values: map[string]string{}, lists: map[string][]string{}}
-	violate := func(path string, name xml.Name, format string, args ...any) {
-		c.violations = append(c.violations, Violation{Operation: op, Path: path, Element: name, Reason: fmt.Sprintf(format, args...)})
+	r := asmxread.Read(asmxread.Contract{Namespace: ns, Operation: op, Members: contracts[op]}, body)
+	c := &call{op: op, values: r.Values, lists: r.Lists}
+	for _, f := range r.Findings {
+		c.violations = append(c.violations, violation(op, f))
 	}
-	refuse := func(path string, name xml.Name, reason string) {
-		violate(path, name, "the server refuses the request: %s", reason)
-		if c.refusal == "" {
-			c.refusal = "Server was unable to read request. ---> There is an error in XML document. ---> " + reason
-		}
-	}
-	d := xml.NewDecoder(bytes.NewReader(body))
-	if _, err := firstStart(d); err != nil {
-		refuse(op, xml.Name{Space: ns, Local: op}, err.Error())
-		return c
-	}
-	last := -1
-	seen := map[string]bool{}
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			refuse(op, xml.Name{}, err.Error())
-			return c
-		}
-		t, ok := tok.(xml.StartElement)
-		if !ok {
-			continue // text between members, the end of the operation element
-		}
-		i := slices.IndexFunc(contract, func(m member) bool { return m.name == t.Name.Local })
-		switch {
-		case t.Name.Space != ns:
-			violate(op, t.Name, "in namespace %q, not %q: the server ignores it", t.Name.Space, ns)
-			_ = d.Skip()
-			continue
-		case i < 0:
-			violate(op, t.Name, "not a member of %s: the server ignores it", op)
-			_ = d.Skip()
-			continue
-		case seen[t.Name.Local]:
-			// XmlSerializer reads each member once and skips it when it comes again.
-			violate(op, t.Name, "appears twice: the server ignores all but the first")
-			_ = d.Skip()
-			continue
-		case i < last:
-			violate(op, t.Name, "comes after <%s>, against the contract's order (the server reads members by name)", contract[last].name)
-		}
-		seen[t.Name.Local] = true
-		last = max(last, i)
-		m := contract[i]
-		nilled := isNil(t)
-		if m.kind == stringList {
-			if nilled {
-				delete(c.lists, m.name)
-				_ = d.Skip()
-				continue
-			}
-			items, err := readList(d, op+"/"+m.name, violate)
-			if err != nil {
-				refuse(op, t.Name, err.Error())
-				return c
-			}
-			c.lists[m.name] = items
-			continue
-		}
-		v, err := readText(d)
-		if err != nil {
-			refuse(op, t.Name, err.Error())
-			return c
-		}
-		if nilled {
-			if m.required && !m.nillable {
-				refuse(op, t.Name, fmt.Sprintf("<%s> is nil, but a %s cannot be", m.name, kindName(m)))
-			}
-			delete(c.values, m.name)
-			continue
-		}
-		if reason := checkValue(m, v); reason != "" {
-			refuse(op, t.Name, reason)
-			continue
-		}
-		c.values[m.name] = v
-	}
-	for _, m := range contract {
-		if m.required && !seen[m.name] {
-			violate(op, xml.Name{Space: ns, Local: m.name}, "required member is missing: the server reads its zero value")
-		}
+	if r.Fault != nil {
+		c.violations = append(c.violations, Violation{Operation: op, Path: op, Element: r.Fault.Element,
+			Reason: "the server refuses the request: " + r.Fault.Reason})
+		c.refusal = "Server was unable to read request. ---> There is an error in XML document. ---> " + r.Fault.Reason
 	}
 	return c
 }
 
-// firstStart returns the first start element of d.
-func firstStart(d *xml.Decoder) (xml.StartElement, error) {
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return xml.StartElement{}, err
-		}
-		if t, ok := tok.(xml.StartElement); ok {
-			return t, nil
-		}
+// violation says what the server does with f, a deviation of a request for op.
+func violation(op string, f asmxread.Finding) Violation {
+	path := op
+	var reason string
+	switch f.Kind {
+	case asmxread.OtherNamespace:
+		reason = fmt.Sprintf("in namespace %q, not %q: the server ignores it", f.Element.Space, ns)
+	case asmxread.Unknown:
+		reason = fmt.Sprintf("not a member of %s: the server ignores it", op)
+	case asmxread.Repeated:
+		reason = "appears twice: the server ignores all but the first"
+	case asmxread.OutOfOrder:
+		reason = fmt.Sprintf("comes after <%s>, against the contract's order (the server reads members by name)", f.After)
+	case asmxread.Missing:
+		reason = "required member is missing: the server reads its zero value"
+	case asmxread.NotAnItem:
+		path = op + "/" + f.Member.Name
+		reason = fmt.Sprintf("not a {%s}%s item: the server ignores it", ns, f.Member.Item)
+	default:
+		reason = f.String()
 	}
-}
-
-func isNil(t xml.StartElement) bool {
-	for _, a := range t.Attr {
-		if a.Name.Space == xsiNS && a.Name.Local == "nil" {
-			v := strings.TrimSpace(a.Value)
-			return v == "true" || v == "1"
-		}
-	}
-	return false
-}
-
-// readText reads the text of a simple element up to its end; an element inside is refused,
-// as XmlSerializer refuses it.
-func readText(d *xml.Decoder) (string, error) {
-	var b strings.Builder
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return "", err
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			b.Write(t)
-		case xml.StartElement:
-			return "", fmt.Errorf("<%s> inside a simple value", t.Name.Local)
-		case xml.EndElement:
-			return b.String(), nil
-		}
-	}
-}
-
-// readList reads the <string> items of an ArrayOfString up to its end. Nil items are left out
-// (the server gets a null entry, which matches no user); other elements are ignored.
-func readList(d *xml.Decoder, path string, violate func(string, xml.Name, string, ...any)) ([]string, error) {
-	items := []string{}
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Space != ns || t.Name.Local != "string" {
-				violate(path, t.Name, "not a {%s}string item: the server ignores it", ns)
-				if err := d.Skip(); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			nilled := isNil(t)
-			v, err := readText(d)
-			if err != nil {
-				return nil, err
-			}
-			if !nilled {
-				items = append(items, v)
-			}
-		case xml.EndElement:
-			return items, nil
-		}
-	}
-}
-
-// checkValue says why the server cannot convert v for m ("" when it can), in the words of
-// .NET's XmlConvert and XmlSerializer.
-func checkValue(m member, v string) string {
-	switch m.kind {
-	case integer:
-		if _, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32); err != nil {
-			return fmt.Sprintf("<%s>: Input string was not in a correct format (%q).", m.name, v)
-		}
-	case boolean:
-		switch strings.TrimSpace(v) {
-		case "true", "false", "1", "0":
-		default:
-			return fmt.Sprintf("<%s>: The string '%s' is not a valid Boolean value.", m.name, v)
-		}
-	case dateTime:
-		if _, err := parseDateTime(v); err != nil {
-			return fmt.Sprintf("<%s>: The string '%s' is not a valid AllXsd value.", m.name, v)
-		}
-	case enum:
-		if !slices.Contains(m.values, v) {
-			return fmt.Sprintf("Instance validation error: '%s' is not a valid value for %s.", v, m.enumName)
-		}
-	}
-	return ""
-}
-
-func kindName(m member) string {
-	switch m.kind {
-	case integer:
-		return "int"
-	case boolean:
-		return "boolean"
-	case dateTime:
-		return "dateTime"
-	case enum:
-		return m.enumName
-	}
-	return "string"
-}
-
-// parseDateTime reads an xs:dateTime as XmlConvert does: with or without fraction and offset.
-func parseDateTime(v string) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("not an xs:dateTime: %q", v)
+	return Violation{Operation: op, Path: path, Element: f.Element, Reason: reason}
 }
