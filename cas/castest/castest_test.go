@@ -15,6 +15,7 @@ import (
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
+	"github.com/offboard-go/offboard/internal/testtb"
 	"github.com/offboard-go/offboard/internal/xmltest"
 )
 
@@ -408,30 +409,9 @@ func TestTLS(t *testing.T) {
 	}, cas.WithSOAPVersion(cas.SOAP12))
 }
 
-// recorder is a testing.TB that keeps what Test reports instead of failing the test.
-type recorder struct {
-	testing.TB
-	errors   []string
-	cleanups []func()
-}
-
-// Cleanup keeps f for end: Test reports the violations in a cleanup.
-func (r *recorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
-
-// end runs the cleanups, last in first out, as the test's end would.
-func (r *recorder) end() {
-	for i := len(r.cleanups) - 1; i >= 0; i-- {
-		r.cleanups[i]()
-	}
-}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.errors = append(r.errors, fmt.Sprintf(format, args...))
-}
-
 // Test fails the test, listing them, when a request deviated from the wire contract.
 func TestTestReportsViolations(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := testtb.New(t)
 	castest.Test(rec, household42, func(ctx context.Context, c *cas.Client, s *castest.Server) {
 		_, err := c.DeleteUser(ctx, 42, "bob")
 		require.NoError(t, err)
@@ -445,8 +425,8 @@ func TestTestReportsViolations(t *testing.T) {
 			Element: xml.Name{Space: "http://ca.tvinci.com/", Local: "domainId"},
 			Reason:  "<domainId> comes after <userId>: the WSDL order is sWSUserName, sWSPassword, domainId, userId, actionType"}, s.Violations()[0])
 	})
-	rec.end()
-	require.Len(t, rec.errors, 1)
-	assert.Contains(t, rec.errors[0], "castest: 1 request(s) broke the wire contract")
-	assert.Contains(t, rec.errors[0], "HandleUserTask/domainId: <domainId> comes after <userId>")
+	rec.End()
+	require.Len(t, rec.Errors(), 1)
+	assert.Contains(t, rec.Errors()[0], "castest: 1 request(s) broke the wire contract")
+	assert.Contains(t, rec.Errors()[0], "HandleUserTask/domainId: <domainId> comes after <userId>")
 }

@@ -3,7 +3,6 @@ package shape
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
+	"github.com/offboard-go/offboard/internal/testtb"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/projector/projectortest"
 	"github.com/offboard-go/offboard/provisioning"
@@ -130,25 +130,6 @@ func TestRefusedCredentialsLoggedAlike(t *testing.T) {
 	}
 }
 
-// tbRecorder is a testing.TB that keeps what a fake's Test reports instead of failing, and
-// runs its cleanups when told.
-type tbRecorder struct {
-	testing.TB
-	errs     []string
-	cleanups []func()
-}
-
-func (r *tbRecorder) Helper() {}
-func (r *tbRecorder) Errorf(format string, args ...any) {
-	r.errs = append(r.errs, fmt.Sprintf(format, args...))
-}
-func (r *tbRecorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
-func (r *tbRecorder) end() {
-	for i := len(r.cleanups) - 1; i >= 0; i-- {
-		r.cleanups[i]()
-	}
-}
-
 // TestFakesFailOnViolations: every fake's Test fails the test when a request broke the wire
 // contract, names the fake and the violation, and stays silent when none did.
 func TestFakesFailOnViolations(t *testing.T) {
@@ -193,17 +174,17 @@ func TestFakesFailOnViolations(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			clean := &tbRecorder{TB: t}
+			clean := testtb.New(t)
 			tc.run(clean, func(string, *http.Client) {})
-			clean.end()
-			assert.Empty(t, clean.errs, "a client that keeps to the contract passes")
+			clean.End()
+			assert.Empty(t, clean.Errors(), "a client that keeps to the contract passes")
 
-			broken := &tbRecorder{TB: t}
+			broken := testtb.New(t)
 			tc.run(broken, func(url string, hc *http.Client) { send(t, url, hc) })
-			assert.Empty(t, broken.errs, "reported when the test ends, not before")
-			broken.end()
-			require.Len(t, broken.errs, 1)
-			assert.Contains(t, broken.errs[0], tc.name+"test: 1 request(s) broke the wire contract")
+			assert.Empty(t, broken.Errors(), "reported when the test ends, not before")
+			broken.End()
+			require.Len(t, broken.Errors(), 1)
+			assert.Contains(t, broken.Errors()[0], tc.name+"test: 1 request(s) broke the wire contract")
 		})
 	}
 }

@@ -3,7 +3,6 @@ package projectortest_test
 import (
 	"context"
 	"encoding/xml"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/offboard-go/offboard/internal/testtb"
 	"github.com/offboard-go/offboard/internal/xmltest"
 	"github.com/offboard-go/offboard/projector"
 	"github.com/offboard-go/offboard/projector/projectortest"
@@ -270,46 +270,27 @@ func TestTickets(t *testing.T) {
 	assert.Equal(t, 1, s.Logins())
 }
 
-// tbRecorder is a testing.TB whose Errorf and Cleanup are recorded, to test Test itself.
-type tbRecorder struct {
-	testing.TB
-	errs     []string
-	cleanups []func()
-}
-
-func (r *tbRecorder) Helper() {}
-func (r *tbRecorder) Errorf(format string, args ...any) {
-	r.errs = append(r.errs, fmt.Sprintf(format, args...))
-}
-func (r *tbRecorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
-
-func (r *tbRecorder) end() {
-	for i := len(r.cleanups) - 1; i >= 0; i-- {
-		r.cleanups[i]()
-	}
-}
-
 // Test fails the test when a request deviated from the contract, and only then.
 func TestTestReportsViolations(t *testing.T) {
 	t.Run("clean", func(t *testing.T) {
-		r := &tbRecorder{TB: t}
+		r := testtb.New(t)
 		projectortest.Test(r, projectortest.Options{Users: []projectortest.User{{ReferenceSystemID: "a"}}},
 			func(ctx context.Context, c *projector.Client, s *projectortest.Server) {
 				_, err := c.DeleteUser(ctx, projector.UserRef{UserReferenceSystemID: "a"}, nil)
 				require.NoError(t, err)
 			})
-		r.end()
-		assert.Empty(t, r.errs)
+		r.End()
+		assert.Empty(t, r.Errors())
 	})
 	t.Run("deviation", func(t *testing.T) {
-		r := &tbRecorder{TB: t}
+		r := testtb.New(t)
 		projectortest.Test(r, projectortest.Options{}, func(ctx context.Context, c *projector.Client, s *projectortest.Server) {
 			post(t, s, "PwsDeleteUser", "application/soap+xml; charset=utf-8", deleteUser("x", ""))
 		})
-		r.end()
-		require.Len(t, r.errs, 1)
-		assert.Contains(t, r.errs[0], "projectortest: 1 request(s) broke the wire contract")
-		assert.Contains(t, r.errs[0], "PwsDeleteUser: PwsDeleteUser: request refused: content type")
+		r.End()
+		require.Len(t, r.Errors(), 1)
+		assert.Contains(t, r.Errors()[0], "projectortest: 1 request(s) broke the wire contract")
+		assert.Contains(t, r.Errors()[0], "PwsDeleteUser: PwsDeleteUser: request refused: content type")
 	})
 }
 

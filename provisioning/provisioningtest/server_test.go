@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/offboard-go/offboard/internal/testtb"
 	"github.com/offboard-go/offboard/provisioning"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
@@ -286,34 +287,13 @@ func TestHelper(t *testing.T) {
 
 // Test fails the test when a request broke the contract, listing the violations.
 func TestHelperFailsOnViolations(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := testtb.New(t)
 	provisioningtest.Test(rec, provisioningtest.Options{}, func(ctx context.Context, _ *provisioning.Client, s *provisioningtest.Server) {
 		post(t, s.URL, ct11, `"`+ns+`Connect"`, env11(`<Connect xmlns="`+ns+`"><Operator>x</Operator></Connect>`))
 	})
-	rec.end()
-	require.Len(t, rec.errors, 1)
-	assert.Contains(t, rec.errors[0], "Operator: not a member of Connect")
-}
-
-// recorder is a testing.TB that keeps Errorf calls instead of failing.
-type recorder struct {
-	testing.TB
-	errors   []string
-	cleanups []func()
-}
-
-// Cleanup keeps f for end: Test reports the violations in a cleanup.
-func (r *recorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
-
-// end runs the cleanups, last in first out, as the test's end would.
-func (r *recorder) end() {
-	for i := len(r.cleanups) - 1; i >= 0; i-- {
-		r.cleanups[i]()
-	}
-}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+	rec.End()
+	require.Len(t, rec.Errors(), 1)
+	assert.Contains(t, rec.Errors()[0], "Operator: not a member of Connect")
 }
 
 func TestTLS(t *testing.T) {
