@@ -1,12 +1,12 @@
 package projectortest
 
 import (
-	"bytes"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
+
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 )
 
 // The XML namespaces of the PWS wire contract.
@@ -153,58 +153,29 @@ func (v Violation) String() string {
 // refused starts the Reason of a Violation for a request WCF refuses as a whole.
 const refused = "refused: "
 
-// node is an element of a request body, namespaces resolved.
+// node is an element of a request body, namespaces resolved, with the member type filter
+// found for it; filter drops the children WCF would not read.
 type node struct {
-	name     xml.Name
-	attrs    []xml.Attr
-	text     string
-	children []*node
-	kind     kind // the member's type, once filter kept the element
+	*soapsrv.Element // Name, Attrs, Text
+	children         []*node
+	kind             kind // the member's type, once filter kept the element
 }
 
 // parseTree reads one element tree from XML (the SOAP Body's operation element).
 func parseTree(body []byte) (*node, error) {
-	d := xml.NewDecoder(bytes.NewReader(body))
-	var stack []*node
-	var root *node
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &node{name: t.Name}
-			for _, a := range t.Attr {
-				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
-					continue
-				}
-				n.attrs = append(n.attrs, a)
-			}
-			if len(stack) > 0 {
-				p := stack[len(stack)-1]
-				p.children = append(p.children, n)
-			} else if root == nil {
-				root = n
-			} else {
-				return nil, fmt.Errorf("more than one element in the SOAP Body")
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		case xml.CharData:
-			if len(stack) > 0 {
-				stack[len(stack)-1].text += string(t)
-			}
-		}
+	e, err := soapsrv.ParseElement(body)
+	if err != nil {
+		return nil, err
 	}
-	if root == nil {
-		return nil, fmt.Errorf("empty SOAP Body")
+	return newNode(e), nil
+}
+
+func newNode(e *soapsrv.Element) *node {
+	n := &node{Element: e, children: make([]*node, 0, len(e.Children))}
+	for _, c := range e.Children {
+		n.children = append(n.children, newNode(c))
 	}
-	return root, nil
+	return n
 }
 
 // filter keeps the children of n that DataContractSerializer would read for members, in order,
@@ -215,21 +186,21 @@ func filter(op, path string, n *node, members []member, report func(Violation)) 
 	kept := n.children[:0]
 	pos := 0
 	for _, ch := range n.children {
-		j := indexOf(members, pos, ch.name)
+		j := indexOf(members, pos, ch.Name)
 		if j < 0 {
-			report(Violation{Operation: op, Path: path, Element: ch.name, Reason: whyIgnored(members, pos, ch.name)})
+			report(Violation{Operation: op, Path: path, Element: ch.Name, Reason: whyIgnored(members, pos, ch.Name)})
 			continue
 		}
 		pos = j + 1
 		if members[j].members != nil {
-			filter(op, path+"/"+ch.name.Local, ch, members[j].members, report)
+			filter(op, path+"/"+ch.Name.Local, ch, members[j].members, report)
 		}
 		ch.kind = members[j].kind
 		kept = append(kept, ch)
 	}
 	n.children = kept
 	for _, m := range members {
-		if m.required && !slices.ContainsFunc(kept, func(ch *node) bool { return ch.name == m.name }) {
+		if m.required && !slices.ContainsFunc(kept, func(ch *node) bool { return ch.Name == m.name }) {
 			report(Violation{Operation: op, Path: path, Element: m.name, Reason: "required member missing (IsRequired)"})
 		}
 	}

@@ -108,8 +108,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Operation = op.name
 	tree, err := parseTree(req.Body)
-	if err == nil && tree.name != (xml.Name{Space: nsPWS, Local: op.name}) {
-		err = fmt.Errorf("expected element %q from namespace %q, found {%s}%s", op.name, nsPWS, tree.name.Space, tree.name.Local)
+	if err == nil && tree.Name != (xml.Name{Space: nsPWS, Local: op.name}) {
+		err = fmt.Errorf("expected element %q from namespace %q, found {%s}%s", op.name, nsPWS, tree.Name.Space, tree.Name.Local)
 	}
 	if err != nil {
 		refuse("body does not deserialize (DeserializationFailed): " + err.Error())

@@ -50,7 +50,7 @@ type GetUserListRequest struct {
 // WCF refuses such a request as a whole (DeserializationFailed).
 func checkValues(path string, n *node) error {
 	for _, ch := range n.children {
-		p := path + "/" + ch.name.Local
+		p := path + "/" + ch.Name.Local
 		if ch.kind == kindContract {
 			if err := checkValues(p, ch); err != nil {
 				return err
@@ -63,8 +63,8 @@ func checkValues(path string, n *node) error {
 		if len(ch.children) > 0 {
 			return fmt.Errorf("%s: element content where %s is expected", p, ch.kind)
 		}
-		if _, err := parseValue(ch.kind, ch.text); err != nil {
-			return fmt.Errorf("%s: %q is not a valid %s: %w", p, ch.text, ch.kind, err)
+		if _, err := parseValue(ch.kind, ch.Text); err != nil {
+			return fmt.Errorf("%s: %q is not a valid %s: %w", p, ch.Text, ch.kind, err)
 		}
 	}
 	return nil
@@ -72,7 +72,7 @@ func checkValues(path string, n *node) error {
 
 // isNil reports xsi:nil="true".
 func isNil(n *node) bool {
-	for _, a := range n.attrs {
+	for _, a := range n.Attrs {
 		if a.Name.Space == nsXSI && a.Name.Local == "nil" {
 			v := strings.TrimSpace(a.Value)
 			return v == "true" || v == "1"
@@ -127,7 +127,7 @@ func membersOf(n *node) members {
 		return m
 	}
 	for _, ch := range n.children {
-		m[ch.name.Local] = ch
+		m[ch.Name.Local] = ch
 	}
 	return m
 }
@@ -140,9 +140,9 @@ func (m members) value(local string) any {
 		return nil
 	}
 	if n.kind == kindBase64 {
-		return strings.TrimSpace(n.text) // kept as text: a row version is compared, not decoded
+		return strings.TrimSpace(n.Text) // kept as text: a row version is compared, not decoded
 	}
-	v, _ := parseValue(n.kind, n.text)
+	v, _ := parseValue(n.kind, n.Text)
 	return v
 }
 

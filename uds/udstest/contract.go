@@ -1,15 +1,14 @@
 package udstest
 
 import (
-	"bytes"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/offboard-go/offboard/internal/soapx"
+	"github.com/offboard-go/offboard/internal/soapx/soapsrv"
 	"github.com/offboard-go/offboard/uds"
 )
 
@@ -103,95 +102,51 @@ func (v Violation) String() string {
 }
 
 // node is an element of a request body, namespaces resolved.
-type node struct {
-	name     xml.Name
-	text     string
-	children []*node
-}
+type node = soapsrv.Element
 
-// child returns the first child named local in namespace ns, or nil.
-func (n *node) child(ns, local string) *node {
+// child returns the first child of n named local in namespace ns, or nil.
+func child(n *node, ns, local string) *node {
 	if n == nil {
 		return nil
 	}
-	for _, c := range n.children {
-		if c.name.Space == ns && c.name.Local == local {
+	for _, c := range n.Children {
+		if c.Name.Space == ns && c.Name.Local == local {
 			return c
 		}
 	}
 	return nil
 }
 
-// value is the trimmed text of the child, "" when absent.
-func (n *node) value(ns, local string) string {
-	if c := n.child(ns, local); c != nil {
-		return strings.TrimSpace(c.text)
+// value is the trimmed text of n's child, "" when absent.
+func value(n *node, ns, local string) string {
+	if c := child(n, ns, local); c != nil {
+		return strings.TrimSpace(c.Text)
 	}
 	return ""
-}
-
-// parseTree reads the Body's operation element.
-func parseTree(body []byte) (*node, error) {
-	d := xml.NewDecoder(bytes.NewReader(body))
-	var stack []*node
-	var root *node
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &node{name: t.Name}
-			switch {
-			case len(stack) > 0:
-				p := stack[len(stack)-1]
-				p.children = append(p.children, n)
-			case root == nil:
-				root = n
-			default:
-				return nil, fmt.Errorf("more than one element in the SOAP Body")
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		case xml.CharData:
-			if len(stack) > 0 {
-				stack[len(stack)-1].text += string(t)
-			}
-		}
-	}
-	if root == nil {
-		return nil, fmt.Errorf("empty SOAP Body")
-	}
-	return root, nil
 }
 
 // check holds n to e, reporting every deviation: ADB reads a sequence in order, each member
 // between its minOccurs and maxOccurs, simple values of their type.
 func check(op, path string, n *node, e elem, report func(Violation)) {
 	if e.kind != kindComplex {
-		if len(n.children) > 0 {
-			report(Violation{op, path, n.name, "a simple value has child elements"})
+		if len(n.Children) > 0 {
+			report(Violation{op, path, n.Name, "a simple value has child elements"})
 			return
 		}
-		if p := valueProblem(e.kind, strings.TrimSpace(n.text)); p != "" {
-			report(Violation{op, path, n.name, p})
+		if p := valueProblem(e.kind, strings.TrimSpace(n.Text)); p != "" {
+			report(Violation{op, path, n.Name, p})
 		}
 		return
 	}
-	if strings.TrimSpace(n.text) != "" {
-		report(Violation{op, path, n.name, "text in an element that has members"})
+	if strings.TrimSpace(n.Text) != "" {
+		report(Violation{op, path, n.Name, "text in an element that has members"})
 	}
 	ms := e.members
 	pos, count := 0, 0 // the member being read, and how many times it was so far
-	for _, ch := range n.children {
+	for _, ch := range n.Children {
 		j, found := pos, false
 		for j < len(ms) {
-			if ms[j].name == ch.name {
+			if ms[j].name == ch.Name {
 				found = true
 				break
 			}
@@ -202,7 +157,7 @@ func check(op, path string, n *node, e elem, report func(Violation)) {
 			j++
 		}
 		if !found {
-			report(Violation{op, path, ch.name, whyUnexpected(ms, pos, j, ch.name)})
+			report(Violation{op, path, ch.Name, whyUnexpected(ms, pos, j, ch.Name)})
 			continue
 		}
 		if j != pos {
@@ -210,9 +165,9 @@ func check(op, path string, n *node, e elem, report func(Violation)) {
 		}
 		count++
 		if ms[pos].max >= 0 && count > ms[pos].max {
-			report(Violation{op, path, ch.name, fmt.Sprintf("occurs more than %d time(s)", ms[pos].max)})
+			report(Violation{op, path, ch.Name, fmt.Sprintf("occurs more than %d time(s)", ms[pos].max)})
 		}
-		check(op, path+"/"+ch.name.Local, ch, ms[pos], report)
+		check(op, path+"/"+ch.Name.Local, ch, ms[pos], report)
 	}
 	for j := pos; j < len(ms); j++ {
 		have := 0
@@ -299,42 +254,42 @@ func (c *Call) User() uds.UserID {
 // readCall holds the request body of op to the fake's contract and reads its values from the
 // XML itself.
 func readCall(op string, body []byte) (*Call, []Violation, error) {
-	root, err := parseTree(body)
+	root, err := soapsrv.ParseElement(body)
 	if err != nil {
 		return nil, nil, err
 	}
 	contract := contracts[op]
 	var vs []Violation
 	report := func(v Violation) { vs = append(vs, v) }
-	if root.name != contract.name {
-		report(Violation{op, "Body", root.name, fmt.Sprintf("expected {%s}%s", contract.name.Space, contract.name.Local)})
+	if root.Name != contract.name {
+		report(Violation{op, "Body", root.Name, fmt.Sprintf("expected {%s}%s", contract.name.Space, contract.name.Local)})
 		return &Call{}, vs, nil
 	}
-	check(op, root.name.Local, root, contract, report)
-	c := &Call{ClientTxID: root.value(msgsNS, "clientTxId")}
+	check(op, root.Name.Local, root, contract, report)
+	c := &Call{ClientTxID: value(root, msgsNS, "clientTxId")}
 	if op == "retrieveUser" {
-		c.Users = []uds.UserID{{OrgName: root.value(msgsNS, "orgName"), UserName: root.value(msgsNS, "userIdentifier")}}
-		c.AccountType = root.value(msgsNS, "accountType")
-		if f := root.child(msgsNS, "filter"); f != nil {
-			c.IncludeImage = isTrue(f.value(udsNS, "includeImage"))
-			c.IncludeAccounts = isTrue(f.value(udsNS, "includeAccounts"))
-			c.DeepSearch = isTrue(f.value(udsNS, "deepSearch"))
+		c.Users = []uds.UserID{{OrgName: value(root, msgsNS, "orgName"), UserName: value(root, msgsNS, "userIdentifier")}}
+		c.AccountType = value(root, msgsNS, "accountType")
+		if f := child(root, msgsNS, "filter"); f != nil {
+			c.IncludeImage = isTrue(value(f, udsNS, "includeImage"))
+			c.IncludeAccounts = isTrue(value(f, udsNS, "includeAccounts"))
+			c.DeepSearch = isTrue(value(f, udsNS, "deepSearch"))
 		}
 		return c, vs, nil
 	}
-	for _, ch := range root.children {
-		if ch.name != (xml.Name{Space: msgsNS, Local: "userId"}) {
+	for _, ch := range root.Children {
+		if ch.Name != (xml.Name{Space: msgsNS, Local: "userId"}) {
 			continue
 		}
-		ref, _ := strconv.ParseInt(ch.value(udsNS, "userRefId"), 10, 32)
-		c.Users = append(c.Users, uds.UserID{OrgName: ch.value(udsNS, "orgName"), UserName: ch.value(udsNS, "userName"), UserRefID: int32(ref)})
+		ref, _ := strconv.ParseInt(value(ch, udsNS, "userRefId"), 10, 32)
+		c.Users = append(c.Users, uds.UserID{OrgName: value(ch, udsNS, "orgName"), UserName: value(ch, udsNS, "userName"), UserRefID: int32(ref)})
 	}
-	c.Status = uds.Status(root.value(msgsNS, "status"))
-	c.StartLockTime = dateTime(root.value(msgsNS, "startLockTime"))
-	c.EndLockTime = dateTime(root.value(msgsNS, "endLockTime"))
-	if a := root.child(msgsNS, "account"); a != nil {
-		c.AccountType = a.value(udsNS, "accountType")
-		c.AccountID = a.value(udsNS, "accountID")
+	c.Status = uds.Status(value(root, msgsNS, "status"))
+	c.StartLockTime = dateTime(value(root, msgsNS, "startLockTime"))
+	c.EndLockTime = dateTime(value(root, msgsNS, "endLockTime"))
+	if a := child(root, msgsNS, "account"); a != nil {
+		c.AccountType = value(a, udsNS, "accountType")
+		c.AccountID = value(a, udsNS, "accountID")
 	}
 	return c, vs, nil
 }

@@ -517,3 +517,58 @@ func ReportViolations[V fmt.Stringer](t testing.TB, fake string, violations func
 		t.Errorf("%s: %d request(s) broke the wire contract (the real server would ignore or refuse them):%s", fake, len(v), b.String())
 	})
 }
+
+// Element is an element of a request body as read, namespaces resolved: what the fakes that
+// hold a body to their contract as a whole (uds, projector) walk.
+type Element struct {
+	Name     xml.Name
+	Attrs    []xml.Attr // its attributes, namespace declarations left out
+	Text     string     // the character data directly inside it, concatenated
+	Children []*Element
+}
+
+// ParseElement reads body, the SOAP Body's content, as the tree of its one element.
+func ParseElement(body []byte) (*Element, error) {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	var stack []*Element
+	var root *Element
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			e := &Element{Name: t.Name}
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+					continue
+				}
+				e.Attrs = append(e.Attrs, a)
+			}
+			switch {
+			case len(stack) > 0:
+				p := stack[len(stack)-1]
+				p.Children = append(p.Children, e)
+			case root == nil:
+				root = e
+			default:
+				return nil, errors.New("more than one element in the SOAP Body")
+			}
+			stack = append(stack, e)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].Text += string(t)
+			}
+		}
+	}
+	if root == nil {
+		return nil, errors.New("empty SOAP Body")
+	}
+	return root, nil
+}

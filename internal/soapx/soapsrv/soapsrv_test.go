@@ -262,3 +262,19 @@ func TestWriteVersionMismatch(t *testing.T) {
 	assert.Equal(t, "soap12:VersionMismatch", env.Code)
 	assert.Equal(t, "ns1:Envelope", env.Header.Upgrade.Supported.QName)
 }
+
+func TestParseElement(t *testing.T) {
+	e, err := soapsrv.ParseElement([]byte(`<a:Op xmlns:a="urn:a" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><a:X i:nil="true"/><a:Y>1<a:Z>2</a:Z>3</a:Y></a:Op>`))
+	require.NoError(t, err)
+	assert.Equal(t, xml.Name{Space: "urn:a", Local: "Op"}, e.Name)
+	assert.Empty(t, e.Attrs, "namespace declarations are left out")
+	require.Len(t, e.Children, 2)
+	assert.Equal(t, []xml.Attr{{Name: xml.Name{Space: "http://www.w3.org/2001/XMLSchema-instance", Local: "nil"}, Value: "true"}}, e.Children[0].Attrs)
+	assert.Equal(t, "13", e.Children[1].Text, "the text directly inside")
+	assert.Equal(t, "2", e.Children[1].Children[0].Text)
+
+	for _, bad := range []string{``, `<a/><b/>`, `<a>`} {
+		_, err := soapsrv.ParseElement([]byte(bad))
+		assert.Error(t, err, bad)
+	}
+}
