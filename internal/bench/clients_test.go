@@ -82,3 +82,26 @@ func newGowsdl(url string, tlsCfg *tls.Config, headers map[string]string) *soap.
 	}
 	return soap.NewClient(url, opts...)
 }
+
+// gowsdlCaller calls one operation with gowsdl's client: req builds each call's request, check
+// reads the answer.
+func gowsdlCaller[Req, Resp any](c *soap.Client, action string, req func() *Req, check func(*Resp) error) caller {
+	return func(ctx context.Context) error {
+		var resp Resp
+		if err := c.CallContext(ctx, action, req(), &resp); err != nil {
+			return err
+		}
+		return check(&resp)
+	}
+}
+
+// minCaller calls one operation with the hand-written client, as gowsdlCaller does.
+func minCaller[Req, Resp any](m *minimal, req func() *Req, check func(*Resp) error) caller {
+	return func(ctx context.Context) error {
+		var resp Resp
+		if err := minCall(ctx, m, req(), &resp); err != nil {
+			return err
+		}
+		return check(&resp)
+	}
+}

@@ -80,23 +80,11 @@ var casEntitlementsTarget = &target{
 	},
 	gowsdl: func(tb testing.TB, endpoint string, tlsCfg *tls.Config, _ cannedSet) caller {
 		c := newGowsdl(endpoint, tlsCfg, nil)
-		return func(ctx context.Context) error {
-			var resp casEntitlementsResponse
-			if err := c.CallContext(ctx, casEntitlementsAction, casEntitlementsRequest(), &resp); err != nil {
-				return err
-			}
-			return casEntitlementsCheck(&resp)
-		}
+		return gowsdlCaller(c, casEntitlementsAction, casEntitlementsRequest, casEntitlementsCheck)
 	},
 	min: func(tb testing.TB, endpoint string, hc *http.Client, _ cannedSet) caller {
 		m := newMinimal(hc, endpoint, false, casEntitlementsAction)
-		return func(ctx context.Context) error {
-			var resp casEntitlementsResponse
-			if err := minCall(ctx, m, casEntitlementsRequest(), &resp); err != nil {
-				return err
-			}
-			return casEntitlementsCheck(&resp)
-		}
+		return minCaller(m, casEntitlementsRequest, casEntitlementsCheck)
 	},
 }
 
@@ -217,13 +205,7 @@ var provTokensTarget = &target{
 	min: func(tb testing.TB, endpoint string, hc *http.Client, a cannedSet) caller {
 		m := newMinimal(hc, endpoint, false, provTokensAction)
 		m.header.Set("Cookie", provCookie(tb, a))
-		return func(ctx context.Context) error {
-			var resp provTokensByOwnerResponse
-			if err := minCall(ctx, m, &provTokensByOwner{UserName: provUser, Organization: provOrg}, &resp); err != nil {
-				return err
-			}
-			return provTokensCheck(&resp)
-		}
+		return minCaller(m, func() *provTokensByOwner { return &provTokensByOwner{UserName: provUser, Organization: provOrg} }, provTokensCheck)
 	},
 }
 

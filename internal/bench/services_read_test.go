@@ -87,23 +87,11 @@ var udsRetrieveTarget = &target{
 	},
 	gowsdl: func(tb testing.TB, endpoint string, tlsCfg *tls.Config, _ cannedSet) caller {
 		c := newGowsdl(endpoint, tlsCfg, nil)
-		return func(ctx context.Context) error {
-			var resp udsRetrieveUserResponse
-			if err := c.CallContext(ctx, udsRetrieveAction, udsRetrieveRequest(), &resp); err != nil {
-				return err
-			}
-			return udsRetrieveCheck(&resp)
-		}
+		return gowsdlCaller(c, udsRetrieveAction, udsRetrieveRequest, udsRetrieveCheck)
 	},
 	min: func(tb testing.TB, endpoint string, hc *http.Client, _ cannedSet) caller {
 		m := newMinimal(hc, endpoint, true, udsRetrieveAction)
-		return func(ctx context.Context) error {
-			var resp udsRetrieveUserResponse
-			if err := minCall(ctx, m, udsRetrieveRequest(), &resp); err != nil {
-				return err
-			}
-			return udsRetrieveCheck(&resp)
-		}
+		return minCaller(m, udsRetrieveRequest, udsRetrieveCheck)
 	},
 }
 
@@ -196,24 +184,12 @@ var projectorListTarget = &target{
 	gowsdl: func(tb testing.TB, endpoint string, tlsCfg *tls.Config, a cannedSet) caller {
 		c := newGowsdl(endpoint, tlsCfg, nil)
 		ticket := pwsTicket(tb, a)
-		return func(ctx context.Context) error {
-			var resp pwsGetUserListResponse
-			if err := c.CallContext(ctx, pwsListAction, pwsListRequest(ticket), &resp); err != nil {
-				return err
-			}
-			return pwsListCheck(&resp)
-		}
+		return gowsdlCaller(c, pwsListAction, func() *pwsGetUserList { return pwsListRequest(ticket) }, pwsListCheck)
 	},
 	min: func(tb testing.TB, endpoint string, hc *http.Client, a cannedSet) caller {
 		m := newMinimal(hc, endpoint, false, pwsListAction)
 		ticket := pwsTicket(tb, a)
-		return func(ctx context.Context) error {
-			var resp pwsGetUserListResponse
-			if err := minCall(ctx, m, pwsListRequest(ticket), &resp); err != nil {
-				return err
-			}
-			return pwsListCheck(&resp)
-		}
+		return minCaller(m, func() *pwsGetUserList { return pwsListRequest(ticket) }, pwsListCheck)
 	},
 }
 

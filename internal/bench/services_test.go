@@ -101,24 +101,11 @@ var casTarget = &target{
 	},
 	gowsdl: func(tb testing.TB, endpoint string, tlsCfg *tls.Config, _ cannedSet) caller {
 		c := newGowsdl(endpoint, tlsCfg, nil)
-		return func(ctx context.Context) error {
-			req := casRequest()
-			var resp casHandleUserTaskResponse
-			if err := c.CallContext(ctx, casAction, req, &resp); err != nil {
-				return err
-			}
-			return casCheck(&resp)
-		}
+		return gowsdlCaller(c, casAction, casRequest, casCheck)
 	},
 	min: func(tb testing.TB, endpoint string, hc *http.Client, _ cannedSet) caller {
 		m := newMinimal(hc, endpoint, false, casAction)
-		return func(ctx context.Context) error {
-			var resp casHandleUserTaskResponse
-			if err := minCall(ctx, m, casRequest(), &resp); err != nil {
-				return err
-			}
-			return casCheck(&resp)
-		}
+		return minCaller(m, casRequest, casCheck)
 	},
 }
 
@@ -174,23 +161,11 @@ var udsTarget = &target{
 	},
 	gowsdl: func(tb testing.TB, endpoint string, tlsCfg *tls.Config, _ cannedSet) caller {
 		c := newGowsdl(endpoint, tlsCfg, nil)
-		return func(ctx context.Context) error {
-			var resp udsUpdateUserStatusResponse
-			if err := c.CallContext(ctx, udsAction, udsRequest(), &resp); err != nil {
-				return err
-			}
-			return udsCheck(&resp)
-		}
+		return gowsdlCaller(c, udsAction, udsRequest, udsCheck)
 	},
 	min: func(tb testing.TB, endpoint string, hc *http.Client, _ cannedSet) caller {
 		m := newMinimal(hc, endpoint, true, udsAction)
-		return func(ctx context.Context) error {
-			var resp udsUpdateUserStatusResponse
-			if err := minCall(ctx, m, udsRequest(), &resp); err != nil {
-				return err
-			}
-			return udsCheck(&resp)
-		}
+		return minCaller(m, udsRequest, udsCheck)
 	},
 }
 
@@ -256,24 +231,12 @@ var projectorTarget = &target{
 	gowsdl: func(tb testing.TB, endpoint string, tlsCfg *tls.Config, a cannedSet) caller {
 		c := newGowsdl(endpoint, tlsCfg, nil)
 		ticket := pwsTicket(tb, a)
-		return func(ctx context.Context) error {
-			var resp pwsDeleteUserResponse
-			if err := c.CallContext(ctx, pwsDeleteAction, pwsRequest(ticket), &resp); err != nil {
-				return err
-			}
-			return pwsCheck(&resp)
-		}
+		return gowsdlCaller(c, pwsDeleteAction, func() *pwsDeleteUser { return pwsRequest(ticket) }, pwsCheck)
 	},
 	min: func(tb testing.TB, endpoint string, hc *http.Client, a cannedSet) caller {
 		m := newMinimal(hc, endpoint, false, pwsDeleteAction)
 		ticket := pwsTicket(tb, a)
-		return func(ctx context.Context) error {
-			var resp pwsDeleteUserResponse
-			if err := minCall(ctx, m, pwsRequest(ticket), &resp); err != nil {
-				return err
-			}
-			return pwsCheck(&resp)
-		}
+		return minCaller(m, func() *pwsDeleteUser { return pwsRequest(ticket) }, pwsCheck)
 	},
 }
 
@@ -365,24 +328,12 @@ var provisioningTarget = &target{
 	},
 	gowsdl: func(tb testing.TB, endpoint string, tlsCfg *tls.Config, a cannedSet) caller {
 		c := newGowsdl(endpoint, tlsCfg, map[string]string{"Cookie": provCookie(tb, a)})
-		return func(ctx context.Context) error {
-			var resp provGetTasksForUserResponse
-			if err := c.CallContext(ctx, provTasksAction, provRequest(), &resp); err != nil {
-				return err
-			}
-			return provCheck(&resp)
-		}
+		return gowsdlCaller(c, provTasksAction, provRequest, provCheck)
 	},
 	min: func(tb testing.TB, endpoint string, hc *http.Client, a cannedSet) caller {
 		m := newMinimal(hc, endpoint, false, provTasksAction)
 		m.header.Set("Cookie", provCookie(tb, a))
-		return func(ctx context.Context) error {
-			var resp provGetTasksForUserResponse
-			if err := minCall(ctx, m, provRequest(), &resp); err != nil {
-				return err
-			}
-			return provCheck(&resp)
-		}
+		return minCaller(m, provRequest, provCheck)
 	},
 }
 
