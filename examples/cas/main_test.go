@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/cas"
 	"github.com/offboard-go/offboard/cas/castest"
 	"github.com/offboard-go/offboard/examples/internal/cli"
+	"github.com/offboard-go/offboard/examples/internal/clitest"
 )
 
 func TestRun(t *testing.T) {
@@ -22,48 +20,28 @@ func TestRun(t *testing.T) {
 	}
 	noEnv := func(string) string { return "" }
 	real := []string{"-endpoint", s.URL, "-household", "7", "-user", "jdoe"}
-	tests := []struct {
-		name   string
-		args   []string
-		env    func(string) string
-		code   int
-		stdout string
-		stderr string
-	}{
-		{"demo with no flag", nil, noEnv, cli.ExitOK, "DEMO: running against the built-in fake", ""},
-		{"explicit demo", []string{"-demo", "-debug"}, noEnv, cli.ExitOK, "DEMO", "level=DEBUG"},
-		{"demo with a target", []string{"-demo", "-user", "x"}, noEnv, cli.ExitUsage, "", "-demo runs against the built-in fake"},
-		{"empty endpoint", []string{"-endpoint", "", "-household", "7", "-user", "jdoe"}, env, cli.ExitUsage, "", "-endpoint is empty"},
-		{"no endpoint, a target", []string{"-household", "7", "-user", "jdoe"}, env, cli.ExitUsage, "", "-endpoint is empty or missing"},
-		{"no target user", []string{"-endpoint", s.URL, "-household", "7"}, env, cli.ExitUsage, "", "-user is required"},
-		{"no household", []string{"-endpoint", s.URL, "-user", "jdoe"}, env, cli.ExitUsage, "", "-household is required"},
-		{"no password", real, func(k string) string { return map[string]string{"CAS_WS_USERNAME": "u"}[k] }, cli.ExitUsage, "", "$CAS_WS_PASSWORD"},
-		{"extra argument", append(real, "jdoe"), env, cli.ExitUsage, "", `unexpected argument "jdoe"`},
-		{"unknown flag", []string{"-v"}, noEnv, cli.ExitUsage, "", "flag provided but not defined"},
-		{"bad wire form", append(real, "-wire", "xml"), env, cli.ExitUsage, "", "-wire"},
-		{"version", []string{"-version"}, noEnv, cli.ExitOK, "cas ", ""},
-		{"real", real, env, cli.ExitOK, "removed user jdoe from household 7", ""},
+	tests := []clitest.Case{
+		{Name: "demo with no flag", Env: noEnv, Code: cli.ExitOK, Stdout: "DEMO: running against the built-in fake"},
+		{Name: "explicit demo", Args: []string{"-demo", "-debug"}, Env: noEnv, Code: cli.ExitOK, Stdout: "DEMO", Stderr: "level=DEBUG"},
+		{Name: "demo with a target", Args: []string{"-demo", "-user", "x"}, Env: noEnv, Code: cli.ExitUsage, Stderr: "-demo runs against the built-in fake"},
+		{Name: "empty endpoint", Args: []string{"-endpoint", "", "-household", "7", "-user", "jdoe"}, Env: env, Code: cli.ExitUsage, Stderr: "-endpoint is empty"},
+		{Name: "no endpoint, a target", Args: []string{"-household", "7", "-user", "jdoe"}, Env: env, Code: cli.ExitUsage, Stderr: "-endpoint is empty or missing"},
+		{Name: "no target user", Args: []string{"-endpoint", s.URL, "-household", "7"}, Env: env, Code: cli.ExitUsage, Stderr: "-user is required"},
+		{Name: "no household", Args: []string{"-endpoint", s.URL, "-user", "jdoe"}, Env: env, Code: cli.ExitUsage, Stderr: "-household is required"},
+		{Name: "no password", Args: real, Env: func(k string) string { return map[string]string{"CAS_WS_USERNAME": "u"}[k] }, Code: cli.ExitUsage, Stderr: "$CAS_WS_PASSWORD"},
+		{Name: "extra argument", Args: append(real, "jdoe"), Env: env, Code: cli.ExitUsage, Stderr: `unexpected argument "jdoe"`},
+		{Name: "unknown flag", Args: []string{"-v"}, Env: noEnv, Code: cli.ExitUsage, Stderr: "flag provided but not defined"},
+		{Name: "bad wire form", Args: append(real, "-wire", "xml"), Env: env, Code: cli.ExitUsage, Stderr: "-wire"},
+		{Name: "version", Args: []string{"-version"}, Env: noEnv, Code: cli.ExitOK, Stdout: "cas "},
+		{Name: "real", Args: real, Env: env, Code: cli.ExitOK, Stdout: "removed user jdoe from household 7"},
 		// The real Delete checks no membership: a repeat answers 0 OK again.
-		{"real again", real, env, cli.ExitOK, "removed user jdoe from household 7", ""},
-		{"unknown household", []string{"-endpoint", s.URL, "-household", "99", "-user", "jdoe"}, env, cli.ExitOK, "already done: household 99", ""},
-		{"refused password", real, func(k string) string {
+		{Name: "real again", Args: real, Env: env, Code: cli.ExitOK, Stdout: "removed user jdoe from household 7"},
+		{Name: "unknown household", Args: []string{"-endpoint", s.URL, "-household", "99", "-user", "jdoe"}, Env: env, Code: cli.ExitOK, Stdout: "already done: household 99"},
+		{Name: "refused password", Args: real, Env: func(k string) string {
 			return map[string]string{"CAS_WS_USERNAME": "ws-user", "CAS_WS_PASSWORD": "wrong"}[k]
-		}, cli.ExitFailed, "", "credentials were refused"},
+		}, Code: cli.ExitFailed, Stderr: "credentials were refused"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			before := len(s.Requests())
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, tt.env, &stdout, &stderr)
-			require.Equal(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
-			assert.Contains(t, stdout.String(), tt.stdout)
-			assert.Contains(t, stderr.String(), tt.stderr)
-			assert.NotContains(t, stdout.String()+stderr.String(), creds.WSPassword)
-			if tt.code == cli.ExitUsage {
-				assert.Len(t, s.Requests(), before, "bad usage sends nothing")
-			}
-		})
-	}
+	clitest.Run(t, run, tests, creds.WSPassword, func() int { return len(s.Requests()) })
 	h, _ := s.Household(7)
 	assert.Equal(t, []string{"owner"}, h.Users)
 	assert.Empty(t, s.Violations())

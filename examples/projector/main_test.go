@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/examples/internal/cli"
+	"github.com/offboard-go/offboard/examples/internal/clitest"
 	"github.com/offboard-go/offboard/projector/projectortest"
 )
 
@@ -19,42 +17,22 @@ func TestRun(t *testing.T) {
 	env := func(k string) string { return map[string]string{"PROJECTOR_PASSWORD": c.Password}[k] }
 	noEnv := func(string) string { return "" }
 	real := []string{"-endpoint", s.URL, "-account", c.AccountCode, "-login", c.UserName, "-ref", "jdoe"}
-	tests := []struct {
-		name   string
-		args   []string
-		env    func(string) string
-		code   int
-		stdout string
-		stderr string
-	}{
-		{"demo with no flag", nil, noEnv, cli.ExitOK, "DEMO: running against the built-in fake", ""},
-		{"explicit demo", []string{"-demo"}, noEnv, cli.ExitOK, "made inactive", ""},
-		{"demo with a target", []string{"-demo", "-ref", "x"}, noEnv, cli.ExitUsage, "", "-demo runs against the built-in fake"},
-		{"empty endpoint", []string{"-endpoint", "", "-ref", "jdoe"}, env, cli.ExitUsage, "", "-endpoint is empty"},
-		{"the login is -login, not -user", []string{"-endpoint", s.URL, "-user", "ops"}, env, cli.ExitUsage, "", "flag provided but not defined: -user"},
-		{"no target", []string{"-endpoint", s.URL, "-account", c.AccountCode, "-login", c.UserName}, env, cli.ExitUsage, "", "-ref is required"},
-		{"no password", real, noEnv, cli.ExitUsage, "", "$PROJECTOR_PASSWORD"},
-		{"extra argument", append(real, "jdoe"), env, cli.ExitUsage, "", `unexpected argument "jdoe"`},
-		{"bad end date", append(real, "-end-date", "soon"), env, cli.ExitUsage, "", "-end-date"},
-		{"version", []string{"-version"}, noEnv, cli.ExitOK, "projector ", ""},
-		{"real", real, env, cli.ExitOK, "jdoe (", ""},
-		{"real again", real, env, cli.ExitOK, "already done", ""},
-		{"refused password", real, func(string) string { return "wrong" }, cli.ExitFailed, "", "projector:"},
+	tests := []clitest.Case{
+		{Name: "demo with no flag", Env: noEnv, Code: cli.ExitOK, Stdout: "DEMO: running against the built-in fake"},
+		{Name: "explicit demo", Args: []string{"-demo"}, Env: noEnv, Code: cli.ExitOK, Stdout: "made inactive"},
+		{Name: "demo with a target", Args: []string{"-demo", "-ref", "x"}, Env: noEnv, Code: cli.ExitUsage, Stderr: "-demo runs against the built-in fake"},
+		{Name: "empty endpoint", Args: []string{"-endpoint", "", "-ref", "jdoe"}, Env: env, Code: cli.ExitUsage, Stderr: "-endpoint is empty"},
+		{Name: "the login is -login, not -user", Args: []string{"-endpoint", s.URL, "-user", "ops"}, Env: env, Code: cli.ExitUsage, Stderr: "flag provided but not defined: -user"},
+		{Name: "no target", Args: []string{"-endpoint", s.URL, "-account", c.AccountCode, "-login", c.UserName}, Env: env, Code: cli.ExitUsage, Stderr: "-ref is required"},
+		{Name: "no password", Args: real, Env: noEnv, Code: cli.ExitUsage, Stderr: "$PROJECTOR_PASSWORD"},
+		{Name: "extra argument", Args: append(real, "jdoe"), Env: env, Code: cli.ExitUsage, Stderr: `unexpected argument "jdoe"`},
+		{Name: "bad end date", Args: append(real, "-end-date", "soon"), Env: env, Code: cli.ExitUsage, Stderr: "-end-date"},
+		{Name: "version", Args: []string{"-version"}, Env: noEnv, Code: cli.ExitOK, Stdout: "projector "},
+		{Name: "real", Args: real, Env: env, Code: cli.ExitOK, Stdout: "jdoe ("},
+		{Name: "real again", Args: real, Env: env, Code: cli.ExitOK, Stdout: "already done"},
+		{Name: "refused password", Args: real, Env: func(string) string { return "wrong" }, Code: cli.ExitFailed, Stderr: "projector:"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			before := len(s.Requests())
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, tt.env, &stdout, &stderr)
-			require.Equal(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
-			assert.Contains(t, stdout.String(), tt.stdout)
-			assert.Contains(t, stderr.String(), tt.stderr)
-			assert.NotContains(t, stdout.String()+stderr.String(), c.Password)
-			if tt.code == cli.ExitUsage {
-				assert.Len(t, s.Requests(), before, "bad usage sends nothing")
-			}
-		})
-	}
+	clitest.Run(t, run, tests, c.Password, func() int { return len(s.Requests()) })
 	u, _ := s.User("jdoe")
 	assert.Equal(t, projectortest.Removed, u.State)
 	assert.Empty(t, s.Violations())

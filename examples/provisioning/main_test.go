@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/examples/internal/cli"
+	"github.com/offboard-go/offboard/examples/internal/clitest"
 	"github.com/offboard-go/offboard/provisioning/provisioningtest"
 )
 
@@ -23,40 +21,20 @@ func TestRun(t *testing.T) {
 	env := func(k string) string { return map[string]string{"PROVISIONING_OTP": otp}[k] }
 	noEnv := func(string) string { return "" }
 	real := []string{"-endpoint", s.URL, "-operator", s.Credentials().OperatorEmail, "-org", "Org", "-user", "alice"}
-	tests := []struct {
-		name   string
-		args   []string
-		env    func(string) string
-		code   int
-		stdout string
-		stderr string
-	}{
-		{"demo with no flag", nil, noEnv, cli.ExitOK, "DEMO: running against the built-in fake", ""},
-		{"explicit demo", []string{"-demo"}, noEnv, cli.ExitOK, "now in 0 provisioning task(s)", ""},
-		{"demo with a target", []string{"-demo", "-user", "x"}, noEnv, cli.ExitUsage, "", "-demo runs against the built-in fake"},
-		{"empty endpoint", []string{"-endpoint", "", "-user", "alice"}, env, cli.ExitUsage, "", "-endpoint is empty"},
-		{"no target user", []string{"-endpoint", s.URL, "-operator", s.Credentials().OperatorEmail, "-org", "Org"}, env, cli.ExitUsage, "", "-user is required"},
-		{"no OTP", real, noEnv, cli.ExitUsage, "", "$PROVISIONING_OTP"},
-		{"extra argument", append(real, "alice"), env, cli.ExitUsage, "", `unexpected argument "alice"`},
-		{"version", []string{"-version"}, noEnv, cli.ExitOK, "provisioning ", ""},
-		{"real", real, env, cli.ExitOK, `removed "alice" from task 1`, ""},
-		{"real again", real, env, cli.ExitOK, "0 provisioning task(s) for", ""},
-		{"refused OTP", real, func(string) string { return "wrong" }, cli.ExitFailed, "", "connect refused"},
+	tests := []clitest.Case{
+		{Name: "demo with no flag", Env: noEnv, Code: cli.ExitOK, Stdout: "DEMO: running against the built-in fake"},
+		{Name: "explicit demo", Args: []string{"-demo"}, Env: noEnv, Code: cli.ExitOK, Stdout: "now in 0 provisioning task(s)"},
+		{Name: "demo with a target", Args: []string{"-demo", "-user", "x"}, Env: noEnv, Code: cli.ExitUsage, Stderr: "-demo runs against the built-in fake"},
+		{Name: "empty endpoint", Args: []string{"-endpoint", "", "-user", "alice"}, Env: env, Code: cli.ExitUsage, Stderr: "-endpoint is empty"},
+		{Name: "no target user", Args: []string{"-endpoint", s.URL, "-operator", s.Credentials().OperatorEmail, "-org", "Org"}, Env: env, Code: cli.ExitUsage, Stderr: "-user is required"},
+		{Name: "no OTP", Args: real, Env: noEnv, Code: cli.ExitUsage, Stderr: "$PROVISIONING_OTP"},
+		{Name: "extra argument", Args: append(real, "alice"), Env: env, Code: cli.ExitUsage, Stderr: `unexpected argument "alice"`},
+		{Name: "version", Args: []string{"-version"}, Env: noEnv, Code: cli.ExitOK, Stdout: "provisioning "},
+		{Name: "real", Args: real, Env: env, Code: cli.ExitOK, Stdout: `removed "alice" from task 1`},
+		{Name: "real again", Args: real, Env: env, Code: cli.ExitOK, Stdout: "0 provisioning task(s) for"},
+		{Name: "refused OTP", Args: real, Env: func(string) string { return "wrong" }, Code: cli.ExitFailed, Stderr: "connect refused"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			before := len(s.Requests())
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, tt.env, &stdout, &stderr)
-			require.Equal(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
-			assert.Contains(t, stdout.String(), tt.stdout)
-			assert.Contains(t, stderr.String(), tt.stderr)
-			assert.NotContains(t, stdout.String()+stderr.String(), otp)
-			if tt.code == cli.ExitUsage {
-				assert.Len(t, s.Requests(), before, "bad usage sends nothing")
-			}
-		})
-	}
+	clitest.Run(t, run, tests, otp, func() int { return len(s.Requests()) })
 	task, _ := s.Task("Org", 1)
 	assert.Empty(t, task.Users)
 	assert.Empty(t, s.Violations())

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/offboard-go/offboard/examples/internal/cli"
+	"github.com/offboard-go/offboard/examples/internal/clitest"
 	"github.com/offboard-go/offboard/uds"
 	"github.com/offboard-go/offboard/uds/udstest"
 )
@@ -21,43 +19,23 @@ func TestRun(t *testing.T) {
 	env := func(k string) string { return map[string]string{"UDS_CREDENTIAL": a.Credential}[k] }
 	noEnv := func(string) string { return "" }
 	real := []string{"-endpoint", s.URL, "-admin", a.UserID, "-admin-org", a.OrgName, "-org", "ACME", "-user", "jdoe"}
-	tests := []struct {
-		name   string
-		args   []string
-		env    func(string) string
-		code   int
-		stdout string
-		stderr string
-	}{
-		{"demo with no flag", nil, noEnv, cli.ExitOK, "DEMO: running against the built-in fake", ""},
-		{"explicit demo", []string{"-demo"}, noEnv, cli.ExitOK, "is INACTIVE", ""},
-		{"demo with a target", []string{"-demo", "-user", "x"}, noEnv, cli.ExitUsage, "", "-demo runs against the built-in fake"},
-		{"empty endpoint", []string{"-endpoint", "", "-user", "realuser"}, env, cli.ExitUsage, "", "-endpoint is empty"},
-		{"no target user", []string{"-endpoint", s.URL}, env, cli.ExitUsage, "", "-user is required"},
-		{"no credential", real, noEnv, cli.ExitUsage, "", "$UDS_CREDENTIAL"},
-		{"no admin org", []string{"-endpoint", s.URL, "-admin", a.UserID, "-user", "jdoe"}, env, cli.ExitUsage, "", "-admin-org"},
-		{"org help", []string{"-h"}, noEnv, cli.ExitOK, "", "the demo's user is in ACME"},
-		{"extra argument", append(real, "jdoe"), env, cli.ExitUsage, "", `unexpected argument "jdoe"`},
-		{"unknown flag", []string{"-v"}, noEnv, cli.ExitUsage, "", "flag provided but not defined"},
-		{"version", []string{"-version"}, noEnv, cli.ExitOK, "uds ", ""},
-		{"real", real, env, cli.ExitOK, "is INACTIVE", ""},
-		{"real again", real, env, cli.ExitOK, "already done", ""},
-		{"refused credential", real, func(string) string { return "wrong" }, cli.ExitFailed, "", "uds:"},
+	tests := []clitest.Case{
+		{Name: "demo with no flag", Env: noEnv, Code: cli.ExitOK, Stdout: "DEMO: running against the built-in fake"},
+		{Name: "explicit demo", Args: []string{"-demo"}, Env: noEnv, Code: cli.ExitOK, Stdout: "is INACTIVE"},
+		{Name: "demo with a target", Args: []string{"-demo", "-user", "x"}, Env: noEnv, Code: cli.ExitUsage, Stderr: "-demo runs against the built-in fake"},
+		{Name: "empty endpoint", Args: []string{"-endpoint", "", "-user", "realuser"}, Env: env, Code: cli.ExitUsage, Stderr: "-endpoint is empty"},
+		{Name: "no target user", Args: []string{"-endpoint", s.URL}, Env: env, Code: cli.ExitUsage, Stderr: "-user is required"},
+		{Name: "no credential", Args: real, Env: noEnv, Code: cli.ExitUsage, Stderr: "$UDS_CREDENTIAL"},
+		{Name: "no admin org", Args: []string{"-endpoint", s.URL, "-admin", a.UserID, "-user", "jdoe"}, Env: env, Code: cli.ExitUsage, Stderr: "-admin-org"},
+		{Name: "org help", Args: []string{"-h"}, Env: noEnv, Code: cli.ExitOK, Stderr: "the demo's user is in ACME"},
+		{Name: "extra argument", Args: append(real, "jdoe"), Env: env, Code: cli.ExitUsage, Stderr: `unexpected argument "jdoe"`},
+		{Name: "unknown flag", Args: []string{"-v"}, Env: noEnv, Code: cli.ExitUsage, Stderr: "flag provided but not defined"},
+		{Name: "version", Args: []string{"-version"}, Env: noEnv, Code: cli.ExitOK, Stdout: "uds "},
+		{Name: "real", Args: real, Env: env, Code: cli.ExitOK, Stdout: "is INACTIVE"},
+		{Name: "real again", Args: real, Env: env, Code: cli.ExitOK, Stdout: "already done"},
+		{Name: "refused credential", Args: real, Env: func(string) string { return "wrong" }, Code: cli.ExitFailed, Stderr: "uds:"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			before := len(s.Requests())
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, tt.env, &stdout, &stderr)
-			require.Equal(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
-			assert.Contains(t, stdout.String(), tt.stdout)
-			assert.Contains(t, stderr.String(), tt.stderr)
-			assert.NotContains(t, stdout.String()+stderr.String(), a.Credential)
-			if tt.code == cli.ExitUsage {
-				assert.Len(t, s.Requests(), before, "bad usage sends nothing")
-			}
-		})
-	}
+	clitest.Run(t, run, tests, a.Credential, func() int { return len(s.Requests()) })
 	u, _ := s.User("ACME", "jdoe")
 	assert.Equal(t, uds.StatusInactive, u.Status)
 	assert.Empty(t, s.Violations())
