@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 	"time"
 
@@ -206,7 +207,7 @@ func (c *Client) UpdateStopDate(ctx context.Context, organization string, taskID
 // Removing tasks while iterating shifts the records of the later pages: collect first, then
 // change.
 func (c *Client) AllTasks(ctx context.Context, organization string) iter.Seq2[Task, error] {
-	return c.pages(ctx, "GetProvisioningTasks", func(ctx context.Context, start, n int) ([]Task, error) {
+	return pages(ctx, "GetProvisioningTasks", c.pageSize, firstTask, func(ctx context.Context, start, n int) ([]Task, error) {
 		return c.Tasks(ctx, organization, start, n)
 	})
 }
@@ -214,7 +215,7 @@ func (c *Client) AllTasks(ctx context.Context, organization string) iter.Seq2[Ta
 // AllTasksForUser iterates over all of a user's provisioning tasks, calling
 // GetProvisioningTasksForUser for one page at a time, like AllTasks.
 func (c *Client) AllTasksForUser(ctx context.Context, organization, user string) iter.Seq2[Task, error] {
-	return c.pages(ctx, "GetProvisioningTasksForUser", func(ctx context.Context, start, n int) ([]Task, error) {
+	return pages(ctx, "GetProvisioningTasksForUser", c.pageSize, firstTask, func(ctx context.Context, start, n int) ([]Task, error) {
 		return c.TasksForUser(ctx, organization, user, start, n)
 	})
 }
@@ -225,28 +226,29 @@ func (c *Client) AllTasksForUser(ctx context.Context, organization, user string)
 // counting starts; the one public caller seen asks for (0, 10), so records are counted from 0.
 const firstRecord = 0
 
-// pages yields the rows of page after page until an empty page.
-func (c *Client) pages(ctx context.Context, op string, page func(ctx context.Context, start, n int) ([]Task, error)) iter.Seq2[Task, error] {
-	size := c.pageSize
-	return func(yield func(Task, error) bool) {
+// pages yields the rows of page after page, size rows at a time, until an empty page. first
+// names a page's first row ("task 12"): a page that starts with the same row as the one
+// before means a server that ignores startRecord, which would send its first page for ever.
+func pages[T any](ctx context.Context, op string, size int, first func(T) string, page func(ctx context.Context, start, n int) ([]T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
 		start := firstRecord
-		prevFirst := 0
+		prevFirst := ""
 		for {
 			rows, err := page(ctx, start, size)
 			if err != nil {
-				yield(Task{}, err)
-				return
-			}
-			// A server that ignored startRecord would send the first page forever.
-			if start != firstRecord && len(rows) > 0 && rows[0].TaskID == prevFirst {
-				yield(Task{}, fmt.Errorf("provisioning: %s: %w", op, &soapx.ProtocolError{
-					Reason: fmt.Sprintf("the page at startRecord %d starts with the same task (%d) as the previous page: the server seems to ignore startRecord", start, prevFirst),
-				}))
+				yield(zero, err)
 				return
 			}
 			// Only an empty page ends the walk: a server may cap numberOfRecords below the
 			// page size, so a short page does not prove there is no more.
 			if len(rows) == 0 {
+				return
+			}
+			if start != firstRecord && first(rows[0]) == prevFirst {
+				yield(zero, fmt.Errorf("provisioning: %s: %w", op, &soapx.ProtocolError{
+					Reason: fmt.Sprintf("the page at startRecord %d starts with the same %s as the previous page: the server seems to ignore startRecord", start, prevFirst),
+				}))
 				return
 			}
 			for _, t := range rows {
@@ -257,11 +259,13 @@ func (c *Client) pages(ctx context.Context, op string, page func(ctx context.Con
 			if start+len(rows) > maxInt32 {
 				return
 			}
-			prevFirst = rows[0].TaskID
+			prevFirst = first(rows[0])
 			start += len(rows)
 		}
 	}
 }
+
+func firstTask(t Task) string { return "task " + strconv.Itoa(t.TaskID) }
 
 // callTable calls an operation that answers a DataTable, decoding its rows into T as the
 // response streams in.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -277,37 +278,10 @@ func (c *Client) Token(ctx context.Context, organization, serial string) (*Token
 // empty. An error is yielded once, with a zero Token, and ends the iteration. Revoking while
 // iterating shifts the later pages: collect first, then change.
 func (c *Client) AllTokens(ctx context.Context, organization string, q TokenQuery) iter.Seq2[Token, error] {
-	size := c.pageSize
-	return func(yield func(Token, error) bool) {
-		start := firstRecord
-		prevFirst := ""
-		for {
-			rows, err := c.Tokens(ctx, organization, q, start, size)
-			if err != nil {
-				yield(Token{}, err)
-				return
-			}
-			if len(rows) == 0 {
-				return
-			}
-			if start != firstRecord && rows[0].Serial == prevFirst {
-				yield(Token{}, fmt.Errorf("provisioning: %s: %w", opGetTokens, &soapx.ProtocolError{
-					Reason: fmt.Sprintf("the page at startRecord %d starts with the same token (%q) as the previous page: the server seems to ignore startRecord", start, prevFirst),
-				}))
-				return
-			}
-			for _, t := range rows {
-				if !yield(t, nil) {
-					return
-				}
-			}
-			if start+len(rows) > maxInt32 {
-				return
-			}
-			prevFirst = rows[0].Serial
-			start += len(rows)
-		}
-	}
+	return pages(ctx, opGetTokens, c.pageSize, func(t Token) string { return "token " + strconv.Quote(t.Serial) },
+		func(ctx context.Context, start, n int) ([]Token, error) {
+			return c.Tokens(ctx, organization, q, start, n)
+		})
 }
 
 // RevokeOptions are the optional parameters of RevokeToken.
