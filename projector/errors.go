@@ -120,14 +120,7 @@ func (e *ServiceError) Error() string {
 		b.WriteString("Status ")
 		b.WriteString(string(e.Status))
 	}
-	for i, m := range e.Messages {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(soapx.RedactText(m.String()))
-	}
+	writeMessages(&b, e.Messages)
 	if e.HTTPStatus != 0 && e.HTTPStatus != 200 {
 		b.WriteString(" (HTTP ")
 		b.WriteString(strconv.Itoa(e.HTTPStatus))
@@ -202,3 +195,16 @@ func (e *RedirectError) Error() string {
 
 // Is reports ErrRedirectRefused.
 func (e *RedirectError) Is(target error) bool { return target == ErrRedirectRefused }
+
+// writeMessages appends ": " and the messages, redacted as Error redacts them, separated by
+// "; ".
+func writeMessages(b *strings.Builder, ms []Message) {
+	for i, m := range ms {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(soapx.RedactText(m.String()))
+	}
+}

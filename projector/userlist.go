@@ -83,14 +83,7 @@ func (e *UserNotFoundError) Error() string {
 		b.WriteString(string(e.Status))
 		b.WriteByte(')')
 	}
-	for i, m := range e.Messages {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(soapx.RedactText(m.String()))
-	}
+	writeMessages(&b, e.Messages)
 	return b.String()
 }
 
