@@ -411,6 +411,18 @@ func (x *stepper) doneBefore() bool {
 	return false
 }
 
+// nothingLeft settles res, whose read found nothing left to do: already done, unless this
+// run confirmed confirmed steps that an interrupted run had sent, or an earlier run recorded
+// a step done; then the access ended by a run of this job, and res says which.
+func (x *stepper) nothingLeft(res *result, confirmed int) {
+	switch {
+	case confirmed > 0:
+		res.Outcome, res.Detail = outcomeDone, joinDetail(detailConfirmed, res.Detail)
+	case x.doneBefore():
+		res.Outcome, res.Detail = outcomeDone, joinDetail(detailRecorded, res.Detail)
+	}
+}
+
 // stepTally sums up the steps of one user in one system.
 type stepTally struct {
 	done, already, failed, stopped int

@@ -161,12 +161,7 @@ func (s *provisioningStep) offboard(ctx context.Context, u user, x *stepper) (re
 	if len(ids) == 0 && len(st.tokens) == 0 && !s.removeUser {
 		res.Outcome, res.Verification, res.Residual = outcomeAlready, st.String(), none()
 		res.Detail = "already: no token, in no provisioning task"
-		switch {
-		case t.done > 0:
-			res.Outcome, res.Detail = outcomeDone, joinDetail(detailConfirmed, res.Detail)
-		case x.doneBefore():
-			res.Outcome, res.Detail = outcomeDone, joinDetail(detailRecorded, res.Detail)
-		}
+		x.nothingLeft(&res, t.done)
 		return res, nil
 	}
 	var actions, plan []string

@@ -178,12 +178,7 @@ func (s *udsStep) offboard(ctx context.Context, u user, x *stepper) (result, err
 	if len(plan) == 0 {
 		res.Outcome, res.Verification, res.Residual = outcomeAlready, s.describe(st), none()
 		res.Detail = "already: " + strings.TrimPrefix(s.describe(st), "retrieveUser: ")
-		switch {
-		case t.done > 0:
-			res.Outcome, res.Detail = outcomeDone, joinDetail(detailConfirmed, res.Detail)
-		case x.doneBefore():
-			res.Outcome, res.Detail = outcomeDone, joinDetail(detailRecorded, res.Detail)
-		}
+		x.nothingLeft(&res, t.done)
 		return res, nil
 	}
 	res.Action, res.Outcome, res.Detail = strings.Join(actions, ", "), outcomePlanned, strings.Join(plan, "; ")
