@@ -15,8 +15,9 @@ import (
 )
 
 // TestCredentialsNeverPrintTheirSecret: each package's Credentials, and the Client made from
-// them, print without the secret under every verb, as a value and as a pointer; the fields
-// that are not secret stay readable.
+// them, print without the secret under every verb, as a value and as a pointer (a Client
+// value too, which has no Format of its own: fmt prints its fields); the fields that are not
+// secret stay readable.
 func TestCredentialsNeverPrintTheirSecret(t *testing.T) {
 	const secret = "s3cr3t-Pa55word-42"
 	otp := provisioning.OTPSource(func(context.Context) (string, error) { return secret, nil })
@@ -44,7 +45,7 @@ func TestCredentialsNeverPrintTheirSecret(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := tc.client()
 			assert.NoError(t, err)
-			for _, v := range []any{tc.creds, ptr(tc.creds), c} {
+			for _, v := range []any{tc.creds, ptr(tc.creds), c, deref(c)} {
 				for _, verb := range verbs {
 					out := fmt.Sprintf(verb, v)
 					assert.NotContains(t, out, secret, "%s %T", verb, v)
@@ -68,4 +69,19 @@ func ptr(v any) any {
 		return &v
 	}
 	return v
+}
+
+// deref is the Client value c points to.
+func deref(c fmt.Stringer) any {
+	switch c := c.(type) {
+	case *cas.Client:
+		return *c
+	case *uds.Client:
+		return *c
+	case *projector.Client:
+		return *c
+	case *provisioning.Client:
+		return *c
+	}
+	return c
 }
